@@ -1,0 +1,458 @@
+//! The catalogue's records as written in YAML.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// `standards/catalogue.yaml`: what the catalogue is and how it scores.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueMeta {
+    pub name: String,
+    pub version: String,
+    pub jurisdiction: String,
+    /// Office that maintains the catalogue and issues the circulars.
+    pub issuer: String,
+    /// Prefix of standard ids, `ZWGK` in `ZWGK-204`.
+    pub id_prefix: String,
+    pub subsystems: Vec<Subsystem>,
+    /// Grade bands, best first; the last one catches every lower score.
+    pub grades: Vec<GradeBand>,
+    /// Areas (领域) that units and `applies_to` may name.
+    pub areas: Vec<String>,
+    /// Channel vocabulary (公开渠道和载体) that catalogue rows and items may name.
+    pub channels: Vec<String>,
+    /// Alternative wordings of required elements, accepted when checking elements.
+    #[serde(default)]
+    pub synonyms: BTreeMap<String, Vec<String>>,
+    /// Terms the Chinese tokenizer keeps whole (依申请公开, 预决算 …).
+    #[serde(default)]
+    pub dictionary: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subsystem {
+    pub name: String,
+    /// First digit of the ids of its standards (1 for ZWGK-1xx).
+    pub digit: u8,
+    /// Weight in the total score (default model).
+    pub weight: f64,
+    /// How many standards the sub-system declares.
+    pub standards: usize,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeBand {
+    pub name: String,
+    pub min: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+pub enum Status {
+    #[serde(rename = "现行")]
+    Current,
+    #[serde(rename = "即将实施")]
+    Upcoming,
+    #[serde(rename = "废止")]
+    Repealed,
+}
+
+impl Status {
+    pub const ALL: [Status; 3] = [Status::Current, Status::Upcoming, Status::Repealed];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Current => "现行",
+            Status::Upcoming => "即将实施",
+            Status::Repealed => "废止",
+        }
+    }
+
+    pub fn from_label(label: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.label() == label)
+    }
+}
+
+/// One standard, `standards/<id>.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Standard {
+    pub id: String,
+    pub number: String,
+    pub title: String,
+    pub subsystem: String,
+    pub status: Status,
+    pub issued: NaiveDate,
+    pub effective: NaiveDate,
+    #[serde(default)]
+    pub supersedes: Vec<String>,
+    #[serde(default)]
+    pub references: Vec<String>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    pub scope: String,
+    pub clauses: Vec<Clause>,
+    #[serde(default)]
+    pub items: Vec<CatalogueItem>,
+    #[serde(default)]
+    pub requirements: Vec<Requirement>,
+}
+
+impl Standard {
+    pub fn clause(&self, no: &str) -> Option<&Clause> {
+        self.clauses.iter().find(|c| c.no == no)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clause {
+    pub no: String,
+    pub title: String,
+    pub text: String,
+}
+
+/// A row of the disclosure catalogue (公开事项标准目录).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueItem {
+    pub code: String,
+    pub level1: String,
+    #[serde(default)]
+    pub level2: Option<String>,
+    #[serde(default)]
+    pub level3: Option<String>,
+    pub elements: Vec<String>,
+    #[serde(default)]
+    pub basis: Vec<String>,
+    pub time_limit: TimeLimit,
+    pub subject: String,
+    pub channels: Vec<String>,
+    pub audience: Vec<Audience>,
+    pub mode: Vec<Mode>,
+    pub level: Vec<Level>,
+}
+
+impl CatalogueItem {
+    /// 一级 / 二级 / 三级 joined, as printed in a catalogue.
+    pub fn name(&self) -> String {
+        [Some(&self.level1), self.level2.as_ref(), self.level3.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" / ")
+    }
+}
+
+/// 公开时限: the printed phrase plus its machine-checkable form.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeLimit {
+    pub raw: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_working_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<LimitKind>,
+}
+
+/// Time limits that are not machine-checkable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LimitKind {
+    Realtime,
+    Timely,
+    BeforeEvent,
+    Refresh,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Audience {
+    #[serde(rename = "全社会")]
+    Public,
+    #[serde(rename = "特定群体")]
+    Group,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Mode {
+    #[serde(rename = "主动")]
+    Proactive,
+    #[serde(rename = "依申请")]
+    OnRequest,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Level {
+    #[serde(rename = "县级")]
+    County,
+    #[serde(rename = "乡级")]
+    Township,
+    #[serde(rename = "村级")]
+    Village,
+}
+
+impl Audience {
+    pub fn label(self) -> &'static str {
+        match self {
+            Audience::Public => "全社会",
+            Audience::Group => "特定群体",
+        }
+    }
+}
+
+impl Mode {
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::Proactive => "主动",
+            Mode::OnRequest => "依申请",
+        }
+    }
+}
+
+impl Level {
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::County => "县级",
+            Level::Township => "乡级",
+            Level::Village => "村级",
+        }
+    }
+}
+
+/// A checkable rule. Which parameters apply depends on `check`; validation enforces it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    pub id: String,
+    pub title: String,
+    pub clause: String,
+    pub check: CheckKind,
+    pub weight: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_to: Option<AppliesTo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_force: Option<InForce>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub veto: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub veto_at: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codes: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<RuleLimit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per: Option<Per>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_gap_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elements: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify: Option<String>,
+}
+
+impl Requirement {
+    /// Whether the requirement is in force on `day`.
+    pub fn in_force_on(&self, day: NaiveDate) -> bool {
+        self.in_force.as_ref().is_none_or(|w| w.contains(day))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    Timeliness,
+    Coverage,
+    Freshness,
+    Response,
+    Interpretation,
+    Elements,
+    Channels,
+    Display,
+    Review,
+    Manual,
+}
+
+/// A requirement parameter, for the per-check rules on which ones must or may appear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param {
+    Codes,
+    Limit,
+    Min,
+    Per,
+    Columns,
+    MaxGapDays,
+    Source,
+    Elements,
+    Channels,
+    Verify,
+}
+
+impl Param {
+    pub const ALL: [Param; 10] = [
+        Param::Codes,
+        Param::Limit,
+        Param::Min,
+        Param::Per,
+        Param::Columns,
+        Param::MaxGapDays,
+        Param::Source,
+        Param::Elements,
+        Param::Channels,
+        Param::Verify,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Param::Codes => "codes",
+            Param::Limit => "limit",
+            Param::Min => "min",
+            Param::Per => "per",
+            Param::Columns => "columns",
+            Param::MaxGapDays => "max_gap_days",
+            Param::Source => "source",
+            Param::Elements => "elements",
+            Param::Channels => "channels",
+            Param::Verify => "verify",
+        }
+    }
+
+    pub fn is_set(self, r: &Requirement) -> bool {
+        match self {
+            Param::Codes => r.codes.is_some(),
+            Param::Limit => r.limit.is_some(),
+            Param::Min => r.min.is_some(),
+            Param::Per => r.per.is_some(),
+            Param::Columns => r.columns.is_some(),
+            Param::MaxGapDays => r.max_gap_days.is_some(),
+            Param::Source => r.source.is_some(),
+            Param::Elements => r.elements.is_some(),
+            Param::Channels => r.channels.is_some(),
+            Param::Verify => r.verify.is_some(),
+        }
+    }
+}
+
+impl CheckKind {
+    pub const ALL: [CheckKind; 10] = [
+        CheckKind::Timeliness,
+        CheckKind::Coverage,
+        CheckKind::Freshness,
+        CheckKind::Response,
+        CheckKind::Interpretation,
+        CheckKind::Elements,
+        CheckKind::Channels,
+        CheckKind::Display,
+        CheckKind::Review,
+        CheckKind::Manual,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CheckKind::Timeliness => "timeliness",
+            CheckKind::Coverage => "coverage",
+            CheckKind::Freshness => "freshness",
+            CheckKind::Response => "response",
+            CheckKind::Interpretation => "interpretation",
+            CheckKind::Elements => "elements",
+            CheckKind::Channels => "channels",
+            CheckKind::Display => "display",
+            CheckKind::Review => "review",
+            CheckKind::Manual => "manual",
+        }
+    }
+
+    /// Parameters the check needs, then those it may take.
+    pub fn params(self) -> (&'static [Param], &'static [Param]) {
+        use Param::*;
+        match self {
+            CheckKind::Timeliness => (&[Codes], &[Limit]),
+            CheckKind::Coverage => (&[Codes, Min], &[Per]),
+            CheckKind::Freshness => (&[Columns, MaxGapDays], &[]),
+            CheckKind::Response => (&[Source, Limit], &[]),
+            CheckKind::Interpretation => (&[Codes, Limit], &[]),
+            CheckKind::Elements => (&[Codes], &[Elements]),
+            CheckKind::Channels => (&[Codes], &[Channels]),
+            CheckKind::Display => (&[Codes], &[]),
+            CheckKind::Review => (&[], &[Codes]),
+            CheckKind::Manual => (&[Verify], &[]),
+        }
+    }
+}
+
+/// Limit given on a requirement, overriding the catalogue rows' limits.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleLimit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_working_days: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppliesTo {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<UnitKind>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub areas: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    Department,
+    Town,
+}
+
+/// Validity window, both ends inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InForce {
+    pub from: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
+}
+
+impl InForce {
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        day >= self.from && self.to.is_none_or(|to| day <= to)
+    }
+
+    pub fn overlaps(&self, other: &InForce) -> bool {
+        let ends_before = |a: &InForce, b: &InForce| a.to.is_some_and(|to| to < b.from);
+        !ends_before(self, other) && !ends_before(other, self)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Per {
+    Period,
+    Month,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Applications,
+    Messages,
+}

@@ -1,0 +1,311 @@
+//! Whole-catalogue validation: every problem, each with file, line and field.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::{
+    CatalogueItem, CatalogueMeta, CheckKind, Param, Requirement, RuleLimit, Sourced, Standard,
+};
+use crate::problem::{Problem, Problems};
+
+pub(super) fn catalogue(meta: &Sourced<CatalogueMeta>, standards: &[Sourced<Standard>]) -> Problems {
+    let mut problems = Problems::default();
+    let mut out = |p: Problem| problems.push(p);
+    check_meta(meta, &mut out);
+
+    let mut first_with_id: HashMap<&str, &Sourced<Standard>> = HashMap::new();
+    let mut first_with_code: HashMap<&str, &Sourced<Standard>> = HashMap::new();
+    for s in standards {
+        if let Some(first) = first_with_id.insert(&s.record.id, s) {
+            out(s.problem("id", format!("duplicate id {}: also in {}", s.record.id, first.path.display())));
+        }
+        for (i, item) in s.record.items.iter().enumerate() {
+            if let Some(first) = first_with_code.insert(&item.code, s) {
+                out(s.problem(
+                    format!("items[{i}].code"),
+                    format!("duplicate item code {}: also in {}", item.code, first.path.display()),
+                ));
+            }
+        }
+    }
+    let items: HashMap<&str, &CatalogueItem> = standards
+        .iter()
+        .flat_map(|s| s.record.items.iter().map(|i| (i.code.as_str(), i)))
+        .collect();
+
+    for s in standards {
+        check_standard(s, &meta.record, &mut out);
+        for (i, id) in s.record.supersedes.iter().enumerate() {
+            if !first_with_id.contains_key(id.as_str()) {
+                out(s.problem(format!("supersedes[{i}]"), format!("no standard {id} in the catalogue")));
+            }
+        }
+        for (r, req) in s.record.requirements.iter().enumerate() {
+            check_requirement(s, r, req, &meta.record, &items, &mut out);
+        }
+        check_in_force_overlaps(s, &mut out);
+    }
+    check_counts(meta, standards, &mut out);
+    problems
+}
+
+fn check_meta(meta: &Sourced<CatalogueMeta>, out: &mut impl FnMut(Problem)) {
+    let m = &meta.record;
+    let mut digits = HashSet::new();
+    for (i, sub) in m.subsystems.iter().enumerate() {
+        if !digits.insert(sub.digit) {
+            out(meta.problem(format!("subsystems[{i}].digit"), format!("digit {} used twice", sub.digit)));
+        }
+        if sub.weight < 0.0 {
+            out(meta.problem(format!("subsystems[{i}].weight"), "weight must not be negative"));
+        }
+    }
+    let total: f64 = m.subsystems.iter().map(|s| s.weight).sum();
+    if total <= 0.0 {
+        out(meta.problem("subsystems", "sub-system weights must add up to more than 0"));
+    }
+    if m.grades.is_empty() {
+        out(meta.problem("grades", "at least one grade band is needed"));
+    }
+    for (i, pair) in m.grades.windows(2).enumerate() {
+        if pair[1].min >= pair[0].min {
+            out(meta.problem(
+                format!("grades[{}].min", i + 1),
+                format!("grade bands must go from best to worst: {} is not below {}", pair[1].min, pair[0].min),
+            ));
+        }
+    }
+}
+
+fn check_standard(s: &Sourced<Standard>, meta: &CatalogueMeta, out: &mut impl FnMut(Problem)) {
+    let std = &s.record;
+    let stem = s.path.file_stem().and_then(|n| n.to_str()).unwrap_or_default();
+    if stem != std.id {
+        out(s.problem("id", format!("id {} does not match the file name {stem}.yaml", std.id)));
+    }
+    let digits = std.id.strip_prefix(&format!("{}-", meta.id_prefix));
+    let digits = digits.filter(|d| d.len() == 3 && d.bytes().all(|b| b.is_ascii_digit()));
+    match digits {
+        None => out(s.problem(
+            "id",
+            format!("id {} is not {}-NNN (three digits)", std.id, meta.id_prefix),
+        )),
+        Some(digits) => {
+            let first = digits.as_bytes()[0] - b'0';
+            match meta.subsystems.iter().find(|sub| sub.digit == first) {
+                None => out(s.problem("id", format!("no sub-system has ids starting with {first}"))),
+                Some(sub) if sub.name != std.subsystem => out(s.problem(
+                    "subsystem",
+                    format!("{} belongs to {} by its id, not {}", std.id, sub.name, std.subsystem),
+                )),
+                Some(_) => {}
+            }
+            if !std.number.contains(digits) {
+                out(s.problem("number", format!("number {} does not contain {digits}", std.number)));
+            }
+            for (i, item) in std.items.iter().enumerate() {
+                if !item.code.starts_with(&format!("{digits}-")) {
+                    out(s.problem(
+                        format!("items[{i}].code"),
+                        format!("row code {} must start with the standard's number {digits}-", item.code),
+                    ));
+                }
+                check_item(s, i, item, meta, out);
+            }
+        }
+    }
+    if !meta.subsystems.iter().any(|sub| sub.name == std.subsystem) {
+        out(s.problem("subsystem", format!("unknown sub-system {}", std.subsystem)));
+    }
+    if std.effective < std.issued {
+        out(s.problem(
+            "effective",
+            format!("takes effect ({}) before it is issued ({})", std.effective, std.issued),
+        ));
+    }
+    for (field, text) in [("title", &std.title), ("scope", &std.scope)] {
+        if text.trim().is_empty() {
+            out(s.problem(field, "must not be empty"));
+        }
+    }
+    if std.clauses.is_empty() {
+        out(s.problem("clauses", "a standard needs at least one clause"));
+    }
+    let mut seen = HashSet::new();
+    for (i, clause) in std.clauses.iter().enumerate() {
+        if !seen.insert(clause.no.as_str()) {
+            out(s.problem(format!("clauses[{i}].no"), format!("duplicate clause number {}", clause.no)));
+        }
+        if clause.text.trim().is_empty() {
+            out(s.problem(format!("clauses[{i}].text"), "clause text must not be empty"));
+        }
+    }
+    let mut seen = HashSet::new();
+    for (i, req) in std.requirements.iter().enumerate() {
+        if !seen.insert(req.id.as_str()) {
+            out(s.problem(format!("requirements[{i}].id"), format!("duplicate requirement id {}", req.id)));
+        }
+    }
+}
+
+fn check_item(s: &Sourced<Standard>, i: usize, item: &CatalogueItem, meta: &CatalogueMeta, out: &mut impl FnMut(Problem)) {
+    let field = |name: &str| format!("items[{i}].{name}");
+    for (c, channel) in item.channels.iter().enumerate() {
+        if !meta.channels.contains(channel) {
+            out(s.problem(format!("items[{i}].channels[{c}]"), format!("unknown channel {channel} (see catalogue.yaml channels)")));
+        }
+    }
+    for (name, empty) in [
+        ("elements", item.elements.is_empty()),
+        ("channels", item.channels.is_empty()),
+        ("audience", item.audience.is_empty()),
+        ("mode", item.mode.is_empty()),
+        ("level", item.level.is_empty()),
+    ] {
+        if empty {
+            out(s.problem(field(name), "must list at least one value"));
+        }
+    }
+    let limit = &item.time_limit;
+    if limit.raw.trim().is_empty() {
+        out(s.problem(field("time_limit.raw"), "keep the time limit as printed in the catalogue"));
+    }
+    let typed = limit.working_days.is_some() || limit.calendar_days.is_some();
+    if limit.working_days.is_some() && limit.calendar_days.is_some() {
+        out(s.problem(field("time_limit"), "give working_days or calendar_days, not both"));
+    }
+    if limit.kind.is_some() && (typed || limit.display_working_days.is_some()) {
+        out(s.problem(field("time_limit.kind"), "kind is for limits that have no number of days"));
+    }
+}
+
+fn check_requirement(
+    s: &Sourced<Standard>,
+    r: usize,
+    req: &Requirement,
+    meta: &CatalogueMeta,
+    items: &HashMap<&str, &CatalogueItem>,
+    out: &mut impl FnMut(Problem),
+) {
+    let at = |name: &str| format!("requirements[{r}].{name}");
+    let std = &s.record;
+    if !req.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') || req.id.is_empty() {
+        out(s.problem(at("id"), format!("requirement id {} must be kebab-case (a-z, 0-9, -)", req.id)));
+    }
+    if std.clause(&req.clause).is_none() {
+        out(s.problem(at("clause"), format!("{} has no clause {}", std.id, req.clause)));
+    }
+    if req.weight == 0 {
+        out(s.problem(at("weight"), "weight must be at least 1"));
+    }
+    if req.veto && req.veto_at.is_some() {
+        out(s.problem(at("veto_at"), "give veto or veto_at, not both"));
+    }
+    if req.veto_at == Some(0) {
+        out(s.problem(at("veto_at"), "veto_at counts failing instances and must be at least 1"));
+    }
+    if let Some(window) = &req.in_force {
+        if window.to.is_some_and(|to| to < window.from) {
+            out(s.problem(at("in_force"), "in_force ends before it starts"));
+        }
+    }
+    if let Some(applies) = &req.applies_to {
+        for (a, area) in applies.areas.iter().enumerate() {
+            if !meta.areas.contains(area) {
+                out(s.problem(format!("requirements[{r}].applies_to.areas[{a}]"), format!("unknown area {area} (see catalogue.yaml areas)")));
+            }
+        }
+    }
+
+    let (needed, allowed) = req.check.params();
+    for param in Param::ALL {
+        let set = param.is_set(req);
+        if needed.contains(&param) && !set {
+            out(s.problem(at("check"), format!("check {} needs `{}`", req.check.name(), param.name())));
+        } else if set && !needed.contains(&param) && !allowed.contains(&param) {
+            out(s.problem(at(param.name()), format!("`{}` is not used by check {}", param.name(), req.check.name())));
+        }
+    }
+    if let Some(limit) = &req.limit {
+        if let Some(message) = limit_problem(req.check, limit) {
+            out(s.problem(at("limit"), message));
+        }
+    }
+    if req.min == Some(0) {
+        out(s.problem(at("min"), "min must be at least 1"));
+    }
+    for (c, channel) in req.channels.iter().flatten().enumerate() {
+        if !meta.channels.contains(channel) {
+            out(s.problem(format!("requirements[{r}].channels[{c}]"), format!("unknown channel {channel}")));
+        }
+    }
+    for (c, code) in req.codes.iter().flatten().enumerate() {
+        let field = format!("requirements[{r}].codes[{c}]");
+        match items.get(code.as_str()) {
+            None => out(s.problem(field, format!("no catalogue row with code {code}"))),
+            Some(item) if req.check == CheckKind::Display && item.time_limit.display_working_days.is_none() => {
+                out(s.problem(field, format!("row {code} has no display_working_days for a display check")))
+            }
+            Some(_) => {}
+        }
+    }
+    if req.codes.as_ref().is_some_and(|c| c.is_empty()) {
+        out(s.problem(at("codes"), "list at least one row code (or leave codes out where allowed)"));
+    }
+}
+
+/// What is wrong with a requirement's `limit` for its check, if anything.
+fn limit_problem(check: CheckKind, limit: &RuleLimit) -> Option<String> {
+    let days = limit.working_days.is_some() as u8 + limit.calendar_days.is_some() as u8;
+    if days != 1 {
+        return Some("give exactly one of working_days or calendar_days".into());
+    }
+    if limit.extension_working_days.is_some() && check != CheckKind::Response {
+        return Some("extension_working_days applies to response checks only".into());
+    }
+    if check == CheckKind::Interpretation && limit.calendar_days.is_some() {
+        return Some("interpretation limits are in working_days".into());
+    }
+    None
+}
+
+/// Two versions of the same rule (same clause and check) must not be in force on one day.
+fn check_in_force_overlaps(s: &Sourced<Standard>, out: &mut impl FnMut(Problem)) {
+    let reqs = &s.record.requirements;
+    for (i, a) in reqs.iter().enumerate() {
+        for (j, b) in reqs.iter().enumerate().skip(i + 1) {
+            let same_rule = a.clause == b.clause && a.check == b.check && a.source == b.source;
+            if !same_rule || (a.in_force.is_none() && b.in_force.is_none()) {
+                continue;
+            }
+            let overlap = match (&a.in_force, &b.in_force) {
+                (Some(x), Some(y)) => x.overlaps(y),
+                _ => true, // a requirement without a window is always in force
+            };
+            if overlap {
+                out(s.problem(
+                    format!("requirements[{j}].in_force"),
+                    format!(
+                        "in force at the same time as {} for clause {} ({}): their windows overlap",
+                        a.id, a.clause, a.check.name()
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn check_counts(meta: &Sourced<CatalogueMeta>, standards: &[Sourced<Standard>], out: &mut impl FnMut(Problem)) {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in standards {
+        *counts.entry(s.record.subsystem.as_str()).or_default() += 1;
+    }
+    for (i, sub) in meta.record.subsystems.iter().enumerate() {
+        let found = counts.get(sub.name.as_str()).copied().unwrap_or(0);
+        if found != sub.standards {
+            out(meta.problem(
+                format!("subsystems[{i}].standards"),
+                format!("{} declares {} standards but the folder has {found}", sub.name, sub.standards),
+            ));
+        }
+    }
+}

@@ -1,0 +1,397 @@
+//! Command line: parse arguments, call the library, print. The only module that prints.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::catalogue::{Catalogue, Standard, Status};
+use crate::index::{default_cache_dir, row_text, CatalogueIndex, Freshness};
+use crate::problem::Problems;
+use crate::search::{mark, MatchMode, SearchRequest, SearchResults};
+
+/// Exit code for bad input or usage (clap uses it for usage errors too).
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "zwgk", version, about = "政务公开 standards catalogue, search and quarterly compliance audit")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args)]
+struct CatalogueArgs {
+    /// Standards folder (catalogue.yaml, calendar.yaml and one YAML file per standard).
+    #[arg(long, global = true, value_name = "DIR", default_value = "standards", env = "ZWGK_STANDARDS")]
+    standards: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct CacheArgs {
+    /// Folder for the search index cache (default: the user's cache folder).
+    #[arg(long, value_name = "DIR", env = "ZWGK_CACHE_DIR")]
+    cache_dir: Option<PathBuf>,
+}
+
+impl CacheArgs {
+    fn dir(&self) -> PathBuf {
+        self.cache_dir.clone().unwrap_or_else(default_cache_dir)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate, list and show the standards.
+    Catalogue {
+        #[command(subcommand)]
+        command: CatalogueCommand,
+        #[command(flatten)]
+        catalogue: CatalogueArgs,
+    },
+    /// Search the standards in Chinese: a question, keywords, or an id/number (204, ZWGK-204).
+    Search {
+        /// What to look for, e.g. 申请公开多久必须答复.
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Only this sub-system (支持与保障 | 公开与运行 | 监督与评价).
+        #[arg(long)]
+        subsystem: Option<String>,
+        /// Only standards with this status (现行 | 即将实施 | 废止).
+        #[arg(long)]
+        status: Option<String>,
+        /// Number of standards to show.
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+        #[command(flatten)]
+        catalogue: CatalogueArgs,
+        #[command(flatten)]
+        cache: CacheArgs,
+    },
+    /// Rebuild the search index now (it is otherwise rebuilt when the catalogue changes).
+    Index {
+        #[command(flatten)]
+        catalogue: CatalogueArgs,
+        #[command(flatten)]
+        cache: CacheArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CatalogueCommand {
+    /// Report every problem in the catalogue (file:line: field: message); exit 2 if any.
+    Check,
+    /// List the standards.
+    List {
+        #[arg(long)]
+        subsystem: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Show one standard: metadata, clauses, catalogue rows and requirements.
+    Show {
+        /// 204, ZWGK-204 or Q/RGZW 204-2018.
+        id: String,
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum TextFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Table,
+    Json,
+}
+
+/// Runs the command line; errors are printed by `main` with their causes.
+pub fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Catalogue { command, catalogue } => match command {
+            CatalogueCommand::Check => catalogue_check(&catalogue.standards),
+            CatalogueCommand::List { subsystem, status, format } => {
+                let catalogue = load(&catalogue.standards)?;
+                catalogue_list(&catalogue, subsystem.as_deref(), status.as_deref(), format)
+            }
+            CatalogueCommand::Show { id, format } => {
+                let catalogue = load(&catalogue.standards)?;
+                catalogue_show(&catalogue, &id, format)
+            }
+        },
+        Command::Search { query, subsystem, status, limit, format, catalogue, cache } => {
+            let request = SearchRequest {
+                query: query.join(" "),
+                subsystem,
+                status,
+                limit,
+            };
+            search(&catalogue.standards, &cache.dir(), &request, format)
+        }
+        Command::Index { catalogue, cache } => rebuild_index(&catalogue.standards, &cache.dir()),
+    }
+}
+
+fn load(dir: &Path) -> Result<Catalogue> {
+    Catalogue::load(dir).map_err(|problems| problems_error(dir, &problems))
+}
+
+fn problems_error(dir: &Path, problems: &Problems) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{problems}\n{} problem(s) in the catalogue {}; run `zwgk catalogue check` after fixing them",
+        problems.len(),
+        dir.display()
+    )
+}
+
+fn catalogue_check(dir: &Path) -> Result<ExitCode> {
+    match Catalogue::load(dir) {
+        Ok(catalogue) => {
+            let requirements: usize = catalogue.standards.iter().map(|s| s.requirements.len()).sum();
+            let rows: usize = catalogue.standards.iter().map(|s| s.items.len()).sum();
+            let (first, last) = catalogue.calendar.years();
+            println!(
+                "{} {}: {} standards, {} clauses, {} catalogue rows, {} requirements; calendar {first}–{last}: no problems",
+                catalogue.meta.name,
+                catalogue.meta.version,
+                catalogue.standards.len(),
+                catalogue.standards.iter().map(|s| s.clauses.len()).sum::<usize>(),
+                rows,
+                requirements,
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problems) => {
+            for problem in problems.iter() {
+                println!("{problem}");
+            }
+            eprintln!("{} problem(s) in {}", problems.len(), dir.display());
+            Ok(ExitCode::from(EXIT_BAD_INPUT))
+        }
+    }
+}
+
+fn selected<'a>(catalogue: &'a Catalogue, subsystem: Option<&str>, status: Option<&str>) -> Result<Vec<&'a Standard>> {
+    if let Some(name) = subsystem {
+        if catalogue.subsystem(name).is_none() {
+            let names: Vec<&str> = catalogue.meta.subsystems.iter().map(|s| s.name.as_str()).collect();
+            bail!("no sub-system {name}; the catalogue has {}", names.join(", "));
+        }
+    }
+    let status = match status {
+        None => None,
+        Some(label) => Some(
+            Status::from_label(label).with_context(|| format!("no status {label}; use 现行, 即将实施 or 废止"))?,
+        ),
+    };
+    Ok(catalogue
+        .standards
+        .iter()
+        .filter(|s| subsystem.is_none_or(|name| s.subsystem == name))
+        .filter(|s| status.is_none_or(|st| s.status == st))
+        .collect())
+}
+
+fn catalogue_list(catalogue: &Catalogue, subsystem: Option<&str>, status: Option<&str>, format: ListFormat) -> Result<ExitCode> {
+    let standards = selected(catalogue, subsystem, status)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        ListFormat::Json => {
+            let rows: Vec<_> = standards
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "id": s.id, "number": s.number, "title": s.title, "subsystem": s.subsystem,
+                        "status": s.status, "issued": s.issued, "effective": s.effective,
+                        "clauses": s.clauses.len(), "rows": s.items.len(), "requirements": s.requirements.len(),
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &rows)?;
+            writeln!(out)?;
+        }
+        ListFormat::Table => {
+            writeln!(out, "{:<10} {:<18} {:<10} {:<8} {:>4} {:>4} {:>4}  标准名称", "编号", "标准号", "子体系", "状态", "条款", "目录", "要求")?;
+            for s in &standards {
+                writeln!(
+                    out,
+                    "{:<10} {:<18} {:<10} {:<8} {:>4} {:>4} {:>4}  {}",
+                    s.id,
+                    s.number,
+                    pad(&s.subsystem, 10),
+                    pad(s.status.label(), 8),
+                    s.clauses.len(),
+                    s.items.len(),
+                    s.requirements.len(),
+                    s.title
+                )?;
+            }
+            writeln!(out, "共 {} 项标准", standards.len())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Pads by display width: a Chinese character takes two columns.
+fn pad(text: &str, width: usize) -> String {
+    let used: usize = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    let ascii_width = text.chars().count();
+    // `format!` pads by characters; ask for fewer when wide characters take two columns.
+    format!("{text:<w$}", w = width.saturating_sub(used - ascii_width))
+}
+
+fn catalogue_show(catalogue: &Catalogue, id: &str, format: TextFormat) -> Result<ExitCode> {
+    let Some(s) = catalogue.lookup(id) else {
+        bail!("no standard {id} in {}; `zwgk catalogue list` shows them all", catalogue.dir.display());
+    };
+    let mut out = std::io::stdout().lock();
+    if let TextFormat::Json = format {
+        serde_json::to_writer_pretty(&mut out, s)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let style = Style::detect();
+    writeln!(out, "{}", style.bold(&format!("{}  {}", s.number, s.title)))?;
+    writeln!(out, "{} · {} · {} · 发布 {} · 实施 {}", s.id, s.subsystem, s.status.label(), s.issued, s.effective)?;
+    if !s.supersedes.is_empty() {
+        writeln!(out, "代替：{}", s.supersedes.join("、"))?;
+    }
+    writeln!(out, "关键词：{}", s.keywords.join("、"))?;
+    writeln!(out, "\n{}\n{}", style.bold("1 范围"), s.scope.trim())?;
+    if !s.references.is_empty() {
+        writeln!(out, "\n{}", style.bold("2 规范性引用文件"))?;
+        for r in &s.references {
+            writeln!(out, "  {r}")?;
+        }
+    }
+    writeln!(out)?;
+    for clause in &s.clauses {
+        writeln!(out, "{}\n{}\n", style.bold(&format!("{} {}", clause.no, clause.title)), clause.text.trim())?;
+    }
+    if !s.items.is_empty() {
+        writeln!(out, "{}", style.bold("公开事项标准目录"))?;
+        for item in &s.items {
+            writeln!(out, "  [{}] {}\n      {}", item.code, item.name(), row_text(item))?;
+        }
+        writeln!(out)?;
+    }
+    if !s.requirements.is_empty() {
+        writeln!(out, "{}", style.bold("考核要求"))?;
+        for r in &s.requirements {
+            let mut line = format!("  {}/{}  {}  (条款 {} · {} · 权重 {}", s.id, r.id, r.title, r.clause, r.check.name(), r.weight);
+            if let Some(w) = &r.in_force {
+                line.push_str(&format!(" · 有效 {}–{}", w.from, w.to.map(|d| d.to_string()).unwrap_or_default()));
+            }
+            if r.veto {
+                line.push_str(" · 单项否决");
+            }
+            if let Some(n) = r.veto_at {
+                line.push_str(&format!(" · {n}项不合格即否决"));
+            }
+            writeln!(out, "{line})")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn search(dir: &Path, cache: &Path, request: &SearchRequest, format: TextFormat) -> Result<ExitCode> {
+    if let Some(label) = &request.status {
+        if Status::from_label(label).is_none() {
+            bail!("no status {label}; use 现行, 即将实施 or 废止");
+        }
+    }
+    let (index, freshness) = CatalogueIndex::open(dir, cache)?;
+    if freshness == Freshness::Rebuilt {
+        eprintln!("index rebuilt: {} documents in {}", index.documents, index.dir.display());
+    }
+    let results = index.search(request)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        TextFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &results)?;
+            writeln!(out)?;
+        }
+        TextFormat::Text => print_results(&mut out, &results, Style::detect())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_results(out: &mut impl Write, results: &SearchResults, style: Style) -> Result<()> {
+    if results.hits.is_empty() {
+        writeln!(out, "没有找到与“{}”相关的标准条款。", results.query)?;
+        return Ok(());
+    }
+    if results.mode == MatchMode::AnyTerm {
+        writeln!(out, "（没有同时包含全部词语的条款，以下为部分匹配）")?;
+    }
+    for (rank, hit) in results.hits.iter().enumerate() {
+        let head = format!("{}. {}  {}", rank + 1, hit.id, hit.title);
+        writeln!(out, "{}  ({} · {} · {})", style.bold(&head), hit.number, hit.subsystem, hit.status)?;
+        for clause in &hit.clauses {
+            let label = match clause.kind {
+                crate::index::DocKind::Row => format!("目录 {}", clause.no),
+                _ => clause.no.clone(),
+            };
+            let text = style.highlight(&clause.fragment, &clause.highlighted);
+            writeln!(out, "   {} {}：{}", label, clause.title, text.replace('\n', " "))?;
+        }
+    }
+    Ok(())
+}
+
+fn rebuild_index(dir: &Path, cache: &Path) -> Result<ExitCode> {
+    let started = Instant::now();
+    let catalogue = load(dir)?;
+    let index = CatalogueIndex::build(&catalogue, cache)?;
+    println!(
+        "indexed {} standards as {} documents in {:.0} ms: {}",
+        catalogue.standards.len(),
+        index.documents,
+        started.elapsed().as_secs_f64() * 1000.0,
+        index.dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Terminal styling: ANSI only when stdout is a terminal and NO_COLOR is unset.
+#[derive(Clone, Copy)]
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn detect() -> Style {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Style {
+            color: std::io::stdout().is_terminal() && !no_color,
+        }
+    }
+
+    fn bold(self, text: &str) -> String {
+        if self.color {
+            format!("\x1b[1m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn highlight(self, text: &str, ranges: &[std::ops::Range<usize>]) -> String {
+        if self.color {
+            mark(text, ranges, "\x1b[1;31m", "\x1b[0m", str::to_string)
+        } else {
+            mark(text, ranges, "【", "】", str::to_string)
+        }
+    }
+}

@@ -1,0 +1,357 @@
+//! The Tantivy index over the catalogue: one document per clause, per catalogue row and per
+//! standard's scope, cached outside the catalogue and rebuilt when any catalogue file changes.
+
+pub mod tokenizer;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use jieba_rs::Jieba;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
+};
+use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
+
+use crate::catalogue::{lookup_keys, Catalogue, CatalogueItem, Standard};
+
+/// Bumped whenever the schema or the documents change shape, so old caches are rebuilt.
+const FORMAT: u32 = 1;
+const MANIFEST: &str = "zwgk-index.json";
+
+/// What a document of the index stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    /// The standard's scope and normative references.
+    Scope,
+    Clause,
+    /// A catalogue row (公开事项).
+    Row,
+}
+
+impl DocKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            DocKind::Scope => "scope",
+            DocKind::Clause => "clause",
+            DocKind::Row => "row",
+        }
+    }
+
+    fn parse(name: &str) -> DocKind {
+        match name {
+            "scope" => DocKind::Scope,
+            "row" => DocKind::Row,
+            _ => DocKind::Clause,
+        }
+    }
+}
+
+/// The schema's fields.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub std_id: Field,
+    pub number: Field,
+    pub subsystem: Field,
+    pub status: Field,
+    pub kind: Field,
+    pub no: Field,
+    /// Normalised names a standard is looked up by (see `catalogue::lookup_keys`).
+    pub lookup: Field,
+    /// The standard's title, on each of its documents.
+    pub title: Field,
+    /// Clause title, row name (一级 / 二级), or 范围.
+    pub heading: Field,
+    pub body: Field,
+    /// The standard's keywords, on each of its documents.
+    pub keywords: Field,
+    /// Character bigrams of title, heading, body and keywords, for recall.
+    pub bigrams: Field,
+}
+
+impl Fields {
+    fn schema() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let words = |stored: bool| {
+            let indexing = TextFieldIndexing::default()
+                .set_tokenizer(tokenizer::WORDS)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+            let options = TextOptions::default().set_indexing_options(indexing);
+            if stored {
+                options.set_stored()
+            } else {
+                options
+            }
+        };
+        let bigram_indexing = TextFieldIndexing::default()
+            .set_tokenizer(tokenizer::BIGRAMS)
+            .set_index_option(IndexRecordOption::WithFreqs);
+        let fields = Fields {
+            std_id: b.add_text_field("std_id", STRING | STORED),
+            number: b.add_text_field("number", STORED),
+            subsystem: b.add_text_field("subsystem", STRING | STORED),
+            status: b.add_text_field("status", STRING | STORED),
+            kind: b.add_text_field("kind", STRING | STORED),
+            no: b.add_text_field("no", STORED),
+            lookup: b.add_text_field("lookup", STRING),
+            title: b.add_text_field("title", words(true)),
+            heading: b.add_text_field("heading", words(true)),
+            body: b.add_text_field("body", words(true)),
+            keywords: b.add_text_field("keywords", words(false)),
+            bigrams: b.add_text_field(
+                "bigrams",
+                TextOptions::default().set_indexing_options(bigram_indexing),
+            ),
+        };
+        (b.build(), fields)
+    }
+}
+
+/// Written beside the index: which catalogue content it was built from.
+#[derive(Debug, Serialize, Deserialize)]
+struct Manifest {
+    format: u32,
+    content_hash: String,
+    /// The catalogue's tokenizer terms, so a search needs no YAML parsing.
+    dictionary: Vec<String>,
+    standards: usize,
+    documents: u64,
+}
+
+/// An open index with its tokenizer.
+pub struct CatalogueIndex {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    pub jieba: Arc<Jieba>,
+    pub dir: PathBuf,
+    pub documents: u64,
+}
+
+/// How [`CatalogueIndex::open`] got its index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    Reused,
+    Rebuilt,
+}
+
+impl CatalogueIndex {
+    /// Opens the cached index of `standards_dir`, building it first when missing or when
+    /// any catalogue file changed since it was built.
+    pub fn open(standards_dir: &Path, cache_dir: &Path) -> Result<(CatalogueIndex, Freshness)> {
+        let content_hash = catalogue_hash(standards_dir)?;
+        let dir = index_dir(standards_dir, cache_dir)?;
+        if let Some(manifest) = read_manifest(&dir) {
+            if manifest.format == FORMAT && manifest.content_hash == content_hash {
+                let jieba = tokenizer::jieba_with_terms(&manifest.dictionary);
+                let index = CatalogueIndex::open_dir(&dir, jieba, manifest.documents)?;
+                return Ok((index, Freshness::Reused));
+            }
+        }
+        let catalogue = load_catalogue(standards_dir)?;
+        let index = CatalogueIndex::build(&catalogue, cache_dir)?;
+        Ok((index, Freshness::Rebuilt))
+    }
+
+    /// Builds the index of a loaded catalogue into its cache folder, replacing any older one.
+    pub fn build(catalogue: &Catalogue, cache_dir: &Path) -> Result<CatalogueIndex> {
+        let content_hash = catalogue_hash(&catalogue.dir)?;
+        let dir = index_dir(&catalogue.dir, cache_dir)?;
+        // Build beside the final folder and swap it in, so an interrupted build never
+        // leaves a half-written index where a search would open it.
+        let staging = dir.with_extension(format!("building-{}", std::process::id()));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging)
+                .with_context(|| format!("removing {}", staging.display()))?;
+        }
+        std::fs::create_dir_all(&staging)
+            .with_context(|| format!("creating index folder {}", staging.display()))?;
+
+        let (schema, fields) = Fields::schema();
+        let jieba = tokenizer::jieba_with_terms(&catalogue.meta.dictionary);
+        let index = Index::create_in_dir(&staging, schema)
+            .with_context(|| format!("creating index in {}", staging.display()))?;
+        register_tokenizers(&index, &jieba);
+        let mut writer = index
+            .writer_with_num_threads::<TantivyDocument>(1, 30_000_000)
+            .context("opening the index writer")?;
+        let mut documents = 0u64;
+        for standard in &catalogue.standards {
+            for document in documents_of(standard, &fields) {
+                writer.add_document(document)?;
+                documents += 1;
+            }
+        }
+        writer.commit().context("committing the index")?;
+        writer.wait_merging_threads().context("finishing index merges")?;
+
+        let manifest = Manifest {
+            format: FORMAT,
+            content_hash,
+            dictionary: catalogue.meta.dictionary.clone(),
+            standards: catalogue.standards.len(),
+            documents,
+        };
+        let manifest_path = staging.join(MANIFEST);
+        std::fs::write(&manifest_path, serde_json::to_vec_pretty(&manifest)?)
+            .with_context(|| format!("writing {}", manifest_path.display()))?;
+        drop(index);
+
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).with_context(|| format!("removing old index {}", dir.display()))?;
+        }
+        std::fs::rename(&staging, &dir)
+            .with_context(|| format!("moving the new index into {}", dir.display()))?;
+        CatalogueIndex::open_dir(&dir, jieba, documents)
+    }
+
+    fn open_dir(dir: &Path, jieba: Arc<Jieba>, documents: u64) -> Result<CatalogueIndex> {
+        let index = Index::open_in_dir(dir).with_context(|| format!("opening index {}", dir.display()))?;
+        register_tokenizers(&index, &jieba);
+        let (_, fields) = Fields::schema();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .context("opening the index reader")?;
+        Ok(CatalogueIndex {
+            index,
+            reader,
+            fields,
+            jieba,
+            dir: dir.to_path_buf(),
+            documents,
+        })
+    }
+}
+
+fn load_catalogue(dir: &Path) -> Result<Catalogue> {
+    match Catalogue::load(dir) {
+        Ok(catalogue) => Ok(catalogue),
+        Err(problems) => bail!(
+            "the catalogue in {} has {} problem(s); fix them before searching:\n{problems}",
+            dir.display(),
+            problems.len()
+        ),
+    }
+}
+
+fn register_tokenizers(index: &Index, jieba: &Arc<Jieba>) {
+    let manager = index.tokenizers();
+    manager.register(tokenizer::WORDS, tokenizer::word_analyzer(jieba.clone()));
+    manager.register(tokenizer::BIGRAMS, tokenizer::bigram_analyzer());
+}
+
+fn documents_of(standard: &Standard, f: &Fields) -> Vec<TantivyDocument> {
+    let keywords = standard.keywords.join(" ");
+    let base = |kind: DocKind, no: &str, heading: &str, body: &str| {
+        let mut document = doc!(
+            f.std_id => standard.id.as_str(),
+            f.number => standard.number.as_str(),
+            f.subsystem => standard.subsystem.as_str(),
+            f.status => standard.status.label(),
+            f.kind => kind.name(),
+            f.no => no,
+            f.title => standard.title.as_str(),
+            f.heading => heading,
+            f.body => body,
+            f.keywords => keywords.as_str(),
+            f.bigrams => format!("{}\n{heading}\n{body}\n{keywords}", standard.title),
+        );
+        if kind == DocKind::Scope {
+            for key in lookup_keys(standard) {
+                document.add_text(f.lookup, key);
+            }
+        }
+        document
+    };
+
+    let mut scope = standard.scope.clone();
+    if !standard.references.is_empty() {
+        scope.push_str(&format!("\n规范性引用文件：{}", standard.references.join("；")));
+    }
+    let mut documents = vec![base(DocKind::Scope, "1", "范围", &scope)];
+    for clause in &standard.clauses {
+        documents.push(base(DocKind::Clause, &clause.no, &clause.title, &clause.text));
+    }
+    for item in &standard.items {
+        documents.push(base(DocKind::Row, &item.code, &item.name(), &row_text(item)));
+    }
+    documents
+}
+
+/// A catalogue row as one line of text, in the order of a printed catalogue.
+pub fn row_text(item: &CatalogueItem) -> String {
+    let join = |v: &[String]| v.join("、");
+    let labels = |v: Vec<&str>| v.join("、");
+    format!(
+        "公开内容：{}；公开依据：{}；公开时限：{}；公开主体：{}；公开渠道和载体：{}；公开对象：{}；公开方式：{}；公开层级：{}",
+        join(&item.elements),
+        join(&item.basis),
+        item.time_limit.raw,
+        item.subject,
+        join(&item.channels),
+        labels(item.audience.iter().map(|a| a.label()).collect()),
+        labels(item.mode.iter().map(|m| m.label()).collect()),
+        labels(item.level.iter().map(|l| l.label()).collect()),
+    )
+}
+
+/// SHA-256 over every YAML file of the standards folder (names and contents, in name order).
+pub fn catalogue_hash(dir: &Path) -> Result<String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading the standards folder {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .collect();
+    files.sort();
+    let mut hasher = Sha256::new();
+    for path in files {
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        hasher.update((name.len() as u64).to_le_bytes());
+        hasher.update(name.as_bytes());
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(&bytes);
+    }
+    Ok(format!("{:x}", hasher.finalize()))
+}
+
+/// Each standards folder gets its own index folder under the cache, named by its path.
+fn index_dir(standards_dir: &Path, cache_dir: &Path) -> Result<PathBuf> {
+    let canonical = standards_dir
+        .canonicalize()
+        .with_context(|| format!("finding the standards folder {}", standards_dir.display()))?;
+    let digest = Sha256::digest(canonical.to_string_lossy().as_bytes());
+    let name = format!("index-{:x}", digest);
+    Ok(cache_dir.join(&name[..22]))
+}
+
+fn read_manifest(dir: &Path) -> Option<Manifest> {
+    let bytes = std::fs::read(dir.join(MANIFEST)).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// The folder caches go in: `ZWGK_CACHE_DIR`-style override first, then the user's cache
+/// folder, then the system temporary folder.
+pub fn default_cache_dir() -> PathBuf {
+    dirs::cache_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("zwgk")
+}
+
+/// Reads a stored text field of a document.
+pub fn stored<'a>(document: &'a TantivyDocument, field: Field) -> &'a str {
+    use tantivy::schema::Value;
+    document
+        .get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+}
+
+pub(crate) fn doc_kind(document: &TantivyDocument, fields: &Fields) -> DocKind {
+    DocKind::parse(stored(document, fields.kind))
+}

@@ -1,0 +1,508 @@
+//! Searching the catalogue as evaluators ask: a Chinese question typed without spaces, a
+//! few keywords, or a standard's id or number.
+//!
+//! A query is cut into words with the index's own jieba dictionary; question words
+//! (多久, 几天, 什么 …) are dropped. Each remaining word matches the standard title,
+//! clause heading, keywords and text (titles weigh more) or, for recall when the text was
+//! segmented differently, all of its character bigrams. Documents matching every word rank
+//! first; documents matching only some follow. Adjacent words found next to each other get
+//! a phrase boost. Fuzzy matching is used only for Latin words and long numbers: on Chinese
+//! two-character words it would match almost anything. Hits are grouped by standard, each
+//! with its best clauses and a highlighted snippet.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+use crate::catalogue::lookup_key;
+use crate::index::tokenizer::{bigrams, words, Word};
+use crate::index::{doc_kind, stored, CatalogueIndex, DocKind, Fields};
+
+/// Question words and particles that say how a question is asked, not what it is about.
+const QUESTION_WORDS: &[&str] = &[
+    "什么", "怎么", "怎样", "如何", "哪些", "哪个", "哪里", "哪儿", "多久", "多长", "多长时间",
+    "多少", "几天", "几个", "几日", "几次", "是否", "能否", "可以", "必须", "需要", "应该",
+    "要求", "规定", "吗", "呢", "吧", "啊", "的", "了", "是", "要", "算", "有", "在", "和",
+    "与", "及", "或", "么", "时候", "之前", "以内", "哪", "谁", "还", "都", "被", "把", "就",
+    "会", "能", "该", "得", "不", "没", "我", "我们", "你", "他", "它",
+];
+
+const TITLE_BOOST: f32 = 3.0;
+const HEADING_BOOST: f32 = 2.5;
+const KEYWORD_BOOST: f32 = 1.5;
+const BODY_BOOST: f32 = 1.0;
+const BIGRAM_BOOST: f32 = 0.3;
+const PHRASE_BOOST: f32 = 1.5;
+/// Clause documents fetched per tier before grouping by standard.
+const DOCS_PER_TIER: usize = 300;
+/// Clauses shown under each standard.
+const CLAUSES_PER_STANDARD: usize = 3;
+/// Snippet length in bytes (about 110 Chinese characters).
+const SNIPPET_BYTES: usize = 330;
+
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: String,
+    pub subsystem: Option<String>,
+    /// Status label: 现行 | 即将实施 | 废止.
+    pub status: Option<String>,
+    pub limit: usize,
+}
+
+/// How the results were found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MatchMode {
+    /// The query named a standard (id, number).
+    Exact,
+    /// Every word matched in one document.
+    AllTerms,
+    /// No document had every word; ranked by the words they have.
+    AnyTerm,
+    /// Nothing matched.
+    None,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    pub query: String,
+    /// The words searched for, after dropping question words.
+    pub terms: Vec<String>,
+    pub mode: MatchMode,
+    pub hits: Vec<StandardHit>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StandardHit {
+    pub id: String,
+    pub number: String,
+    pub title: String,
+    pub subsystem: String,
+    pub status: String,
+    pub score: f32,
+    /// Whether the standard has a document matching every word.
+    pub all_terms: bool,
+    pub clauses: Vec<ClauseHit>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClauseHit {
+    pub kind: DocKind,
+    /// Clause number, or row code for a catalogue row.
+    pub no: String,
+    pub title: String,
+    pub score: f32,
+    /// The best passage, matched words marked with `<em>…</em>` (HTML-escaped).
+    pub snippet: String,
+    #[serde(skip)]
+    pub fragment: String,
+    #[serde(skip)]
+    pub highlighted: Vec<Range<usize>>,
+}
+
+/// One word of the query and the sub-query that matches it.
+struct QueryWord {
+    word: Word,
+    query: Box<dyn Query>,
+}
+
+impl CatalogueIndex {
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        let searcher = self.reader.searcher();
+        let f = &self.fields;
+        let filters = self.filters(request);
+
+        if let Some(hits) = self.exact_lookup(&searcher, &request.query, &filters)? {
+            return Ok(SearchResults {
+                query: request.query.clone(),
+                terms: vec![lookup_key(&request.query)],
+                mode: MatchMode::Exact,
+                hits,
+            });
+        }
+
+        let query_words = self.query_words(&request.query);
+        let terms: Vec<String> = query_words.iter().map(|w| w.word.text.clone()).collect();
+        if query_words.is_empty() {
+            return Ok(SearchResults {
+                query: request.query.clone(),
+                terms,
+                mode: MatchMode::None,
+                hits: Vec::new(),
+            });
+        }
+        let phrases = self.phrase_boosts(&query_words);
+        let tier = |occur: Occur| -> Box<dyn Query> {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = query_words
+                .iter()
+                .map(|w| (occur, w.query.box_clone()))
+                .collect();
+            clauses.extend(phrases.iter().map(|p| (Occur::Should, p.box_clone())));
+            clauses.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
+            Box::new(BooleanQuery::new(clauses))
+        };
+        let all_terms = tier(Occur::Must);
+        let any_term = tier(Occur::Should);
+
+        let strict = searcher
+            .search(&*all_terms, &TopDocs::with_limit(DOCS_PER_TIER).order_by_score())
+            .context("searching the index")?;
+        let loose = searcher
+            .search(&*any_term, &TopDocs::with_limit(DOCS_PER_TIER).order_by_score())
+            .context("searching the index")?;
+
+        let snippets = SnippetGenerator::create(&searcher, &*any_term, f.body)
+            .context("preparing snippets")?;
+        let mut groups = Groups::default();
+        for (score, address) in &strict {
+            groups.add(*address, *score, true);
+        }
+        for (score, address) in &loose {
+            groups.add(*address, *score, false);
+        }
+        let mode = if !strict.is_empty() {
+            MatchMode::AllTerms
+        } else if !loose.is_empty() {
+            MatchMode::AnyTerm
+        } else {
+            MatchMode::None
+        };
+        let hits = groups.into_hits(&searcher, f, &snippets, request.limit)?;
+        Ok(SearchResults {
+            query: request.query.clone(),
+            terms,
+            mode,
+            hits,
+        })
+    }
+
+    fn filters(&self, request: &SearchRequest) -> Vec<Box<dyn Query>> {
+        let f = &self.fields;
+        [(f.subsystem, &request.subsystem), (f.status, &request.status)]
+            .into_iter()
+            .filter_map(|(field, value)| value.as_ref().map(|v| exact_term(field, v)))
+            .collect()
+    }
+
+    /// When the whole query names a standard, that standard with its clauses in order.
+    fn exact_lookup(
+        &self,
+        searcher: &Searcher,
+        query: &str,
+        filters: &[Box<dyn Query>],
+    ) -> Result<Option<Vec<StandardHit>>> {
+        let f = &self.fields;
+        let mut clauses = vec![(Occur::Must, exact_term(f.lookup, &lookup_key(query)))];
+        clauses.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
+        let found = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, address)) = found.first() else {
+            return Ok(None);
+        };
+        let scope: TantivyDocument = searcher.doc(*address)?;
+        let id = stored(&scope, f.std_id).to_string();
+        // Documents of a standard are added in order: scope, clauses, rows.
+        let addresses = searcher.search(&*exact_term(f.std_id, &id), &DocSetCollector)?;
+        let mut addresses: Vec<DocAddress> = addresses.into_iter().collect();
+        addresses.sort();
+        let mut hit = standard_hit(&scope, f, 1.0, true);
+        for address in addresses.into_iter().take(CLAUSES_PER_STANDARD + 1) {
+            let document: TantivyDocument = searcher.doc(address)?;
+            let body = stored(&document, f.body);
+            let fragment: String = truncate(body, SNIPPET_BYTES);
+            hit.clauses.push(ClauseHit {
+                kind: doc_kind(&document, f),
+                no: stored(&document, f.no).to_string(),
+                title: stored(&document, f.heading).to_string(),
+                score: 1.0,
+                snippet: escape_html(&fragment),
+                fragment,
+                highlighted: Vec::new(),
+            });
+        }
+        Ok(Some(vec![hit]))
+    }
+
+    fn query_words(&self, query: &str) -> Vec<QueryWord> {
+        let f = &self.fields;
+        let mut seen = Vec::new();
+        words(&self.jieba, query, false)
+            .into_iter()
+            .filter(|w| !QUESTION_WORDS.contains(&w.text.as_str()))
+            .filter(|w| {
+                let new = !seen.contains(&w.text);
+                seen.push(w.text.clone());
+                new
+            })
+            .map(|word| {
+                let mut alternatives: Vec<(Occur, Box<dyn Query>)> = [
+                    (f.title, TITLE_BOOST),
+                    (f.heading, HEADING_BOOST),
+                    (f.keywords, KEYWORD_BOOST),
+                    (f.body, BODY_BOOST),
+                ]
+                .into_iter()
+                .map(|(field, boost)| (Occur::Should, boosted(word_term(field, &word.text), boost)))
+                .collect();
+                if let Some(q) = bigram_query(f, &word.text) {
+                    alternatives.push((Occur::Should, boosted(q, BIGRAM_BOOST)));
+                }
+                if fuzzy_allowed(&word.text) {
+                    let term = Term::from_field_text(f.body, &word.text);
+                    alternatives.push((Occur::Should, Box::new(FuzzyTermQuery::new(term, 1, true))));
+                }
+                QueryWord {
+                    word,
+                    query: Box::new(BooleanQuery::new(alternatives)),
+                }
+            })
+            .collect()
+    }
+
+    /// Adjacent query words found next to each other in a heading or body rank higher.
+    fn phrase_boosts(&self, query_words: &[QueryWord]) -> Vec<Box<dyn Query>> {
+        let f = &self.fields;
+        let mut boosts = Vec::new();
+        for pair in query_words.windows(2) {
+            let (a, b) = (&pair[0].word, &pair[1].word);
+            let gap = b.position.saturating_sub(a.position);
+            if gap == 0 || gap != a.text.chars().count() {
+                continue; // not adjacent in the query
+            }
+            for field in [f.heading, f.body] {
+                let phrase = PhraseQuery::new_with_offset(vec![
+                    (0, Term::from_field_text(field, &a.text)),
+                    (gap, Term::from_field_text(field, &b.text)),
+                ]);
+                boosts.push(boosted(Box::new(phrase), PHRASE_BOOST));
+            }
+        }
+        boosts
+    }
+}
+
+/// Documents grouped by standard, in the order the tiers found them.
+#[derive(Default)]
+struct Groups {
+    order: Vec<String>,
+    by_standard: HashMap<String, Group>,
+    addresses: HashMap<DocAddress, String>,
+    pending: Vec<(DocAddress, f32, bool)>,
+}
+
+struct Group {
+    all_terms: bool,
+    docs: Vec<(DocAddress, f32)>,
+}
+
+impl Groups {
+    fn add(&mut self, address: DocAddress, score: f32, all_terms: bool) {
+        self.pending.push((address, score, all_terms));
+    }
+
+    fn into_hits(
+        mut self,
+        searcher: &Searcher,
+        f: &Fields,
+        snippets: &SnippetGenerator,
+        limit: usize,
+    ) -> Result<Vec<StandardHit>> {
+        let mut documents: HashMap<DocAddress, TantivyDocument> = HashMap::new();
+        for (address, score, all_terms) in std::mem::take(&mut self.pending) {
+            if !documents.contains_key(&address) {
+                documents.insert(address, searcher.doc(address)?);
+            }
+            let id = stored(&documents[&address], f.std_id).to_string();
+            let group = self.by_standard.entry(id.clone()).or_insert_with(|| {
+                self.order.push(id.clone());
+                Group {
+                    all_terms,
+                    docs: Vec::new(),
+                }
+            });
+            if self.addresses.insert(address, id).is_none() {
+                group.docs.push((address, score));
+            }
+        }
+
+        let mut ranked: Vec<(String, Group)> = self
+            .order
+            .iter()
+            .filter_map(|id| self.by_standard.remove(id).map(|g| (id.clone(), g)))
+            .collect();
+        // Standards with an all-words document first; then by best clause, with a little
+        // credit for further matching clauses.
+        let score = |g: &Group| {
+            let mut s: Vec<f32> = g.docs.iter().map(|(_, s)| *s).collect();
+            s.sort_by(|a, b| b.total_cmp(a));
+            s.first().copied().unwrap_or(0.0) + 0.1 * s.iter().skip(1).take(2).sum::<f32>()
+        };
+        ranked.sort_by(|(ia, a), (ib, b)| {
+            b.all_terms
+                .cmp(&a.all_terms)
+                .then(score(b).total_cmp(&score(a)))
+                .then(ia.cmp(ib))
+        });
+
+        let mut hits = Vec::new();
+        for (_, mut group) in ranked.into_iter().take(limit) {
+            group.docs.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let first = &documents[&group.docs[0].0];
+            let mut hit = standard_hit(first, f, score(&group), group.all_terms);
+            for (address, doc_score) in group.docs.iter().take(CLAUSES_PER_STANDARD) {
+                let document = &documents[address];
+                let snippet = snippets.snippet(stored(document, f.body));
+                let (fragment, highlighted) = if snippet.fragment().is_empty() {
+                    (truncate(stored(document, f.body), SNIPPET_BYTES), Vec::new())
+                } else {
+                    (snippet.fragment().to_string(), merge_ranges(snippet.highlighted()))
+                };
+                hit.clauses.push(ClauseHit {
+                    kind: doc_kind(document, f),
+                    no: stored(document, f.no).to_string(),
+                    title: stored(document, f.heading).to_string(),
+                    score: *doc_score,
+                    snippet: mark(&fragment, &highlighted, "<em>", "</em>", escape_html),
+                    fragment,
+                    highlighted,
+                });
+            }
+            hits.push(hit);
+        }
+        Ok(hits)
+    }
+}
+
+fn standard_hit(document: &TantivyDocument, f: &Fields, score: f32, all_terms: bool) -> StandardHit {
+    StandardHit {
+        id: stored(document, f.std_id).to_string(),
+        number: stored(document, f.number).to_string(),
+        title: stored(document, f.title).to_string(),
+        subsystem: stored(document, f.subsystem).to_string(),
+        status: stored(document, f.status).to_string(),
+        score,
+        all_terms,
+        clauses: Vec::new(),
+    }
+}
+
+/// `text` with each highlighted range wrapped in `open`/`close`, other text passed
+/// through `escape`.
+pub fn mark(text: &str, ranges: &[Range<usize>], open: &str, close: &str, escape: fn(&str) -> String) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for range in ranges {
+        out.push_str(&escape(&text[at..range.start]));
+        out.push_str(open);
+        out.push_str(&escape(&text[range.clone()]));
+        out.push_str(close);
+        at = range.end;
+    }
+    out.push_str(&escape(&text[at..]));
+    out
+}
+
+/// Search-mode tokens overlap (依申请公开 and 申请); highlight their union once.
+fn merge_ranges(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut sorted = ranges.to_vec();
+    sorted.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for range in sorted {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    merged
+}
+
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The first `max` bytes of `text`, cut at a character boundary.
+fn truncate(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(query, boost))
+}
+
+fn word_term(field: Field, word: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, word),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn exact_term(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// All character bigrams of a word of three or more characters (two-character words are
+/// their own bigram and already matched as words).
+fn bigram_query(f: &Fields, word: &str) -> Option<Box<dyn Query>> {
+    let grams = bigrams(word);
+    if grams.len() < 2 {
+        return None;
+    }
+    let clauses = grams
+        .iter()
+        .map(|g| (Occur::Must, exact_term(f.bigrams, g)))
+        .collect();
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// Fuzzy matching only where a typo is plausible and a near miss is not another word:
+/// Latin words of four or more letters and numbers of five or more digits.
+fn fuzzy_allowed(word: &str) -> bool {
+    let ascii = word.chars().all(|c| c.is_ascii_alphanumeric());
+    let letters = word.chars().any(|c| c.is_ascii_alphabetic());
+    ascii && ((letters && word.len() >= 4) || (!letters && word.len() >= 5))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fuzzy_only_for_latin_words_and_long_numbers() {
+        assert!(fuzzy_allowed("xcccdf"));
+        assert!(fuzzy_allowed("20181"));
+        assert!(!fuzzy_allowed("公示"));
+        assert!(!fuzzy_allowed("依申请公开"));
+        assert!(!fuzzy_allowed("15"));
+        assert!(!fuzzy_allowed("gb"));
+    }
+
+    #[test]
+    fn marks_merged_ranges() {
+        let text = "依申请公开的答复";
+        let ranges = merge_ranges(&[3..9, 0..15, 18..24]);
+        assert_eq!(ranges, vec![0..15, 18..24]);
+        assert_eq!(mark(text, &ranges, "<em>", "</em>", escape_html), "<em>依申请公开</em>的<em>答复</em>");
+    }
+
+    #[test]
+    fn truncates_at_character_boundaries() {
+        assert_eq!(truncate("答复期限", 7), "答复…");
+        assert_eq!(truncate("答复", 7), "答复");
+    }
+}
