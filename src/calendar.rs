@@ -137,7 +137,10 @@ impl Calendar {
             for (w, day) in spec.work.iter().enumerate() {
                 let field = format!("years[{y}].work[{w}]");
                 if !is_weekend(*day) {
-                    problems.push(at(field, format!("{day} is a weekday, not a weekend day worked")));
+                    problems.push(at(
+                        field,
+                        format!("{day} is a weekday, not a weekend day worked"),
+                    ));
                 } else if !covered(*day) {
                     problems.push(at(field, "falls outside the calendar's years".into()));
                 } else {
@@ -251,12 +254,16 @@ mod tests {
         let mut mismatches = Vec::new();
         for day in d("2018-01-01").iter_days().take_while(|x| *x <= last) {
             // Every workday kind (normal or 调休) ends in "Workday".
-            let oracle = format!("{:?}", chinese_holiday::chinese_holiday(&day)).ends_with("Workday");
+            let oracle =
+                format!("{:?}", chinese_holiday::chinese_holiday(&day)).ends_with("Workday");
             if calendar.is_working_day(day).unwrap() != oracle {
                 mismatches.push(day);
             }
         }
-        assert!(mismatches.is_empty(), "differs from oracle on {mismatches:?}");
+        assert!(
+            mismatches.is_empty(),
+            "differs from oracle on {mismatches:?}"
+        );
     }
 
     #[test]
@@ -270,21 +277,49 @@ mod tests {
         assert!(c.is_working_day(d("2018-10-08")).unwrap());
         // Received Friday 28 September: the 1st working day after is the Saturday worked,
         // the 3rd is Monday 8 October, right after the holiday block.
-        assert_eq!(c.add_working_days(d("2018-09-28"), 1).unwrap(), d("2018-09-29"));
-        assert_eq!(c.add_working_days(d("2018-09-28"), 3).unwrap(), d("2018-10-08"));
-        assert_eq!(c.working_days_between(d("2018-09-28"), d("2018-10-08")).unwrap(), 3);
+        assert_eq!(
+            c.add_working_days(d("2018-09-28"), 1).unwrap(),
+            d("2018-09-29")
+        );
+        assert_eq!(
+            c.add_working_days(d("2018-09-28"), 3).unwrap(),
+            d("2018-10-08")
+        );
+        assert_eq!(
+            c.working_days_between(d("2018-09-28"), d("2018-10-08"))
+                .unwrap(),
+            3
+        );
     }
 
     #[test]
     fn counting_excludes_the_start_day_and_includes_the_end_day() {
         let c = shipped();
         // Monday 2018-11-05 → Friday 2018-11-09: four working days after the Monday.
-        assert_eq!(c.working_days_between(d("2018-11-05"), d("2018-11-09")).unwrap(), 4);
-        assert_eq!(c.working_days_between(d("2018-11-05"), d("2018-11-05")).unwrap(), 0);
-        assert_eq!(c.working_days_between(d("2018-11-09"), d("2018-11-05")).unwrap(), -4);
+        assert_eq!(
+            c.working_days_between(d("2018-11-05"), d("2018-11-09"))
+                .unwrap(),
+            4
+        );
+        assert_eq!(
+            c.working_days_between(d("2018-11-05"), d("2018-11-05"))
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            c.working_days_between(d("2018-11-09"), d("2018-11-05"))
+                .unwrap(),
+            -4
+        );
         // Received on a Saturday: the first working day after is Monday.
-        assert_eq!(c.add_working_days(d("2018-11-10"), 1).unwrap(), d("2018-11-12"));
-        assert_eq!(c.add_working_days(d("2018-11-10"), 0).unwrap(), d("2018-11-10"));
+        assert_eq!(
+            c.add_working_days(d("2018-11-10"), 1).unwrap(),
+            d("2018-11-12")
+        );
+        assert_eq!(
+            c.add_working_days(d("2018-11-10"), 0).unwrap(),
+            d("2018-11-10")
+        );
     }
 
     #[test]
@@ -292,8 +327,14 @@ mod tests {
         let c = shipped();
         // Received Friday 2019-01-25. Working: Jan 28–Feb 1 (5), Sat Feb 2 and Sun Feb 3
         // (7), Feb 4–10 off, Feb 11–15 (12), Feb 18–20 (15).
-        assert_eq!(c.add_working_days(d("2019-01-25"), 15).unwrap(), d("2019-02-20"));
-        assert_eq!(c.add_working_days(d("2019-01-25"), 20).unwrap(), d("2019-02-27"));
+        assert_eq!(
+            c.add_working_days(d("2019-01-25"), 15).unwrap(),
+            d("2019-02-20")
+        );
+        assert_eq!(
+            c.add_working_days(d("2019-01-25"), 20).unwrap(),
+            d("2019-02-27")
+        );
     }
 
     #[test]
@@ -312,8 +353,15 @@ mod tests {
     fn year_boundaries_are_continuous() {
         let c = shipped();
         // 2018-12-29 (Sat) worked; 30 Dec – 1 Jan off; 2 Jan 2019 is the next working day.
-        assert_eq!(c.add_working_days(d("2018-12-29"), 1).unwrap(), d("2019-01-02"));
-        assert_eq!(c.working_days_between(d("2018-12-28"), d("2019-01-02")).unwrap(), 2);
+        assert_eq!(
+            c.add_working_days(d("2018-12-29"), 1).unwrap(),
+            d("2019-01-02")
+        );
+        assert_eq!(
+            c.working_days_between(d("2018-12-28"), d("2019-01-02"))
+                .unwrap(),
+            2
+        );
     }
 
     #[test]
@@ -323,7 +371,9 @@ mod tests {
         assert_eq!(err.year, 2027);
         assert!(err.to_string().contains("no year 2027"), "{err}");
         assert!(err.to_string().contains("calendar.yaml"), "{err}");
-        assert!(c.working_days_between(d("2017-12-01"), d("2018-01-05")).is_err());
+        assert!(c
+            .working_days_between(d("2017-12-01"), d("2018-01-05"))
+            .is_err());
         // Stepping past the last covered day is the same error, not a guess.
         let err = c.add_working_days(d("2026-12-28"), 10).unwrap_err();
         assert_eq!(err.year, 2027);
@@ -335,7 +385,10 @@ mod tests {
         let problems = Calendar::from_yaml(source, Path::new("calendar.yaml")).unwrap_err();
         let text = problems.to_string();
         assert!(text.contains("calendar.yaml:3: years[0].notices"), "{text}");
-        assert!(text.contains("calendar.yaml:5: years[0].off[0]: 春节 ends before"), "{text}");
+        assert!(
+            text.contains("calendar.yaml:5: years[0].off[0]: 春节 ends before"),
+            "{text}"
+        );
         assert!(text.contains("calendar.yaml:6: years[0].work[0]"), "{text}");
         assert!(text.contains("2020 follows 2018"), "{text}");
         assert_eq!(problems.len(), 4, "{text}");
@@ -343,8 +396,11 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_rejected_with_their_position() {
-        let source = "years:\n  - year: 2018\n    notices: [{title: x}]\n    off: []\n    holidays: []\n";
-        let text = Calendar::from_yaml(source, Path::new("c.yaml")).unwrap_err().to_string();
+        let source =
+            "years:\n  - year: 2018\n    notices: [{title: x}]\n    off: []\n    holidays: []\n";
+        let text = Calendar::from_yaml(source, Path::new("c.yaml"))
+            .unwrap_err()
+            .to_string();
         assert!(text.contains("c.yaml:5"), "{text}");
         assert!(text.contains("holidays"), "{text}");
     }

@@ -17,7 +17,11 @@ use crate::search::{mark, MatchMode, SearchRequest, SearchResults};
 pub const EXIT_BAD_INPUT: u8 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "zwgk", version, about = "政务公开 standards catalogue, search and quarterly compliance audit")]
+#[command(
+    name = "zwgk",
+    version,
+    about = "政务公开 standards catalogue, search and quarterly compliance audit"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -26,7 +30,13 @@ pub struct Cli {
 #[derive(Debug, Args)]
 struct CatalogueArgs {
     /// Standards folder (catalogue.yaml, calendar.yaml and one YAML file per standard).
-    #[arg(long, global = true, value_name = "DIR", default_value = "standards", env = "ZWGK_STANDARDS")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        default_value = "standards",
+        env = "ZWGK_STANDARDS"
+    )]
     standards: PathBuf,
 }
 
@@ -122,7 +132,11 @@ pub fn run() -> Result<ExitCode> {
     match cli.command {
         Command::Catalogue { command, catalogue } => match command {
             CatalogueCommand::Check => catalogue_check(&catalogue.standards),
-            CatalogueCommand::List { subsystem, status, format } => {
+            CatalogueCommand::List {
+                subsystem,
+                status,
+                format,
+            } => {
                 let catalogue = load(&catalogue.standards)?;
                 catalogue_list(&catalogue, subsystem.as_deref(), status.as_deref(), format)
             }
@@ -131,7 +145,15 @@ pub fn run() -> Result<ExitCode> {
                 catalogue_show(&catalogue, &id, format)
             }
         },
-        Command::Search { query, subsystem, status, limit, format, catalogue, cache } => {
+        Command::Search {
+            query,
+            subsystem,
+            status,
+            limit,
+            format,
+            catalogue,
+            cache,
+        } => {
             let request = SearchRequest {
                 query: query.join(" "),
                 subsystem,
@@ -159,7 +181,11 @@ fn problems_error(dir: &Path, problems: &Problems) -> anyhow::Error {
 fn catalogue_check(dir: &Path) -> Result<ExitCode> {
     match Catalogue::load(dir) {
         Ok(catalogue) => {
-            let requirements: usize = catalogue.standards.iter().map(|s| s.requirements.len()).sum();
+            let requirements: usize = catalogue
+                .standards
+                .iter()
+                .map(|s| s.requirements.len())
+                .sum();
             let rows: usize = catalogue.standards.iter().map(|s| s.items.len()).sum();
             let (first, last) = catalogue.calendar.years();
             println!(
@@ -183,17 +209,30 @@ fn catalogue_check(dir: &Path) -> Result<ExitCode> {
     }
 }
 
-fn selected<'a>(catalogue: &'a Catalogue, subsystem: Option<&str>, status: Option<&str>) -> Result<Vec<&'a Standard>> {
+fn selected<'a>(
+    catalogue: &'a Catalogue,
+    subsystem: Option<&str>,
+    status: Option<&str>,
+) -> Result<Vec<&'a Standard>> {
     if let Some(name) = subsystem {
         if catalogue.subsystem(name).is_none() {
-            let names: Vec<&str> = catalogue.meta.subsystems.iter().map(|s| s.name.as_str()).collect();
-            bail!("no sub-system {name}; the catalogue has {}", names.join(", "));
+            let names: Vec<&str> = catalogue
+                .meta
+                .subsystems
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect();
+            bail!(
+                "no sub-system {name}; the catalogue has {}",
+                names.join(", ")
+            );
         }
     }
     let status = match status {
         None => None,
         Some(label) => Some(
-            Status::from_label(label).with_context(|| format!("no status {label}; use 现行, 即将实施 or 废止"))?,
+            Status::from_label(label)
+                .with_context(|| format!("no status {label}; use 现行, 即将实施 or 废止"))?,
         ),
     };
     Ok(catalogue
@@ -204,7 +243,12 @@ fn selected<'a>(catalogue: &'a Catalogue, subsystem: Option<&str>, status: Optio
         .collect())
 }
 
-fn catalogue_list(catalogue: &Catalogue, subsystem: Option<&str>, status: Option<&str>, format: ListFormat) -> Result<ExitCode> {
+fn catalogue_list(
+    catalogue: &Catalogue,
+    subsystem: Option<&str>,
+    status: Option<&str>,
+    format: ListFormat,
+) -> Result<ExitCode> {
     let standards = selected(catalogue, subsystem, status)?;
     let mut out = std::io::stdout().lock();
     match format {
@@ -223,7 +267,11 @@ fn catalogue_list(catalogue: &Catalogue, subsystem: Option<&str>, status: Option
             writeln!(out)?;
         }
         ListFormat::Table => {
-            writeln!(out, "{:<10} {:<18} {:<10} {:<8} {:>4} {:>4} {:>4}  标准名称", "编号", "标准号", "子体系", "状态", "条款", "目录", "要求")?;
+            writeln!(
+                out,
+                "{:<10} {:<18} {:<10} {:<8} {:>4} {:>4} {:>4}  标准名称",
+                "编号", "标准号", "子体系", "状态", "条款", "目录", "要求"
+            )?;
             for s in &standards {
                 writeln!(
                     out,
@@ -254,7 +302,10 @@ fn pad(text: &str, width: usize) -> String {
 
 fn catalogue_show(catalogue: &Catalogue, id: &str, format: TextFormat) -> Result<ExitCode> {
     let Some(s) = catalogue.lookup(id) else {
-        bail!("no standard {id} in {}; `zwgk catalogue list` shows them all", catalogue.dir.display());
+        bail!(
+            "no standard {id} in {}; `zwgk catalogue list` shows them all",
+            catalogue.dir.display()
+        );
     };
     let mut out = std::io::stdout().lock();
     if let TextFormat::Json = format {
@@ -264,7 +315,15 @@ fn catalogue_show(catalogue: &Catalogue, id: &str, format: TextFormat) -> Result
     }
     let style = Style::detect();
     writeln!(out, "{}", style.bold(&format!("{}  {}", s.number, s.title)))?;
-    writeln!(out, "{} · {} · {} · 发布 {} · 实施 {}", s.id, s.subsystem, s.status.label(), s.issued, s.effective)?;
+    writeln!(
+        out,
+        "{} · {} · {} · 发布 {} · 实施 {}",
+        s.id,
+        s.subsystem,
+        s.status.label(),
+        s.issued,
+        s.effective
+    )?;
     if !s.supersedes.is_empty() {
         writeln!(out, "代替：{}", s.supersedes.join("、"))?;
     }
@@ -278,21 +337,44 @@ fn catalogue_show(catalogue: &Catalogue, id: &str, format: TextFormat) -> Result
     }
     writeln!(out)?;
     for clause in &s.clauses {
-        writeln!(out, "{}\n{}\n", style.bold(&format!("{} {}", clause.no, clause.title)), clause.text.trim())?;
+        writeln!(
+            out,
+            "{}\n{}\n",
+            style.bold(&format!("{} {}", clause.no, clause.title)),
+            clause.text.trim()
+        )?;
     }
     if !s.items.is_empty() {
         writeln!(out, "{}", style.bold("公开事项标准目录"))?;
         for item in &s.items {
-            writeln!(out, "  [{}] {}\n      {}", item.code, item.name(), row_text(item))?;
+            writeln!(
+                out,
+                "  [{}] {}\n      {}",
+                item.code,
+                item.name(),
+                row_text(item)
+            )?;
         }
         writeln!(out)?;
     }
     if !s.requirements.is_empty() {
         writeln!(out, "{}", style.bold("考核要求"))?;
         for r in &s.requirements {
-            let mut line = format!("  {}/{}  {}  (条款 {} · {} · 权重 {}", s.id, r.id, r.title, r.clause, r.check.name(), r.weight);
+            let mut line = format!(
+                "  {}/{}  {}  (条款 {} · {} · 权重 {}",
+                s.id,
+                r.id,
+                r.title,
+                r.clause,
+                r.check.name(),
+                r.weight
+            );
             if let Some(w) = &r.in_force {
-                line.push_str(&format!(" · 有效 {}–{}", w.from, w.to.map(|d| d.to_string()).unwrap_or_default()));
+                line.push_str(&format!(
+                    " · 有效 {}–{}",
+                    w.from,
+                    w.to.map(|d| d.to_string()).unwrap_or_default()
+                ));
             }
             if r.veto {
                 line.push_str(" · 单项否决");
@@ -306,7 +388,12 @@ fn catalogue_show(catalogue: &Catalogue, id: &str, format: TextFormat) -> Result
     Ok(ExitCode::SUCCESS)
 }
 
-fn search(dir: &Path, cache: &Path, request: &SearchRequest, format: TextFormat) -> Result<ExitCode> {
+fn search(
+    dir: &Path,
+    cache: &Path,
+    request: &SearchRequest,
+    format: TextFormat,
+) -> Result<ExitCode> {
     if let Some(label) = &request.status {
         if Status::from_label(label).is_none() {
             bail!("no status {label}; use 现行, 即将实施 or 废止");
@@ -314,7 +401,11 @@ fn search(dir: &Path, cache: &Path, request: &SearchRequest, format: TextFormat)
     }
     let (index, freshness) = CatalogueIndex::open(dir, cache)?;
     if freshness == Freshness::Rebuilt {
-        eprintln!("index rebuilt: {} documents in {}", index.documents, index.dir.display());
+        eprintln!(
+            "index rebuilt: {} documents in {}",
+            index.documents,
+            index.dir.display()
+        );
     }
     let results = index.search(request)?;
     let mut out = std::io::stdout().lock();
@@ -333,19 +424,32 @@ fn print_results(out: &mut impl Write, results: &SearchResults, style: Style) ->
         writeln!(out, "没有找到与“{}”相关的标准条款。", results.query)?;
         return Ok(());
     }
-    if results.mode == MatchMode::AnyTerm {
+    if matches!(results.mode, MatchMode::MostTerms | MatchMode::AnyTerm) {
         writeln!(out, "（没有同时包含全部词语的条款，以下为部分匹配）")?;
     }
     for (rank, hit) in results.hits.iter().enumerate() {
         let head = format!("{}. {}  {}", rank + 1, hit.id, hit.title);
-        writeln!(out, "{}  ({} · {} · {})", style.bold(&head), hit.number, hit.subsystem, hit.status)?;
+        writeln!(
+            out,
+            "{}  ({} · {} · {})",
+            style.bold(&head),
+            hit.number,
+            hit.subsystem,
+            hit.status
+        )?;
         for clause in &hit.clauses {
             let label = match clause.kind {
                 crate::index::DocKind::Row => format!("目录 {}", clause.no),
                 _ => clause.no.clone(),
             };
             let text = style.highlight(&clause.fragment, &clause.highlighted);
-            writeln!(out, "   {} {}：{}", label, clause.title, text.replace('\n', " "))?;
+            writeln!(
+                out,
+                "   {} {}：{}",
+                label,
+                clause.title,
+                text.replace('\n', " ")
+            )?;
         }
     }
     Ok(())

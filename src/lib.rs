@@ -9,9 +9,9 @@
 //! ```
 
 pub mod calendar;
-pub mod cli;
 pub mod catalogue;
+pub mod cli;
+pub mod index;
 pub mod locate;
 pub mod problem;
-pub mod index;
 pub mod search;

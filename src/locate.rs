@@ -47,9 +47,13 @@ impl Locator {
 }
 
 enum Frame {
-    /// In a mapping: the key just read, waiting for its value.
-    Map { key: Option<String> },
-    Seq { next: usize },
+    /// In a mapping: the key just read and its line, waiting for its value.
+    Map {
+        key: Option<(String, usize)>,
+    },
+    Seq {
+        next: usize,
+    },
 }
 
 #[derive(Default)]
@@ -59,8 +63,9 @@ struct Walker {
 }
 
 impl Walker {
-    /// The path of the node that starts now, advancing the parent's position.
-    fn enter_value(&mut self) -> Option<String> {
+    /// The path of the node that starts now and the line it is reported at (its key's line
+    /// in a mapping), advancing the parent's position.
+    fn enter_value(&mut self, line: usize) -> Option<(String, usize)> {
         let (frame, base) = self.stack.last_mut()?;
         let join = |child: &str| {
             if base.is_empty() {
@@ -70,10 +75,10 @@ impl Walker {
             }
         };
         match frame {
-            Frame::Map { key } => key.take().map(|k| join(&k)),
+            Frame::Map { key } => key.take().map(|(k, key_line)| (join(&k), key_line)),
             Frame::Seq { next } => {
                 *next += 1;
-                Some(format!("{base}[{}]", *next - 1))
+                Some((format!("{base}[{}]", *next - 1), line))
             }
         }
     }
@@ -86,18 +91,18 @@ impl MarkedEventReceiver for Walker {
             Event::Scalar(value, ..) => {
                 // A scalar in key position is a key, not a value.
                 if let Some((Frame::Map { key: key @ None }, _)) = self.stack.last_mut() {
-                    *key = Some(value);
+                    *key = Some((value, line));
                     return;
                 }
-                if let Some(path) = self.enter_value() {
+                if let Some((path, line)) = self.enter_value(line) {
                     self.lines.entry(path).or_insert(line);
                 }
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
-                let path = if self.stack.is_empty() {
-                    String::new()
+                let (path, line) = if self.stack.is_empty() {
+                    (String::new(), line)
                 } else {
-                    self.enter_value().unwrap_or_default()
+                    self.enter_value(line).unwrap_or_default()
                 };
                 self.lines.entry(path.clone()).or_insert(line);
                 let frame = if matches!(event, Event::MappingStart(..)) {
@@ -111,7 +116,7 @@ impl MarkedEventReceiver for Walker {
                 self.stack.pop();
             }
             Event::Alias(_) => {
-                let _ = self.enter_value();
+                let _ = self.enter_value(line);
             }
             _ => {}
         }
@@ -128,7 +133,9 @@ pub fn serde_problem(path: &Path, err: &serde_yaml::Error) -> Problem {
         None => message,
     };
     let (field, message) = match message.split_once(": ") {
-        Some((field, rest)) if !field.contains(' ') => (field.to_string(), rest.to_string()),
+        Some((field, rest)) if !field.contains(' ') => {
+            (field.trim_start_matches('.').to_string(), rest.to_string())
+        }
         _ => (String::new(), message),
     };
     Problem {
@@ -170,6 +177,10 @@ mod tests {
         let problem = serde_problem(Path::new("f.yaml"), &err);
         assert_eq!(problem.line, Some(2));
         assert_eq!(problem.field, "[1].weight");
-        assert!(problem.message.contains("invalid type"), "{}", problem.message);
+        assert!(
+            problem.message.contains("invalid type"),
+            "{}",
+            problem.message
+        );
     }
 }

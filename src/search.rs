@@ -16,7 +16,9 @@ use std::ops::Range;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use tantivy::collector::{DocSetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
@@ -27,11 +29,67 @@ use crate::index::{doc_kind, stored, CatalogueIndex, DocKind, Fields};
 
 /// Question words and particles that say how a question is asked, not what it is about.
 const QUESTION_WORDS: &[&str] = &[
-    "什么", "怎么", "怎样", "如何", "哪些", "哪个", "哪里", "哪儿", "多久", "多长", "多长时间",
-    "多少", "几天", "几个", "几日", "几次", "是否", "能否", "可以", "必须", "需要", "应该",
-    "要求", "规定", "吗", "呢", "吧", "啊", "的", "了", "是", "要", "算", "有", "在", "和",
-    "与", "及", "或", "么", "时候", "之前", "以内", "哪", "谁", "还", "都", "被", "把", "就",
-    "会", "能", "该", "得", "不", "没", "我", "我们", "你", "他", "它",
+    "什么",
+    "怎么",
+    "怎样",
+    "如何",
+    "哪些",
+    "哪个",
+    "哪里",
+    "哪儿",
+    "多久",
+    "多长",
+    "多长时间",
+    "多少",
+    "几天",
+    "几个",
+    "几日",
+    "几次",
+    "是否",
+    "能否",
+    "可以",
+    "必须",
+    "需要",
+    "应该",
+    "要求",
+    "规定",
+    "吗",
+    "呢",
+    "吧",
+    "啊",
+    "的",
+    "了",
+    "是",
+    "要",
+    "算",
+    "有",
+    "在",
+    "和",
+    "与",
+    "及",
+    "或",
+    "么",
+    "时候",
+    "之前",
+    "以内",
+    "哪",
+    "谁",
+    "还",
+    "都",
+    "被",
+    "把",
+    "就",
+    "会",
+    "能",
+    "该",
+    "得",
+    "不",
+    "没",
+    "我",
+    "我们",
+    "你",
+    "他",
+    "它",
 ];
 
 const TITLE_BOOST: f32 = 3.0;
@@ -57,14 +115,16 @@ pub struct SearchRequest {
 }
 
 /// How the results were found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MatchMode {
     /// The query named a standard (id, number).
     Exact,
     /// Every word matched in one document.
     AllTerms,
-    /// No document had every word; ranked by the words they have.
+    /// All words but one matched in one document (queries of three words or more).
+    MostTerms,
+    /// Some of the words matched.
     AnyTerm,
     /// Nothing matched.
     None,
@@ -87,8 +147,8 @@ pub struct StandardHit {
     pub subsystem: String,
     pub status: String,
     pub score: f32,
-    /// Whether the standard has a document matching every word.
-    pub all_terms: bool,
+    /// How well the standard's best document matched the query's words.
+    pub matched: MatchMode,
     pub clauses: Vec<ClauseHit>,
 }
 
@@ -110,7 +170,26 @@ pub struct ClauseHit {
 /// One word of the query and the sub-query that matches it.
 struct QueryWord {
     word: Word,
+    /// Dictionary words of two or more characters must match (in the all-words tier);
+    /// single characters and words jieba guessed (HMM) only add to the score.
+    required: bool,
     query: Box<dyn Query>,
+}
+
+/// The tiers searched for `n` required words, best first, with the number of words each
+/// needs: all of them, all but one (from three words on), then any.
+fn tiers(n: usize) -> Vec<(MatchMode, usize)> {
+    let mut tiers = vec![(MatchMode::AllTerms, n)];
+    if n >= 3 {
+        tiers.push((MatchMode::MostTerms, n - 1));
+    }
+    if n >= 2 {
+        tiers.push((MatchMode::AnyTerm, 1));
+    }
+    if n == 0 {
+        tiers.clear();
+    }
+    tiers
 }
 
 impl CatalogueIndex {
@@ -130,51 +209,52 @@ impl CatalogueIndex {
 
         let query_words = self.query_words(&request.query);
         let terms: Vec<String> = query_words.iter().map(|w| w.word.text.clone()).collect();
-        if query_words.is_empty() {
-            return Ok(SearchResults {
-                query: request.query.clone(),
-                terms,
-                mode: MatchMode::None,
-                hits: Vec::new(),
-            });
-        }
-        let phrases = self.phrase_boosts(&query_words);
-        let tier = |occur: Occur| -> Box<dyn Query> {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = query_words
-                .iter()
-                .map(|w| (occur, w.query.box_clone()))
-                .collect();
-            clauses.extend(phrases.iter().map(|p| (Occur::Should, p.box_clone())));
-            clauses.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
-            Box::new(BooleanQuery::new(clauses))
-        };
-        let all_terms = tier(Occur::Must);
-        let any_term = tier(Occur::Should);
-
-        let strict = searcher
-            .search(&*all_terms, &TopDocs::with_limit(DOCS_PER_TIER).order_by_score())
-            .context("searching the index")?;
-        let loose = searcher
-            .search(&*any_term, &TopDocs::with_limit(DOCS_PER_TIER).order_by_score())
-            .context("searching the index")?;
-
-        let snippets = SnippetGenerator::create(&searcher, &*any_term, f.body)
-            .context("preparing snippets")?;
-        let mut groups = Groups::default();
-        for (score, address) in &strict {
-            groups.add(*address, *score, true);
-        }
-        for (score, address) in &loose {
-            groups.add(*address, *score, false);
-        }
-        let mode = if !strict.is_empty() {
-            MatchMode::AllTerms
-        } else if !loose.is_empty() {
-            MatchMode::AnyTerm
+        let (required, optional): (Vec<&QueryWord>, Vec<&QueryWord>) =
+            query_words.iter().partition(|w| w.required);
+        // A query made only of optional words (a single character) still searches them.
+        let required = if required.is_empty() {
+            optional.clone()
         } else {
-            MatchMode::None
+            required
         };
-        let hits = groups.into_hits(&searcher, f, &snippets, request.limit)?;
+        let mut boosts: Vec<Box<dyn Query>> = self.phrase_boosts(&query_words);
+        boosts.extend(optional.iter().map(|w| w.query.box_clone()));
+
+        let mut groups = Groups::default();
+        let mut mode = MatchMode::None;
+        let mut any_term: Option<Box<dyn Query>> = None;
+        for (tier, min) in tiers(required.len()) {
+            let mut words = BooleanQuery::new(
+                required
+                    .iter()
+                    .map(|w| (Occur::Should, w.query.box_clone()))
+                    .collect(),
+            );
+            words.set_minimum_number_should_match(min);
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(words))];
+            clauses.extend(boosts.iter().map(|q| (Occur::Should, q.box_clone())));
+            clauses.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
+            let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+            let found = searcher
+                .search(
+                    &*query,
+                    &TopDocs::with_limit(DOCS_PER_TIER).order_by_score(),
+                )
+                .context("searching the index")?;
+            if mode == MatchMode::None && !found.is_empty() {
+                mode = tier;
+            }
+            groups.add_tier(&searcher, f, &found, tier)?;
+            any_term = Some(query);
+        }
+        let hits = match any_term {
+            Some(query) => {
+                let snippets = SnippetGenerator::create(&searcher, &*query, f.body)
+                    .context("preparing snippets")?;
+                groups.into_hits(f, &snippets, request.limit)
+            }
+            None => Vec::new(),
+        };
         Ok(SearchResults {
             query: request.query.clone(),
             terms,
@@ -185,10 +265,13 @@ impl CatalogueIndex {
 
     fn filters(&self, request: &SearchRequest) -> Vec<Box<dyn Query>> {
         let f = &self.fields;
-        [(f.subsystem, &request.subsystem), (f.status, &request.status)]
-            .into_iter()
-            .filter_map(|(field, value)| value.as_ref().map(|v| exact_term(field, v)))
-            .collect()
+        [
+            (f.subsystem, &request.subsystem),
+            (f.status, &request.status),
+        ]
+        .into_iter()
+        .filter_map(|(field, value)| value.as_ref().map(|v| exact_term(field, v)))
+        .collect()
     }
 
     /// When the whole query names a standard, that standard with its clauses in order.
@@ -201,7 +284,10 @@ impl CatalogueIndex {
         let f = &self.fields;
         let mut clauses = vec![(Occur::Must, exact_term(f.lookup, &lookup_key(query)))];
         clauses.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
-        let found = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(1).order_by_score())?;
+        let found = searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(1).order_by_score(),
+        )?;
         let Some((_, address)) = found.first() else {
             return Ok(None);
         };
@@ -211,7 +297,7 @@ impl CatalogueIndex {
         let addresses = searcher.search(&*exact_term(f.std_id, &id), &DocSetCollector)?;
         let mut addresses: Vec<DocAddress> = addresses.into_iter().collect();
         addresses.sort();
-        let mut hit = standard_hit(&scope, f, 1.0, true);
+        let mut hit = standard_hit(&scope, f, 1.0, MatchMode::Exact);
         for address in addresses.into_iter().take(CLAUSES_PER_STANDARD + 1) {
             let document: TantivyDocument = searcher.doc(address)?;
             let body = stored(&document, f.body);
@@ -255,10 +341,14 @@ impl CatalogueIndex {
                 }
                 if fuzzy_allowed(&word.text) {
                     let term = Term::from_field_text(f.body, &word.text);
-                    alternatives.push((Occur::Should, Box::new(FuzzyTermQuery::new(term, 1, true))));
+                    alternatives
+                        .push((Occur::Should, Box::new(FuzzyTermQuery::new(term, 1, true))));
                 }
+                let required = word.text.chars().count() >= 2
+                    && (self.jieba.has_word(&word.text) || word.text.is_ascii());
                 QueryWord {
                     word,
+                    required,
                     query: Box::new(BooleanQuery::new(alternatives)),
                 }
             })
@@ -292,45 +382,49 @@ impl CatalogueIndex {
 struct Groups {
     order: Vec<String>,
     by_standard: HashMap<String, Group>,
-    addresses: HashMap<DocAddress, String>,
-    pending: Vec<(DocAddress, f32, bool)>,
+    documents: HashMap<DocAddress, TantivyDocument>,
 }
 
 struct Group {
-    all_terms: bool,
+    matched: MatchMode,
     docs: Vec<(DocAddress, f32)>,
 }
 
 impl Groups {
-    fn add(&mut self, address: DocAddress, score: f32, all_terms: bool) {
-        self.pending.push((address, score, all_terms));
+    /// Adds a tier's documents; a document already added by an earlier tier keeps its place.
+    fn add_tier(
+        &mut self,
+        searcher: &Searcher,
+        f: &Fields,
+        found: &[(f32, DocAddress)],
+        matched: MatchMode,
+    ) -> Result<()> {
+        for (score, address) in found {
+            if self.documents.contains_key(address) {
+                continue;
+            }
+            let document: TantivyDocument = searcher.doc(*address)?;
+            let id = stored(&document, f.std_id).to_string();
+            self.documents.insert(*address, document);
+            let group = self.by_standard.entry(id.clone()).or_insert_with(|| {
+                self.order.push(id);
+                Group {
+                    matched,
+                    docs: Vec::new(),
+                }
+            });
+            group.docs.push((*address, *score));
+        }
+        Ok(())
     }
 
     fn into_hits(
         mut self,
-        searcher: &Searcher,
         f: &Fields,
         snippets: &SnippetGenerator,
         limit: usize,
-    ) -> Result<Vec<StandardHit>> {
-        let mut documents: HashMap<DocAddress, TantivyDocument> = HashMap::new();
-        for (address, score, all_terms) in std::mem::take(&mut self.pending) {
-            if !documents.contains_key(&address) {
-                documents.insert(address, searcher.doc(address)?);
-            }
-            let id = stored(&documents[&address], f.std_id).to_string();
-            let group = self.by_standard.entry(id.clone()).or_insert_with(|| {
-                self.order.push(id.clone());
-                Group {
-                    all_terms,
-                    docs: Vec::new(),
-                }
-            });
-            if self.addresses.insert(address, id).is_none() {
-                group.docs.push((address, score));
-            }
-        }
-
+    ) -> Vec<StandardHit> {
+        let documents = std::mem::take(&mut self.documents);
         let mut ranked: Vec<(String, Group)> = self
             .order
             .iter()
@@ -344,8 +438,8 @@ impl Groups {
             s.first().copied().unwrap_or(0.0) + 0.1 * s.iter().skip(1).take(2).sum::<f32>()
         };
         ranked.sort_by(|(ia, a), (ib, b)| {
-            b.all_terms
-                .cmp(&a.all_terms)
+            a.matched
+                .cmp(&b.matched)
                 .then(score(b).total_cmp(&score(a)))
                 .then(ia.cmp(ib))
         });
@@ -354,14 +448,20 @@ impl Groups {
         for (_, mut group) in ranked.into_iter().take(limit) {
             group.docs.sort_by(|a, b| b.1.total_cmp(&a.1));
             let first = &documents[&group.docs[0].0];
-            let mut hit = standard_hit(first, f, score(&group), group.all_terms);
+            let mut hit = standard_hit(first, f, score(&group), group.matched);
             for (address, doc_score) in group.docs.iter().take(CLAUSES_PER_STANDARD) {
                 let document = &documents[address];
                 let snippet = snippets.snippet(stored(document, f.body));
                 let (fragment, highlighted) = if snippet.fragment().is_empty() {
-                    (truncate(stored(document, f.body), SNIPPET_BYTES), Vec::new())
+                    (
+                        truncate(stored(document, f.body), SNIPPET_BYTES),
+                        Vec::new(),
+                    )
                 } else {
-                    (snippet.fragment().to_string(), merge_ranges(snippet.highlighted()))
+                    (
+                        snippet.fragment().to_string(),
+                        merge_ranges(snippet.highlighted(), snippet.fragment().len()),
+                    )
                 };
                 hit.clauses.push(ClauseHit {
                     kind: doc_kind(document, f),
@@ -375,11 +475,16 @@ impl Groups {
             }
             hits.push(hit);
         }
-        Ok(hits)
+        hits
     }
 }
 
-fn standard_hit(document: &TantivyDocument, f: &Fields, score: f32, all_terms: bool) -> StandardHit {
+fn standard_hit(
+    document: &TantivyDocument,
+    f: &Fields,
+    score: f32,
+    matched: MatchMode,
+) -> StandardHit {
     StandardHit {
         id: stored(document, f.std_id).to_string(),
         number: stored(document, f.number).to_string(),
@@ -387,14 +492,20 @@ fn standard_hit(document: &TantivyDocument, f: &Fields, score: f32, all_terms: b
         subsystem: stored(document, f.subsystem).to_string(),
         status: stored(document, f.status).to_string(),
         score,
-        all_terms,
+        matched,
         clauses: Vec::new(),
     }
 }
 
 /// `text` with each highlighted range wrapped in `open`/`close`, other text passed
 /// through `escape`.
-pub fn mark(text: &str, ranges: &[Range<usize>], open: &str, close: &str, escape: fn(&str) -> String) -> String {
+pub fn mark(
+    text: &str,
+    ranges: &[Range<usize>],
+    open: &str,
+    close: &str,
+    escape: fn(&str) -> String,
+) -> String {
     let mut out = String::new();
     let mut at = 0;
     for range in ranges {
@@ -408,9 +519,15 @@ pub fn mark(text: &str, ranges: &[Range<usize>], open: &str, close: &str, escape
     out
 }
 
-/// Search-mode tokens overlap (依申请公开 and 申请); highlight their union once.
-fn merge_ranges(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
-    let mut sorted = ranges.to_vec();
+/// Search-mode tokens overlap (依申请公开 and 申请); highlight their union once. A long
+/// word may run past the fragment's end (the fragment ends with the last word that starts
+/// in it), so ranges are cut at `len`.
+fn merge_ranges(ranges: &[Range<usize>], len: usize) -> Vec<Range<usize>> {
+    let mut sorted: Vec<Range<usize>> = ranges
+        .iter()
+        .map(|r| r.start.min(len)..r.end.min(len))
+        .filter(|r| !r.is_empty())
+        .collect();
     sorted.sort_by_key(|r| r.start);
     let mut merged: Vec<Range<usize>> = Vec::new();
     for range in sorted {
@@ -423,7 +540,9 @@ fn merge_ranges(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
 }
 
 pub fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// The first `max` bytes of `text`, cut at a character boundary.
@@ -495,9 +614,12 @@ mod tests {
     #[test]
     fn marks_merged_ranges() {
         let text = "依申请公开的答复";
-        let ranges = merge_ranges(&[3..9, 0..15, 18..24]);
+        let ranges = merge_ranges(&[3..9, 0..15, 18..24, 21..30], text.len());
         assert_eq!(ranges, vec![0..15, 18..24]);
-        assert_eq!(mark(text, &ranges, "<em>", "</em>", escape_html), "<em>依申请公开</em>的<em>答复</em>");
+        assert_eq!(
+            mark(text, &ranges, "<em>", "</em>", escape_html),
+            "<em>依申请公开</em>的<em>答复</em>"
+        );
     }
 
     #[test]

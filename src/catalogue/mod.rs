@@ -95,7 +95,7 @@ impl Catalogue {
         let key = lookup_key(name);
         self.standards
             .iter()
-            .find(|s| lookup_keys(s).iter().any(|k| *k == key))
+            .find(|s| lookup_keys(s).contains(&key))
     }
 
     /// Catalogue rows by code, across all standards.
@@ -146,14 +146,20 @@ pub fn lookup_key(name: &str) -> String {
 
 fn standard_files(dir: &Path) -> Result<Vec<PathBuf>, Problems> {
     let entries = std::fs::read_dir(dir).map_err(|err| {
-        Problems::one(Problem::file(dir, format!("cannot read the standards folder: {err}")))
+        Problems::one(Problem::file(
+            dir,
+            format!("cannot read the standards folder: {err}"),
+        ))
     })?;
     let mut files = Vec::new();
     for entry in entries {
         let path = entry
             .map_err(|err| Problems::one(Problem::file(dir, format!("cannot list: {err}"))))?
             .path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         let is_yaml = name.ends_with(".yaml") || name.ends_with(".yml");
         if is_yaml && name != META_FILE && name != CALENDAR_FILE {
             files.push(path);
@@ -166,7 +172,8 @@ fn standard_files(dir: &Path) -> Result<Vec<PathBuf>, Problems> {
 fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Sourced<T>, Problems> {
     let source = std::fs::read_to_string(path)
         .map_err(|err| Problems::one(Problem::file(path, format!("cannot read: {err}"))))?;
-    let record = serde_yaml::from_str(&source).map_err(|err| Problems::one(serde_problem(path, &err)))?;
+    let record =
+        serde_yaml::from_str(&source).map_err(|err| Problems::one(serde_problem(path, &err)))?;
     Ok(Sourced {
         path: path.to_path_buf(),
         locator: Locator::new(&source),

@@ -139,12 +139,16 @@ pub struct CatalogueItem {
 impl CatalogueItem {
     /// 一级 / 二级 / 三级 joined, as printed in a catalogue.
     pub fn name(&self) -> String {
-        [Some(&self.level1), self.level2.as_ref(), self.level3.as_ref()]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(" / ")
+        [
+            Some(&self.level1),
+            self.level2.as_ref(),
+            self.level3.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" / ")
     }
 }
 

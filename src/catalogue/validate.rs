@@ -7,7 +7,10 @@ use super::{
 };
 use crate::problem::{Problem, Problems};
 
-pub(super) fn catalogue(meta: &Sourced<CatalogueMeta>, standards: &[Sourced<Standard>]) -> Problems {
+pub(super) fn catalogue(
+    meta: &Sourced<CatalogueMeta>,
+    standards: &[Sourced<Standard>],
+) -> Problems {
     let mut problems = Problems::default();
     let mut out = |p: Problem| problems.push(p);
     check_meta(meta, &mut out);
@@ -16,13 +19,24 @@ pub(super) fn catalogue(meta: &Sourced<CatalogueMeta>, standards: &[Sourced<Stan
     let mut first_with_code: HashMap<&str, &Sourced<Standard>> = HashMap::new();
     for s in standards {
         if let Some(first) = first_with_id.insert(&s.record.id, s) {
-            out(s.problem("id", format!("duplicate id {}: also in {}", s.record.id, first.path.display())));
+            out(s.problem(
+                "id",
+                format!(
+                    "duplicate id {}: also in {}",
+                    s.record.id,
+                    first.path.display()
+                ),
+            ));
         }
         for (i, item) in s.record.items.iter().enumerate() {
             if let Some(first) = first_with_code.insert(&item.code, s) {
                 out(s.problem(
                     format!("items[{i}].code"),
-                    format!("duplicate item code {}: also in {}", item.code, first.path.display()),
+                    format!(
+                        "duplicate item code {}: also in {}",
+                        item.code,
+                        first.path.display()
+                    ),
                 ));
             }
         }
@@ -36,7 +50,10 @@ pub(super) fn catalogue(meta: &Sourced<CatalogueMeta>, standards: &[Sourced<Stan
         check_standard(s, &meta.record, &mut out);
         for (i, id) in s.record.supersedes.iter().enumerate() {
             if !first_with_id.contains_key(id.as_str()) {
-                out(s.problem(format!("supersedes[{i}]"), format!("no standard {id} in the catalogue")));
+                out(s.problem(
+                    format!("supersedes[{i}]"),
+                    format!("no standard {id} in the catalogue"),
+                ));
             }
         }
         for (r, req) in s.record.requirements.iter().enumerate() {
@@ -53,15 +70,24 @@ fn check_meta(meta: &Sourced<CatalogueMeta>, out: &mut impl FnMut(Problem)) {
     let mut digits = HashSet::new();
     for (i, sub) in m.subsystems.iter().enumerate() {
         if !digits.insert(sub.digit) {
-            out(meta.problem(format!("subsystems[{i}].digit"), format!("digit {} used twice", sub.digit)));
+            out(meta.problem(
+                format!("subsystems[{i}].digit"),
+                format!("digit {} used twice", sub.digit),
+            ));
         }
         if sub.weight < 0.0 {
-            out(meta.problem(format!("subsystems[{i}].weight"), "weight must not be negative"));
+            out(meta.problem(
+                format!("subsystems[{i}].weight"),
+                "weight must not be negative",
+            ));
         }
     }
     let total: f64 = m.subsystems.iter().map(|s| s.weight).sum();
     if total <= 0.0 {
-        out(meta.problem("subsystems", "sub-system weights must add up to more than 0"));
+        out(meta.problem(
+            "subsystems",
+            "sub-system weights must add up to more than 0",
+        ));
     }
     if m.grades.is_empty() {
         out(meta.problem("grades", "at least one grade band is needed"));
@@ -70,7 +96,10 @@ fn check_meta(meta: &Sourced<CatalogueMeta>, out: &mut impl FnMut(Problem)) {
         if pair[1].min >= pair[0].min {
             out(meta.problem(
                 format!("grades[{}].min", i + 1),
-                format!("grade bands must go from best to worst: {} is not below {}", pair[1].min, pair[0].min),
+                format!(
+                    "grade bands must go from best to worst: {} is not below {}",
+                    pair[1].min, pair[0].min
+                ),
             ));
         }
     }
@@ -78,9 +107,16 @@ fn check_meta(meta: &Sourced<CatalogueMeta>, out: &mut impl FnMut(Problem)) {
 
 fn check_standard(s: &Sourced<Standard>, meta: &CatalogueMeta, out: &mut impl FnMut(Problem)) {
     let std = &s.record;
-    let stem = s.path.file_stem().and_then(|n| n.to_str()).unwrap_or_default();
+    let stem = s
+        .path
+        .file_stem()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     if stem != std.id {
-        out(s.problem("id", format!("id {} does not match the file name {stem}.yaml", std.id)));
+        out(s.problem(
+            "id",
+            format!("id {} does not match the file name {stem}.yaml", std.id),
+        ));
     }
     let digits = std.id.strip_prefix(&format!("{}-", meta.id_prefix));
     let digits = digits.filter(|d| d.len() == 3 && d.bytes().all(|b| b.is_ascii_digit()));
@@ -92,21 +128,32 @@ fn check_standard(s: &Sourced<Standard>, meta: &CatalogueMeta, out: &mut impl Fn
         Some(digits) => {
             let first = digits.as_bytes()[0] - b'0';
             match meta.subsystems.iter().find(|sub| sub.digit == first) {
-                None => out(s.problem("id", format!("no sub-system has ids starting with {first}"))),
+                None => {
+                    out(s.problem("id", format!("no sub-system has ids starting with {first}")))
+                }
                 Some(sub) if sub.name != std.subsystem => out(s.problem(
                     "subsystem",
-                    format!("{} belongs to {} by its id, not {}", std.id, sub.name, std.subsystem),
+                    format!(
+                        "{} belongs to {} by its id, not {}",
+                        std.id, sub.name, std.subsystem
+                    ),
                 )),
                 Some(_) => {}
             }
             if !std.number.contains(digits) {
-                out(s.problem("number", format!("number {} does not contain {digits}", std.number)));
+                out(s.problem(
+                    "number",
+                    format!("number {} does not contain {digits}", std.number),
+                ));
             }
             for (i, item) in std.items.iter().enumerate() {
                 if !item.code.starts_with(&format!("{digits}-")) {
                     out(s.problem(
                         format!("items[{i}].code"),
-                        format!("row code {} must start with the standard's number {digits}-", item.code),
+                        format!(
+                            "row code {} must start with the standard's number {digits}-",
+                            item.code
+                        ),
                     ));
                 }
                 check_item(s, i, item, meta, out);
@@ -119,7 +166,10 @@ fn check_standard(s: &Sourced<Standard>, meta: &CatalogueMeta, out: &mut impl Fn
     if std.effective < std.issued {
         out(s.problem(
             "effective",
-            format!("takes effect ({}) before it is issued ({})", std.effective, std.issued),
+            format!(
+                "takes effect ({}) before it is issued ({})",
+                std.effective, std.issued
+            ),
         ));
     }
     for (field, text) in [("title", &std.title), ("scope", &std.scope)] {
@@ -133,25 +183,43 @@ fn check_standard(s: &Sourced<Standard>, meta: &CatalogueMeta, out: &mut impl Fn
     let mut seen = HashSet::new();
     for (i, clause) in std.clauses.iter().enumerate() {
         if !seen.insert(clause.no.as_str()) {
-            out(s.problem(format!("clauses[{i}].no"), format!("duplicate clause number {}", clause.no)));
+            out(s.problem(
+                format!("clauses[{i}].no"),
+                format!("duplicate clause number {}", clause.no),
+            ));
         }
         if clause.text.trim().is_empty() {
-            out(s.problem(format!("clauses[{i}].text"), "clause text must not be empty"));
+            out(s.problem(
+                format!("clauses[{i}].text"),
+                "clause text must not be empty",
+            ));
         }
     }
     let mut seen = HashSet::new();
     for (i, req) in std.requirements.iter().enumerate() {
         if !seen.insert(req.id.as_str()) {
-            out(s.problem(format!("requirements[{i}].id"), format!("duplicate requirement id {}", req.id)));
+            out(s.problem(
+                format!("requirements[{i}].id"),
+                format!("duplicate requirement id {}", req.id),
+            ));
         }
     }
 }
 
-fn check_item(s: &Sourced<Standard>, i: usize, item: &CatalogueItem, meta: &CatalogueMeta, out: &mut impl FnMut(Problem)) {
+fn check_item(
+    s: &Sourced<Standard>,
+    i: usize,
+    item: &CatalogueItem,
+    meta: &CatalogueMeta,
+    out: &mut impl FnMut(Problem),
+) {
     let field = |name: &str| format!("items[{i}].{name}");
     for (c, channel) in item.channels.iter().enumerate() {
         if !meta.channels.contains(channel) {
-            out(s.problem(format!("items[{i}].channels[{c}]"), format!("unknown channel {channel} (see catalogue.yaml channels)")));
+            out(s.problem(
+                format!("items[{i}].channels[{c}]"),
+                format!("unknown channel {channel} (see catalogue.yaml channels)"),
+            ));
         }
     }
     for (name, empty) in [
@@ -167,14 +235,23 @@ fn check_item(s: &Sourced<Standard>, i: usize, item: &CatalogueItem, meta: &Cata
     }
     let limit = &item.time_limit;
     if limit.raw.trim().is_empty() {
-        out(s.problem(field("time_limit.raw"), "keep the time limit as printed in the catalogue"));
+        out(s.problem(
+            field("time_limit.raw"),
+            "keep the time limit as printed in the catalogue",
+        ));
     }
     let typed = limit.working_days.is_some() || limit.calendar_days.is_some();
     if limit.working_days.is_some() && limit.calendar_days.is_some() {
-        out(s.problem(field("time_limit"), "give working_days or calendar_days, not both"));
+        out(s.problem(
+            field("time_limit"),
+            "give working_days or calendar_days, not both",
+        ));
     }
     if limit.kind.is_some() && (typed || limit.display_working_days.is_some()) {
-        out(s.problem(field("time_limit.kind"), "kind is for limits that have no number of days"));
+        out(s.problem(
+            field("time_limit.kind"),
+            "kind is for limits that have no number of days",
+        ));
     }
 }
 
@@ -188,11 +265,22 @@ fn check_requirement(
 ) {
     let at = |name: &str| format!("requirements[{r}].{name}");
     let std = &s.record;
-    if !req.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') || req.id.is_empty() {
-        out(s.problem(at("id"), format!("requirement id {} must be kebab-case (a-z, 0-9, -)", req.id)));
+    if !req
+        .id
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        || req.id.is_empty()
+    {
+        out(s.problem(
+            at("id"),
+            format!("requirement id {} must be kebab-case (a-z, 0-9, -)", req.id),
+        ));
     }
     if std.clause(&req.clause).is_none() {
-        out(s.problem(at("clause"), format!("{} has no clause {}", std.id, req.clause)));
+        out(s.problem(
+            at("clause"),
+            format!("{} has no clause {}", std.id, req.clause),
+        ));
     }
     if req.weight == 0 {
         out(s.problem(at("weight"), "weight must be at least 1"));
@@ -201,7 +289,10 @@ fn check_requirement(
         out(s.problem(at("veto_at"), "give veto or veto_at, not both"));
     }
     if req.veto_at == Some(0) {
-        out(s.problem(at("veto_at"), "veto_at counts failing instances and must be at least 1"));
+        out(s.problem(
+            at("veto_at"),
+            "veto_at counts failing instances and must be at least 1",
+        ));
     }
     if let Some(window) = &req.in_force {
         if window.to.is_some_and(|to| to < window.from) {
@@ -211,7 +302,10 @@ fn check_requirement(
     if let Some(applies) = &req.applies_to {
         for (a, area) in applies.areas.iter().enumerate() {
             if !meta.areas.contains(area) {
-                out(s.problem(format!("requirements[{r}].applies_to.areas[{a}]"), format!("unknown area {area} (see catalogue.yaml areas)")));
+                out(s.problem(
+                    format!("requirements[{r}].applies_to.areas[{a}]"),
+                    format!("unknown area {area} (see catalogue.yaml areas)"),
+                ));
             }
         }
     }
@@ -220,9 +314,19 @@ fn check_requirement(
     for param in Param::ALL {
         let set = param.is_set(req);
         if needed.contains(&param) && !set {
-            out(s.problem(at("check"), format!("check {} needs `{}`", req.check.name(), param.name())));
+            out(s.problem(
+                at("check"),
+                format!("check {} needs `{}`", req.check.name(), param.name()),
+            ));
         } else if set && !needed.contains(&param) && !allowed.contains(&param) {
-            out(s.problem(at(param.name()), format!("`{}` is not used by check {}", param.name(), req.check.name())));
+            out(s.problem(
+                at(param.name()),
+                format!(
+                    "`{}` is not used by check {}",
+                    param.name(),
+                    req.check.name()
+                ),
+            ));
         }
     }
     if let Some(limit) = &req.limit {
@@ -235,21 +339,33 @@ fn check_requirement(
     }
     for (c, channel) in req.channels.iter().flatten().enumerate() {
         if !meta.channels.contains(channel) {
-            out(s.problem(format!("requirements[{r}].channels[{c}]"), format!("unknown channel {channel}")));
+            out(s.problem(
+                format!("requirements[{r}].channels[{c}]"),
+                format!("unknown channel {channel}"),
+            ));
         }
     }
     for (c, code) in req.codes.iter().flatten().enumerate() {
         let field = format!("requirements[{r}].codes[{c}]");
         match items.get(code.as_str()) {
             None => out(s.problem(field, format!("no catalogue row with code {code}"))),
-            Some(item) if req.check == CheckKind::Display && item.time_limit.display_working_days.is_none() => {
-                out(s.problem(field, format!("row {code} has no display_working_days for a display check")))
+            Some(item)
+                if req.check == CheckKind::Display
+                    && item.time_limit.display_working_days.is_none() =>
+            {
+                out(s.problem(
+                    field,
+                    format!("row {code} has no display_working_days for a display check"),
+                ))
             }
             Some(_) => {}
         }
     }
     if req.codes.as_ref().is_some_and(|c| c.is_empty()) {
-        out(s.problem(at("codes"), "list at least one row code (or leave codes out where allowed)"));
+        out(s.problem(
+            at("codes"),
+            "list at least one row code (or leave codes out where allowed)",
+        ));
     }
 }
 
@@ -286,7 +402,9 @@ fn check_in_force_overlaps(s: &Sourced<Standard>, out: &mut impl FnMut(Problem))
                     format!("requirements[{j}].in_force"),
                     format!(
                         "in force at the same time as {} for clause {} ({}): their windows overlap",
-                        a.id, a.clause, a.check.name()
+                        a.id,
+                        a.clause,
+                        a.check.name()
                     ),
                 ));
             }
@@ -294,7 +412,11 @@ fn check_in_force_overlaps(s: &Sourced<Standard>, out: &mut impl FnMut(Problem))
     }
 }
 
-fn check_counts(meta: &Sourced<CatalogueMeta>, standards: &[Sourced<Standard>], out: &mut impl FnMut(Problem)) {
+fn check_counts(
+    meta: &Sourced<CatalogueMeta>,
+    standards: &[Sourced<Standard>],
+    out: &mut impl FnMut(Problem),
+) {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for s in standards {
         *counts.entry(s.record.subsystem.as_str()).or_default() += 1;
@@ -304,7 +426,10 @@ fn check_counts(meta: &Sourced<CatalogueMeta>, standards: &[Sourced<Standard>], 
         if found != sub.standards {
             out(meta.problem(
                 format!("subsystems[{i}].standards"),
-                format!("{} declares {} standards but the folder has {found}", sub.name, sub.standards),
+                format!(
+                    "{} declares {} standards but the folder has {found}",
+                    sub.name, sub.standards
+                ),
             ));
         }
     }

@@ -186,7 +186,9 @@ impl CatalogueIndex {
             }
         }
         writer.commit().context("committing the index")?;
-        writer.wait_merging_threads().context("finishing index merges")?;
+        writer
+            .wait_merging_threads()
+            .context("finishing index merges")?;
 
         let manifest = Manifest {
             format: FORMAT,
@@ -201,7 +203,8 @@ impl CatalogueIndex {
         drop(index);
 
         if dir.exists() {
-            std::fs::remove_dir_all(&dir).with_context(|| format!("removing old index {}", dir.display()))?;
+            std::fs::remove_dir_all(&dir)
+                .with_context(|| format!("removing old index {}", dir.display()))?;
         }
         std::fs::rename(&staging, &dir)
             .with_context(|| format!("moving the new index into {}", dir.display()))?;
@@ -209,7 +212,8 @@ impl CatalogueIndex {
     }
 
     fn open_dir(dir: &Path, jieba: Arc<Jieba>, documents: u64) -> Result<CatalogueIndex> {
-        let index = Index::open_in_dir(dir).with_context(|| format!("opening index {}", dir.display()))?;
+        let index =
+            Index::open_in_dir(dir).with_context(|| format!("opening index {}", dir.display()))?;
         register_tokenizers(&index, &jieba);
         let (_, fields) = Fields::schema();
         let reader = index
@@ -271,14 +275,27 @@ fn documents_of(standard: &Standard, f: &Fields) -> Vec<TantivyDocument> {
 
     let mut scope = standard.scope.clone();
     if !standard.references.is_empty() {
-        scope.push_str(&format!("\n规范性引用文件：{}", standard.references.join("；")));
+        scope.push_str(&format!(
+            "\n规范性引用文件：{}",
+            standard.references.join("；")
+        ));
     }
     let mut documents = vec![base(DocKind::Scope, "1", "范围", &scope)];
     for clause in &standard.clauses {
-        documents.push(base(DocKind::Clause, &clause.no, &clause.title, &clause.text));
+        documents.push(base(
+            DocKind::Clause,
+            &clause.no,
+            &clause.title,
+            &clause.text,
+        ));
     }
     for item in &standard.items {
-        documents.push(base(DocKind::Row, &item.code, &item.name(), &row_text(item)));
+        documents.push(base(
+            DocKind::Row,
+            &item.code,
+            &item.name(),
+            &row_text(item),
+        ));
     }
     documents
 }
@@ -311,7 +328,10 @@ pub fn catalogue_hash(dir: &Path) -> Result<String> {
     let mut hasher = Sha256::new();
     for path in files {
         let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         hasher.update((name.len() as u64).to_le_bytes());
         hasher.update(name.as_bytes());
         hasher.update((bytes.len() as u64).to_le_bytes());
@@ -344,7 +364,7 @@ pub fn default_cache_dir() -> PathBuf {
 }
 
 /// Reads a stored text field of a document.
-pub fn stored<'a>(document: &'a TantivyDocument, field: Field) -> &'a str {
+pub fn stored(document: &TantivyDocument, field: Field) -> &str {
     use tantivy::schema::Value;
     document
         .get_first(field)

@@ -9,9 +9,7 @@
 use std::sync::Arc;
 
 use jieba_rs::{Jieba, TokenizeMode};
-use tantivy::tokenizer::{
-    LowerCaser, NgramTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer,
-};
+use tantivy::tokenizer::{LowerCaser, NgramTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer};
 
 /// Frequency given to dictionary terms so that jieba prefers them over their parts.
 const USER_TERM_FREQ: usize = 200_000;
@@ -165,7 +163,10 @@ mod tests {
             .map(|w| (w.text, w.position))
             .collect();
         assert!(search.contains(&("申请".to_string(), 1)), "{search:?}");
-        assert!(search.iter().all(|(w, _)| w != "。"), "punctuation dropped: {search:?}");
+        assert!(
+            search.iter().all(|(w, _)| w != "。"),
+            "punctuation dropped: {search:?}"
+        );
         let positions: Vec<usize> = search.iter().map(|(_, p)| *p).collect();
         assert!(positions.windows(2).all(|p| p[0] <= p[1]), "{positions:?}");
     }

@@ -1,0 +1,7 @@
+//! Integration tests: the `zwgk` binary on fixtures, as a user runs it.
+
+mod util;
+
+mod catalogue;
+mod relevance;
+mod search;
