@@ -1,1 +1,236 @@
+//! `zwgk catalogue check | list | show` on the shipped catalogue and on broken copies.
 
+use std::path::Path;
+
+use crate::util::Sandbox;
+
+/// Replaces the `n`-th (1-based) occurrence of `from` in a file of the copied catalogue.
+fn edit(dir: &Path, file: &str, from: &str, to: &str, n: usize) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let at = text
+        .match_indices(from)
+        .nth(n - 1)
+        .unwrap_or_else(|| panic!("{from} not in {file}"))
+        .0;
+    let edited = format!("{}{to}{}", &text[..at], &text[at + from.len()..]);
+    std::fs::write(&path, edited).unwrap();
+}
+
+#[test]
+fn shipped_catalogue_is_clean() {
+    let sandbox = Sandbox::new();
+    let standards = sandbox.copy_standards();
+    let out = sandbox
+        .run(&[
+            "catalogue",
+            "check",
+            "--standards",
+            standards.to_str().unwrap(),
+        ])
+        .ok();
+    assert!(out.contains("39 standards"), "{out}");
+    assert!(out.contains("no problems"), "{out}");
+}
+
+#[test]
+fn check_reports_every_problem_with_file_line_and_field() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    // A second version of the 2019 reply limit whose window overlaps the 2008 one.
+    edit(
+        &dir,
+        "ZWGK-204.yaml",
+        "in_force: {from: 2019-05-15}",
+        "in_force: {from: 2019-05-01}",
+        1,
+    );
+    // A requirement naming a clause that does not exist.
+    edit(
+        &dir,
+        "ZWGK-204.yaml",
+        "clause: \"5.3\"",
+        "clause: \"9.9\"",
+        1,
+    );
+    // A duplicate catalogue row code.
+    edit(
+        &dir,
+        "ZWGK-215.yaml",
+        "code: \"215-02\"",
+        "code: \"215-01\"",
+        1,
+    );
+    // A requirement naming a row that does not exist.
+    edit(&dir, "ZWGK-203.yaml", "\"202-09\"]", "\"202-99\"]", 1);
+    // A standard filed under the wrong sub-system (also breaks the declared counts).
+    edit(
+        &dir,
+        "ZWGK-105.yaml",
+        "subsystem: 支持与保障",
+        "subsystem: 公开与运行",
+        1,
+    );
+    // A copy of a standard under another name: duplicate id, file name mismatch.
+    std::fs::copy(dir.join("ZWGK-301.yaml"), dir.join("ZWGK-399.yaml")).unwrap();
+
+    let run = sandbox.run(&["catalogue", "check", "--standards", dir.to_str().unwrap()]);
+    assert_eq!(run.code(), 2, "{}", run.stdout());
+    let out = run.stdout();
+    let expected = [
+        "ZWGK-204.yaml:73: requirements[1].in_force: in force at the same time as reply-within-limit for clause 5.1",
+        "ZWGK-204.yaml:77: requirements[2].clause: ZWGK-204 has no clause 9.9",
+        "ZWGK-215.yaml:67: items[1].code: duplicate item code 215-01",
+        // …which leaves two requirements naming the row that is gone.
+        "ZWGK-215.yaml:149: requirements[0].codes[1]: no catalogue row with code 215-02",
+        "ZWGK-215.yaml:157: requirements[1].codes[1]: no catalogue row with code 215-02",
+        "ZWGK-203.yaml:63: requirements[0].codes[6]: no catalogue row with code 202-99",
+        "ZWGK-105.yaml:4: subsystem: ZWGK-105 belongs to 支持与保障 by its id, not 公开与运行",
+        "catalogue.yaml:8: subsystems[0].standards: 支持与保障 declares 12 standards but the folder has 11",
+        "catalogue.yaml:9: subsystems[1].standards: 公开与运行 declares 18 standards but the folder has 19",
+        "catalogue.yaml:10: subsystems[2].standards: 监督与评价 declares 9 standards but the folder has 10",
+        "ZWGK-399.yaml:1: id: id ZWGK-301 does not match the file name ZWGK-399.yaml",
+        "ZWGK-399.yaml:1: id: duplicate id ZWGK-301",
+    ];
+    for line in expected {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
+    assert_eq!(out.lines().count(), expected.len(), "{out}");
+    assert!(run.stderr().contains("12 problem(s)"), "{}", run.stderr());
+}
+
+#[test]
+fn files_that_do_not_read_are_each_reported() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    // An unknown field, an impossible date, a YAML syntax error, a wrong type.
+    edit(
+        &dir,
+        "ZWGK-106.yaml",
+        "title: 政府信息公开保密审查规范\n",
+        "title: 政府信息公开保密审查规范\nowner: 市保密局\n",
+        1,
+    );
+    edit(
+        &dir,
+        "ZWGK-107.yaml",
+        "effective: 2018-06-01",
+        "effective: 2018-13-01",
+        1,
+    );
+    edit(&dir, "ZWGK-109.yaml", "title: 政务", "title: \"政务", 1);
+    edit(&dir, "ZWGK-204.yaml", "weight: 3", "weight: heavy", 1);
+    edit(&dir, "catalogue.yaml", "weight: 60", "weight: sixty", 1);
+
+    let run = sandbox.run(&["catalogue", "check", "--standards", dir.to_str().unwrap()]);
+    assert_eq!(run.code(), 2, "{}", run.stdout());
+    let out = run.stdout();
+    let expected = [
+        "catalogue.yaml:9: subsystems[1].weight: invalid type: string \"sixty\", expected f64",
+        "ZWGK-106.yaml:4: unknown field `owner`, expected one of",
+        "ZWGK-107.yaml:7: effective: input is out of range",
+        // An unclosed quote is noticed where the parser runs into the next key.
+        "ZWGK-109.yaml:18: did not find expected key",
+        "ZWGK-204.yaml:66: requirements[0].weight: invalid type: string \"heavy\", expected u32",
+    ];
+    for line in expected {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
+    assert_eq!(out.lines().count(), expected.len(), "{out}");
+}
+
+#[test]
+fn a_missing_folder_is_a_clear_error() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.run(&["catalogue", "check", "--standards", "nowhere"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stdout()
+            .contains("nowhere: cannot read the standards folder"),
+        "{}",
+        run.stdout()
+    );
+}
+
+#[test]
+fn list_filters_by_subsystem_and_prints_json() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let dir = dir.to_str().unwrap();
+    for (subsystem, count) in [("支持与保障", 12), ("公开与运行", 18), ("监督与评价", 9)]
+    {
+        let run = sandbox.run(&[
+            "catalogue",
+            "list",
+            "--standards",
+            dir,
+            "--subsystem",
+            subsystem,
+            "--format",
+            "json",
+        ]);
+        let rows = run.json();
+        assert_eq!(rows.as_array().unwrap().len(), count, "{subsystem}");
+        assert!(rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["subsystem"] == subsystem));
+    }
+    let table = sandbox.run(&["catalogue", "list", "--standards", dir]).ok();
+    assert!(
+        table.contains("ZWGK-204") && table.contains("依申请公开办理规范"),
+        "{table}"
+    );
+    assert!(table.contains("共 39 项标准"), "{table}");
+    let run = sandbox.run(&[
+        "catalogue",
+        "list",
+        "--standards",
+        dir,
+        "--subsystem",
+        "公开运行",
+    ]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("no sub-system 公开运行"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn show_prints_clauses_rows_and_requirements() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let dir = dir.to_str().unwrap();
+    let out = sandbox
+        .run(&["catalogue", "show", "Q/RGZW 204-2018", "--standards", dir])
+        .ok();
+    assert!(out.contains("Q/RGZW 204-2018  依申请公开办理规范"), "{out}");
+    assert!(out.contains("5.1 答复期限"), "{out}");
+    assert!(out.contains("ZWGK-204/reply-within-limit-2019"), "{out}");
+    assert!(out.contains("有效 2008-05-01–2019-05-14"), "{out}");
+    let rows = sandbox
+        .run(&["catalogue", "show", "215", "--standards", dir])
+        .ok();
+    assert!(
+        rows.contains("[215-01]") && rows.contains("公示7个工作日"),
+        "{rows}"
+    );
+    let json = sandbox
+        .run(&[
+            "catalogue",
+            "show",
+            "ZWGK-215",
+            "--standards",
+            dir,
+            "--format",
+            "json",
+        ])
+        .json();
+    assert_eq!(json["items"][0]["time_limit"]["display_working_days"], 7);
+    let run = sandbox.run(&["catalogue", "show", "999", "--standards", dir]);
+    assert_eq!(run.code(), 2);
+    assert!(run.stderr().contains("no standard 999"), "{}", run.stderr());
+}

@@ -1,1 +1,183 @@
+//! `zwgk search` and `zwgk index` as an evaluator runs them.
 
+use crate::util::Sandbox;
+
+fn search(sandbox: &Sandbox, standards: &str, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["search", "--standards", standards, "--format", "json"];
+    all.extend_from_slice(args);
+    sandbox.run(&all).json()
+}
+
+fn ids(results: &serde_json::Value) -> Vec<String> {
+    results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_question_without_spaces_lands_on_the_clause() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let results = search(&sandbox, dir.to_str().unwrap(), &["低保名单公示几天"]);
+    assert_eq!(results["mode"], "all-terms");
+    assert_eq!(
+        results["terms"],
+        serde_json::json!(["低保", "名单", "公示"])
+    );
+    let first = &results["hits"][0];
+    assert_eq!(first["id"], "ZWGK-215");
+    let snippet = first["clauses"][0]["snippet"].as_str().unwrap();
+    assert!(
+        snippet.contains("<em>低保</em>") || snippet.contains("<em>公示</em>"),
+        "{snippet}"
+    );
+    insta::assert_json_snapshot!("search_dibao_display", results, {
+        ".hits[].score" => "[score]",
+        ".hits[].clauses[].score" => "[score]",
+    });
+}
+
+#[test]
+fn ids_and_numbers_go_straight_to_the_standard() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    for name in [
+        "204",
+        "ZWGK-204",
+        "zwgk204",
+        "Q/RGZW 204-2018",
+        "Q/RGZW 204",
+    ] {
+        let results = search(&sandbox, dir.to_str().unwrap(), &[name]);
+        assert_eq!(results["mode"], "exact", "{name}");
+        assert_eq!(ids(&results), vec!["ZWGK-204"], "{name}");
+        assert_eq!(
+            results["hits"][0]["clauses"][0]["no"], "1",
+            "{name}: scope first"
+        );
+    }
+}
+
+#[test]
+fn filters_restrict_sub_system_and_status() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let dir = dir.to_str().unwrap();
+    let results = search(
+        &sandbox,
+        dir,
+        &["公示", "--subsystem", "监督与评价", "--limit", "20"],
+    );
+    let hits = results["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter().all(|h| h["subsystem"] == "监督与评价"),
+        "{results}"
+    );
+    let repealed = search(&sandbox, dir, &["公示", "--status", "废止"]);
+    assert!(ids(&repealed).is_empty());
+    let text = sandbox
+        .run(&["search", "--standards", dir, "公示", "--status", "废止"])
+        .ok();
+    assert!(text.contains("没有找到"), "{text}");
+    let run = sandbox.run(&["search", "--standards", dir, "公示", "--status", "作废"]);
+    assert_eq!(run.code(), 2);
+    assert!(run.stderr().contains("no status 作废"), "{}", run.stderr());
+}
+
+#[test]
+fn text_output_marks_matches_and_groups_clauses_by_standard() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let out = sandbox
+        .run(&[
+            "search",
+            "--standards",
+            dir.to_str().unwrap(),
+            "申请公开多久必须答复",
+            "--limit",
+            "2",
+        ])
+        .ok();
+    let first = out.lines().next().unwrap();
+    assert!(
+        first.starts_with("1. ZWGK-204  依申请公开办理规范"),
+        "{out}"
+    );
+    assert!(out.contains("【答复】"), "{out}");
+    assert!(out.contains("5.1 答复期限"), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("2. ")), "{out}");
+}
+
+#[test]
+fn the_index_is_rebuilt_when_the_catalogue_changes() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let d = dir.to_str().unwrap();
+    let first = sandbox.run(&["search", "--standards", d, "中间库"]);
+    assert!(
+        first.stderr().contains("index rebuilt"),
+        "{}",
+        first.stderr()
+    );
+    let second = sandbox.run(&["search", "--standards", d, "中间库"]);
+    assert!(second.stderr().is_empty(), "reused: {}", second.stderr());
+
+    let path = dir.join("ZWGK-110.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen("scope: ", "scope: 本标准同时规定数据沙盘推演要求。", 1),
+    )
+    .unwrap();
+    let third = sandbox.run(&["search", "--standards", d, "--format", "json", "沙盘推演"]);
+    assert!(
+        third.stderr().contains("index rebuilt"),
+        "{}",
+        third.stderr()
+    );
+    assert_eq!(ids(&third.json())[0], "ZWGK-110");
+
+    let forced = sandbox.run(&["index", "--standards", d]).ok();
+    assert!(forced.contains("indexed 39 standards"), "{forced}");
+}
+
+#[test]
+fn a_broken_catalogue_stops_the_search_with_its_problems() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let path = dir.join("ZWGK-204.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen("clause: \"5.3\"", "clause: \"9.9\"", 1),
+    )
+    .unwrap();
+    let run = sandbox.run(&["search", "--standards", dir.to_str().unwrap(), "答复期限"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr()
+            .contains("ZWGK-204.yaml:77: requirements[2].clause: ZWGK-204 has no clause 9.9"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn show_renders_a_standard_for_the_terminal() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let out = sandbox
+        .run(&[
+            "catalogue",
+            "show",
+            "204",
+            "--standards",
+            dir.to_str().unwrap(),
+        ])
+        .ok();
+    insta::assert_snapshot!("show_204", out);
+}

@@ -10,6 +10,7 @@ use crate::problem::{Problem, Problems};
 pub(super) fn catalogue(
     meta: &Sourced<CatalogueMeta>,
     standards: &[Sourced<Standard>],
+    count_subsystems: bool,
 ) -> Problems {
     let mut problems = Problems::default();
     let mut out = |p: Problem| problems.push(p);
@@ -61,7 +62,9 @@ pub(super) fn catalogue(
         }
         check_in_force_overlaps(s, &mut out);
     }
-    check_counts(meta, standards, &mut out);
+    if count_subsystems {
+        check_counts(meta, standards, &mut out);
+    }
     problems
 }
 
