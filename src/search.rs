@@ -92,6 +92,12 @@ const QUESTION_WORDS: &[&str] = &[
     "它",
 ];
 
+/// Asking "how long" (多久, 几天 …) is asking for a time limit: clauses that state one
+/// (期限, 时限, 工作日) are preferred among those that match the subject.
+const DURATION_QUESTIONS: &[&str] = &["多久", "多长", "多长时间", "几天", "几日", "时候", "何时"];
+const DURATION_WORDS: &[&str] = &["期限", "时限", "工作日"];
+const DURATION_BOOST: f32 = 0.6;
+
 const TITLE_BOOST: f32 = 3.0;
 const HEADING_BOOST: f32 = 2.5;
 const KEYWORD_BOOST: f32 = 1.5;
@@ -219,6 +225,11 @@ impl CatalogueIndex {
         };
         let mut boosts: Vec<Box<dyn Query>> = self.phrase_boosts(&query_words);
         boosts.extend(optional.iter().map(|w| w.query.box_clone()));
+        if asks_how_long(&self.jieba, &request.query) {
+            boosts.extend(DURATION_WORDS.iter().flat_map(|word| {
+                [f.heading, f.body].map(|field| boosted(word_term(field, word), DURATION_BOOST))
+            }));
+        }
 
         let mut groups = Groups::default();
         let mut mode = MatchMode::None;
@@ -375,6 +386,12 @@ impl CatalogueIndex {
         }
         boosts
     }
+}
+
+fn asks_how_long(jieba: &jieba_rs::Jieba, query: &str) -> bool {
+    words(jieba, query, false)
+        .iter()
+        .any(|w| DURATION_QUESTIONS.contains(&w.text.as_str()))
 }
 
 /// Documents grouped by standard, in the order the tiers found them.
