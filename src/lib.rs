@@ -10,6 +10,8 @@
 
 pub mod calendar;
 pub mod catalogue;
+pub mod check;
+pub mod data;
 pub mod cli;
 pub mod index;
 pub mod locate;

@@ -1,0 +1,348 @@
+//! The checks: one function per check kind, run for every unit in parallel.
+//!
+//! Each requirement yields instances (a register entry, an application, a unit × month …).
+//! An instance counts in exactly one period: the one in which it is resolved (published,
+//! replied) or, if still unresolved, the one in which its deadline passes. Instances
+//! resolved before the period are skipped (an earlier audit counted them); unresolved ones
+//! whose deadline falls after the period end are `pending`. Which version of a rule applies
+//! (2008 or 2019 reply limits) is chosen by the date of each instance's event.
+
+mod channels;
+mod coverage;
+mod display;
+mod elements;
+mod findings;
+mod freshness;
+mod interpretation;
+mod limits;
+mod manual;
+mod response;
+mod review;
+mod timeliness;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use findings::{Evidence, Finding, FindingCode};
+pub use limits::Limit;
+
+use crate::calendar::{Calendar, MissingYear};
+use crate::catalogue::{Catalogue, CatalogueItem, CheckKind, Requirement, Standard};
+use crate::data::{Application, Dataset, Item, Message, Period, RegisterEntry, Unit, Waiver};
+
+/// Result of one instance (XCCDF result values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Pass,
+    Fail,
+    Partial,
+    NotApplicable,
+    NotChecked,
+    Pending,
+    Waived,
+    Error,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 8] = [
+        Outcome::Pass,
+        Outcome::Fail,
+        Outcome::Partial,
+        Outcome::NotApplicable,
+        Outcome::NotChecked,
+        Outcome::Pending,
+        Outcome::Waived,
+        Outcome::Error,
+    ];
+
+    /// Whether the instance enters the score (XCCDF: not notapplicable, notchecked,
+    /// pending, waived; errors are reported apart and not scored either).
+    pub fn counted(self) -> bool {
+        matches!(self, Outcome::Pass | Outcome::Fail | Outcome::Partial)
+    }
+
+    pub fn failing(self) -> bool {
+        matches!(self, Outcome::Fail | Outcome::Partial)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::Partial => "partial",
+            Outcome::NotApplicable => "notapplicable",
+            Outcome::NotChecked => "notchecked",
+            Outcome::Pending => "pending",
+            Outcome::Waived => "waived",
+            Outcome::Error => "error",
+        }
+    }
+}
+
+/// One checked instance.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    /// The instance part of the finding id: item, entry or application id, month, column.
+    pub key: String,
+    pub outcome: Outcome,
+    /// Share of the requirement met, 0–1 (pass 1, fail 0, partial in between).
+    pub credit: f64,
+    /// Date of the event that chose the rule version and dates a waiver.
+    pub event: NaiveDate,
+    pub finding: Option<(FindingCode, String, Evidence)>,
+}
+
+impl Instance {
+    pub fn pass(key: impl Into<String>, event: NaiveDate) -> Instance {
+        Instance {
+            key: key.into(),
+            outcome: Outcome::Pass,
+            credit: 1.0,
+            event,
+            finding: None,
+        }
+    }
+
+    pub fn fail(key: impl Into<String>, event: NaiveDate, code: FindingCode, message: String, evidence: Evidence) -> Instance {
+        Instance {
+            key: key.into(),
+            outcome: Outcome::Fail,
+            credit: 0.0,
+            event,
+            finding: Some((code, message, evidence)),
+        }
+    }
+
+    pub fn other(key: impl Into<String>, event: NaiveDate, outcome: Outcome) -> Instance {
+        Instance {
+            key: key.into(),
+            outcome,
+            credit: 0.0,
+            event,
+            finding: None,
+        }
+    }
+
+    /// A calendar gap: the deadline could not be computed.
+    pub fn error(key: impl Into<String>, event: NaiveDate, err: &MissingYear) -> Instance {
+        let mut instance = Instance::other(key, event, Outcome::Error);
+        instance.finding = Some((FindingCode::CalendarMissing, err.to_string(), Evidence::default()));
+        instance
+    }
+}
+
+/// What one requirement found for one unit.
+#[derive(Debug, Clone)]
+pub struct RuleResult {
+    pub standard: String,
+    pub requirement: String,
+    /// False when `applies_to` excludes the unit.
+    pub applicable: bool,
+    pub instances: Vec<Instance>,
+}
+
+impl RuleResult {
+    /// `ZWGK-204/reply-within-limit`.
+    pub fn rule_id(&self) -> String {
+        format!("{}/{}", self.standard, self.requirement)
+    }
+}
+
+/// One unit's data, grouped for the checks.
+pub struct UnitData<'a> {
+    pub unit: &'a Unit,
+    pub items: Vec<&'a Item>,
+    pub register: Vec<&'a RegisterEntry>,
+    pub applications: Vec<&'a Application>,
+    pub messages: Vec<&'a Message>,
+    /// Publications of each register entry, by entry id.
+    pub publications: HashMap<&'a str, Vec<&'a Item>>,
+}
+
+/// What every check may read.
+pub struct Ctx<'a> {
+    pub catalogue: &'a Catalogue,
+    pub calendar: &'a Calendar,
+    pub period: Period,
+    pub rows: HashMap<&'a str, (&'a Standard, &'a CatalogueItem)>,
+}
+
+impl Ctx<'_> {
+    pub fn row(&self, code: &str) -> Option<&CatalogueItem> {
+        self.rows.get(code).map(|(_, item)| *item)
+    }
+
+    /// Where an instance resolved (or fell due) on `day` belongs relative to the period.
+    pub fn placement(&self, day: NaiveDate) -> Placement {
+        if day < self.period.start() {
+            Placement::Before
+        } else if day > self.period.end() {
+            Placement::After
+        } else {
+            Placement::Within
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    Before,
+    Within,
+    After,
+}
+
+/// Everything the checks found, unit by unit in the order of units.yaml.
+pub struct AuditRun {
+    pub units: Vec<Vec<RuleResult>>,
+    pub waivers: Vec<WaiverUse>,
+}
+
+/// How a waiver was used.
+#[derive(Debug, Clone, Serialize)]
+pub struct WaiverUse {
+    pub waiver: Waiver,
+    /// Instances it waived.
+    pub waived: usize,
+    pub expired: bool,
+}
+
+/// Runs every requirement of the catalogue for every unit of the dataset, in parallel.
+pub fn run(catalogue: &Catalogue, data: &Dataset) -> AuditRun {
+    let ctx = Ctx {
+        catalogue,
+        calendar: &catalogue.calendar,
+        period: data.config.period,
+        rows: catalogue.items(),
+    };
+    let grouped = group_by_unit(data);
+    let units: Vec<Vec<RuleResult>> = grouped.par_iter().map(|unit| check_unit(&ctx, unit)).collect();
+    let mut units = units;
+    let waivers = apply_waivers(&data.waivers, &data.units, &mut units, &ctx.period);
+    AuditRun { units, waivers }
+}
+
+fn group_by_unit(data: &Dataset) -> Vec<UnitData<'_>> {
+    let mut units: Vec<UnitData<'_>> = data
+        .units
+        .iter()
+        .map(|unit| UnitData {
+            unit,
+            items: Vec::new(),
+            register: Vec::new(),
+            applications: Vec::new(),
+            messages: Vec::new(),
+            publications: HashMap::new(),
+        })
+        .collect();
+    for item in &data.items {
+        let unit = &mut units[item.unit as usize];
+        unit.items.push(item);
+        if let Some(entry) = &item.register_ref {
+            unit.publications.entry(&**entry).or_default().push(item);
+        }
+    }
+    for entry in &data.register {
+        units[entry.unit as usize].register.push(entry);
+    }
+    for application in &data.applications {
+        units[application.unit as usize].applications.push(application);
+    }
+    for message in &data.messages {
+        units[message.unit as usize].messages.push(message);
+    }
+    units
+}
+
+/// Every requirement for one unit, in catalogue order.
+pub fn check_unit(ctx: &Ctx<'_>, unit: &UnitData<'_>) -> Vec<RuleResult> {
+    let mut results = Vec::new();
+    for standard in &ctx.catalogue.standards {
+        for requirement in &standard.requirements {
+            let applicable = applies(requirement, unit.unit);
+            let instances = if applicable {
+                check(ctx, requirement, unit)
+            } else {
+                Vec::new()
+            };
+            results.push(RuleResult {
+                standard: standard.id.clone(),
+                requirement: requirement.id.clone(),
+                applicable,
+                instances,
+            });
+        }
+    }
+    results
+}
+
+/// The one place check kinds are matched to their functions.
+fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Instance> {
+    match rule.check {
+        CheckKind::Timeliness => timeliness::check(ctx, rule, unit),
+        CheckKind::Coverage => coverage::check(ctx, rule, unit),
+        CheckKind::Freshness => freshness::check(ctx, rule, unit),
+        CheckKind::Response => response::check(ctx, rule, unit),
+        CheckKind::Interpretation => interpretation::check(ctx, rule, unit),
+        CheckKind::Elements => elements::check(ctx, rule, unit),
+        CheckKind::Channels => channels::check(ctx, rule, unit),
+        CheckKind::Display => display::check(ctx, rule, unit),
+        CheckKind::Review => review::check(ctx, rule, unit),
+        CheckKind::Manual => manual::check(ctx, rule, unit),
+    }
+}
+
+/// `applies_to`: the unit's kind is listed (or none are) and it has one of the areas (or
+/// none are listed).
+pub fn applies(rule: &Requirement, unit: &Unit) -> bool {
+    let Some(scope) = &rule.applies_to else {
+        return true;
+    };
+    let kind_ok = scope.kinds.is_empty() || scope.kinds.contains(&unit.kind);
+    let area_ok = scope.areas.is_empty() || scope.areas.iter().any(|a| unit.areas.contains(a));
+    kind_ok && area_ok
+}
+
+/// Items of the unit with one of the codes, in force on their publication date.
+pub fn items_with_codes<'a>(rule: &'a Requirement, unit: &'a UnitData<'a>) -> impl Iterator<Item = &'a Item> + 'a {
+    let codes = rule.codes.as_deref().unwrap_or_default();
+    unit.items
+        .iter()
+        .copied()
+        .filter(move |item| codes.iter().any(|c| **c == *item.item_code))
+        .filter(move |item| rule.in_force_on(item.published_on))
+}
+
+/// Marks instances covered by a waiver (same unit and rule, event on or before expiry).
+fn apply_waivers(waivers: &[Waiver], units: &[Unit], results: &mut [Vec<RuleResult>], period: &Period) -> Vec<WaiverUse> {
+    waivers
+        .iter()
+        .map(|waiver| {
+            let expired = waiver.expires < period.start();
+            let mut waived = 0;
+            if !expired {
+                if let Some(ix) = units.iter().position(|u| u.id == waiver.unit) {
+                    for rule in results[ix].iter_mut().filter(|r| r.rule_id() == waiver.rule) {
+                        for instance in rule.instances.iter_mut().filter(|i| i.event <= waiver.expires) {
+                            instance.outcome = Outcome::Waived;
+                            instance.credit = 0.0;
+                            instance.finding = None;
+                            waived += 1;
+                        }
+                    }
+                }
+            }
+            WaiverUse {
+                waiver: waiver.clone(),
+                waived,
+                expired,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+pub(crate) mod testing;

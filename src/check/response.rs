@@ -1,0 +1,158 @@
+//! response: applications and public messages are replied to within the limit; an
+//! approved extension (`extended`) adds `extension_working_days`.
+
+use chrono::NaiveDate;
+
+use super::limits::Limit;
+use super::{Ctx, Evidence, FindingCode, Instance, Outcome, Placement, UnitData};
+use crate::catalogue::{Requirement, Source};
+
+pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Instance> {
+    let Some(base) = rule.limit.as_ref().and_then(Limit::from_rule) else {
+        return Vec::new(); // validation guarantees a limit
+    };
+    let extension = rule.limit.as_ref().and_then(|l| l.extension_working_days).unwrap_or(0);
+    let cases: Vec<Case<'_>> = match rule.source {
+        Some(Source::Messages) => unit
+            .messages
+            .iter()
+            .map(|m| Case { id: &m.id, received: m.received_on, replied: m.replied_on, extended: false, line: m.line, what: "留言" })
+            .collect(),
+        _ => unit
+            .applications
+            .iter()
+            .map(|a| Case { id: &a.id, received: a.received_on, replied: a.replied_on, extended: a.extended, line: a.line, what: "政府信息公开申请" })
+            .collect(),
+    };
+    cases
+        .into_iter()
+        .filter(|case| rule.in_force_on(case.received))
+        .filter_map(|case| {
+            let limit = if case.extended { base.extended(extension) } else { base };
+            judge(ctx, &case, limit)
+        })
+        .collect()
+}
+
+struct Case<'a> {
+    id: &'a str,
+    received: NaiveDate,
+    replied: Option<NaiveDate>,
+    extended: bool,
+    line: u32,
+    what: &'static str,
+}
+
+fn judge(ctx: &Ctx<'_>, case: &Case<'_>, limit: Limit) -> Option<Instance> {
+    let key = case.id.to_string();
+    let deadline = match limit.due(ctx.calendar, case.received) {
+        Ok(day) => day,
+        Err(err) => return Some(Instance::error(key, case.received, &err)),
+    };
+    let extended = if case.extended { "（已延期）" } else { "" };
+    let mut evidence = Evidence {
+        record: Some(key.clone()),
+        start: Some(case.received),
+        deadline: Some(deadline),
+        limit: Some(format!("{}{extended}", limit.label())),
+        line: Some(case.line),
+        ..Evidence::default()
+    };
+    match case.replied {
+        Some(replied) => match ctx.placement(replied) {
+            Placement::Before | Placement::After => None,
+            Placement::Within if replied <= deadline => Some(Instance::pass(key, case.received)),
+            Placement::Within => {
+                let days = limit.elapsed(ctx.calendar, case.received, replied).unwrap_or_default();
+                evidence.done = Some(replied);
+                evidence.days = Some(days);
+                let message = format!(
+                    "{}{}于{}收到，{}答复，历时{}{}，超过{}{}的期限",
+                    case.what, case.id, case.received, replied, days, limit.unit_label(), limit.label(), extended
+                );
+                Some(Instance::fail(key, case.received, FindingCode::LateReply, message, evidence))
+            }
+        },
+        None => match ctx.placement(deadline) {
+            Placement::Before => None,
+            Placement::After => Some(Instance::other(key, case.received, Outcome::Pending)),
+            Placement::Within => {
+                let end = ctx.period.end();
+                evidence.days = limit.elapsed(ctx.calendar, case.received, end).ok();
+                let message = format!(
+                    "{}{}于{}收到，应于{}前答复，至{}仍未答复",
+                    case.what, case.id, case.received, deadline, end
+                );
+                Some(Instance::fail(key, case.received, FindingCode::Unanswered, message, evidence))
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::*;
+    use crate::check::{FindingCode, Outcome};
+
+    const RULE_2008: &str = "{id: r, title: r, clause: '1', check: response, weight: 1, source: applications, limit: {working_days: 15, extension_working_days: 15}, in_force: {from: 2008-05-01, to: 2019-05-14}}";
+    const RULE_2019: &str = "{id: r19, title: r, clause: '1', check: response, weight: 1, source: applications, limit: {working_days: 20, extension_working_days: 20}, in_force: {from: 2019-05-15}}";
+
+    #[test]
+    fn fifteen_working_days_across_national_day_2018() {
+        // Received Friday 2018-09-28: 29, 30 Sept are worked (1, 2); 8–12 Oct (3–7);
+        // 15–19 Oct (8–12); 22, 23, 24 Oct (13, 14, 15). Due 2018-10-24.
+        let mut f = Fixture::new();
+        f.application("A1", "2018-09-28", Some("2018-10-24"), false);
+        f.application("A2", "2018-09-28", Some("2018-10-25"), false);
+        f.application("A3", "2018-09-28", Some("2018-10-25"), true);
+        let got = run(RULE_2008, "2018-Q4", &f);
+        assert_eq!(
+            outcomes(&got),
+            vec![("A1".into(), Outcome::Pass), ("A2".into(), Outcome::Fail), ("A3".into(), Outcome::Pass)]
+        );
+        let (code, _, evidence) = got[1].finding.clone().unwrap();
+        assert_eq!(code, FindingCode::LateReply);
+        assert_eq!(evidence.days, Some(16));
+    }
+
+    #[test]
+    fn the_regulation_in_force_on_the_day_of_receipt_applies() {
+        let mut f = Fixture::new();
+        // Received 2019-05-14 (2008 text, 15 days: due 2019-06-04) and 2019-05-15 (2019
+        // text, 20 days: due 2019-06-13, the Dragon Boat holiday 7 June not counted).
+        f.application("A1", "2019-05-14", Some("2019-06-12"), false);
+        f.application("A2", "2019-05-15", Some("2019-06-12"), false);
+        let old = run(RULE_2008, "2019-Q2", &f);
+        let new = run(RULE_2019, "2019-Q2", &f);
+        assert_eq!(outcomes(&old), vec![("A1".into(), Outcome::Fail)]);
+        assert_eq!(outcomes(&new), vec![("A2".into(), Outcome::Pass)]);
+        assert_eq!(old[0].finding.as_ref().unwrap().2.deadline.unwrap().to_string(), "2019-06-04");
+        assert_eq!(new[0].finding.is_none(), true);
+    }
+
+    #[test]
+    fn unanswered_pending_and_carried() {
+        let mut f = Fixture::new();
+        f.application("A1", "2018-11-01", None, false); // due 2018-11-22: unanswered
+        f.application("A2", "2018-12-20", None, false); // due in January: pending
+        f.application("A3", "2018-06-01", None, false); // fell due in Q2: counted there
+        f.application("A4", "2018-09-03", Some("2018-09-10"), false); // replied in Q3
+        let got = run(RULE_2008, "2018-Q4", &f);
+        assert_eq!(outcomes(&got), vec![("A1".into(), Outcome::Fail), ("A2".into(), Outcome::Pending)]);
+        assert_eq!(got[0].finding.as_ref().unwrap().0, FindingCode::Unanswered);
+    }
+
+    #[test]
+    fn messages_unanswered_for_three_months() {
+        let rule = "{id: m, title: m, clause: '1', check: response, weight: 1, source: messages, limit: {calendar_days: 90}, veto: true}";
+        let mut f = Fixture::new();
+        f.message("M1", "2018-08-01", Some("2018-10-30")); // day 90: on time
+        f.message("M2", "2018-08-01", Some("2018-10-31")); // day 91
+        f.message("M3", "2018-09-01", None); // due 2018-11-30: unanswered
+        let got = run(rule, "2018-Q4", &f);
+        assert_eq!(
+            outcomes(&got),
+            vec![("M1".into(), Outcome::Pass), ("M2".into(), Outcome::Fail), ("M3".into(), Outcome::Fail)]
+        );
+    }
+}

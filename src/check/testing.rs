@@ -1,0 +1,149 @@
+//! Fixtures for the checks' unit tests: the shipped catalogue and calendar, one unit, and
+//! records built in a line each.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+
+use super::{Ctx, Instance, Outcome, UnitData};
+use crate::catalogue::{Catalogue, Requirement, UnitKind};
+use crate::data::{Application, Item, Message, Period, RegisterEntry, Unit};
+
+pub fn catalogue() -> &'static Catalogue {
+    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+    CATALOGUE.get_or_init(|| {
+        Catalogue::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("standards")).expect("shipped catalogue")
+    })
+}
+
+pub fn day(text: &str) -> NaiveDate {
+    text.parse().expect("YYYY-MM-DD")
+}
+
+/// Records of one unit (a town with every area).
+pub struct Fixture {
+    pub unit: Unit,
+    pub items: Vec<Item>,
+    pub register: Vec<RegisterEntry>,
+    pub applications: Vec<Application>,
+    pub messages: Vec<Message>,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        Fixture {
+            unit: Unit {
+                id: "U01".into(),
+                name: "测试镇".into(),
+                kind: UnitKind::Town,
+                areas: catalogue().meta.areas.clone(),
+            },
+            items: Vec::new(),
+            register: Vec::new(),
+            applications: Vec::new(),
+            messages: Vec::new(),
+        }
+    }
+
+    pub fn entry(&mut self, id: &str, code: &str, formed: &str) {
+        self.register.push(RegisterEntry {
+            line: self.register.len() as u32 + 2,
+            id: id.into(),
+            unit: 0,
+            item_code: code.into(),
+            title: format!("{id}标题").into(),
+            formed_on: day(formed),
+            doc_no: None,
+        });
+    }
+
+    /// An item published on 政府网站, reviewed, with no text; returns it for adjusting.
+    pub fn publish(&mut self, id: &str, code: &str, published: &str, register_ref: Option<&str>) -> &mut Item {
+        self.items.push(Item {
+            line: self.items.len() as u32 + 2,
+            id: id.into(),
+            unit: 0,
+            item_code: code.into(),
+            column: "".into(),
+            title: format!("{id}标题").into(),
+            channel: "政府网站".into(),
+            published_on: day(published),
+            formed_on: None,
+            register_ref: register_ref.map(Box::from),
+            doc_no: None,
+            interprets: None,
+            reviewed: Some(true),
+            withdrawn_on: None,
+            url: format!("http://www.rugao.gov.cn/{id}.html").into(),
+            text: "".into(),
+        });
+        self.items.last_mut().expect("just pushed")
+    }
+
+    pub fn application(&mut self, id: &str, received: &str, replied: Option<&str>, extended: bool) {
+        self.applications.push(Application {
+            line: self.applications.len() as u32 + 2,
+            id: id.into(),
+            unit: 0,
+            received_on: day(received),
+            replied_on: replied.map(day),
+            extended,
+            outcome: Some("予以公开".into()),
+            applicant_type: Some("自然人".into()),
+        });
+    }
+
+    pub fn message(&mut self, id: &str, received: &str, replied: Option<&str>) {
+        self.messages.push(Message {
+            line: self.messages.len() as u32 + 2,
+            id: id.into(),
+            unit: 0,
+            channel: "政府网站".into(),
+            received_on: day(received),
+            replied_on: replied.map(day),
+        });
+    }
+
+    pub fn data(&self) -> UnitData<'_> {
+        let mut publications: HashMap<&str, Vec<&Item>> = HashMap::new();
+        for item in &self.items {
+            if let Some(entry) = &item.register_ref {
+                publications.entry(&**entry).or_default().push(item);
+            }
+        }
+        UnitData {
+            unit: &self.unit,
+            items: self.items.iter().collect(),
+            register: self.register.iter().collect(),
+            applications: self.applications.iter().collect(),
+            messages: self.messages.iter().collect(),
+            publications,
+        }
+    }
+}
+
+pub fn rule(yaml: &str) -> Requirement {
+    serde_yaml::from_str(yaml).expect("requirement YAML")
+}
+
+pub fn ctx(period: &str) -> Ctx<'static> {
+    let catalogue = catalogue();
+    Ctx {
+        catalogue,
+        calendar: &catalogue.calendar,
+        period: Period::parse(period).expect("period"),
+        rows: catalogue.items(),
+    }
+}
+
+/// Runs the requirement's check on the fixture in the period.
+pub fn run(rule_yaml: &str, period: &str, fixture: &Fixture) -> Vec<Instance> {
+    let rule = rule(rule_yaml);
+    super::check(&ctx(period), &rule, &fixture.data())
+}
+
+pub fn outcomes(instances: &[Instance]) -> Vec<(String, Outcome)> {
+    instances.iter().map(|i| (i.key.clone(), i.outcome)).collect()
+}

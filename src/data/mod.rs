@@ -1,0 +1,528 @@
+//! A quarter's audit data: units, audit.yaml, the CSV files and waivers, loaded and
+//! validated. Every bad row or field is reported with file, line and column; the load
+//! fails before scoring unless `keep_going`, which skips bad rows and counts them.
+
+mod period;
+mod records;
+mod table;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+pub use period::{month_label, Period};
+pub use records::*;
+pub use table::{parse_date, InputFile};
+
+use crate::catalogue::{Catalogue, CheckKind, UnitKind};
+use crate::locate::{serde_problem, Locator};
+use crate::problem::{Problem, Problems};
+use table::{problem_at, Row, Table};
+
+pub const AUDIT_FILE: &str = "audit.yaml";
+
+/// `audits/units.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitsFile {
+    pub jurisdiction: String,
+    pub units: Vec<Unit>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+    pub kind: UnitKind,
+    #[serde(default)]
+    pub areas: Vec<String>,
+}
+
+/// `audits/<period>/audit.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditConfig {
+    pub jurisdiction: String,
+    pub period: Period,
+    /// Path of units.yaml, relative to the audit folder.
+    pub units: PathBuf,
+    /// Standards folder, relative to the audit folder; `--standards` overrides it.
+    #[serde(default)]
+    pub catalogue: Option<PathBuf>,
+    #[serde(default)]
+    pub scoring: Scoring,
+    #[serde(default)]
+    pub sampling: Option<Sampling>,
+    /// Previous period's results.json, for trends and repeat findings.
+    #[serde(default)]
+    pub previous: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scoring {
+    #[serde(default)]
+    pub model: ScoringModel,
+}
+
+/// The scoring models (XCCDF): see `score`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ScoringModel {
+    #[default]
+    Default,
+    Flat,
+    FlatUnweighted,
+    Absolute,
+}
+
+impl ScoringModel {
+    pub fn name(self) -> &'static str {
+        match self {
+            ScoringModel::Default => "default",
+            ScoringModel::Flat => "flat",
+            ScoringModel::FlatUnweighted => "flat-unweighted",
+            ScoringModel::Absolute => "absolute",
+        }
+    }
+}
+
+/// Spot-check sampling parameters.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sampling {
+    #[serde(default)]
+    pub level: Option<String>,
+    #[serde(default)]
+    pub confidence: Option<f64>,
+    #[serde(default)]
+    pub tolerable_rate: Option<f64>,
+    #[serde(default)]
+    pub seed: Option<u64>,
+}
+
+/// `waivers.yaml`: an approved exemption of one unit from one rule.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    pub unit: String,
+    /// `ZWGK-204/reply-within-limit`.
+    pub rule: String,
+    pub reason: String,
+    pub approver: String,
+    pub expires: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Skip bad rows (counting them) instead of stopping.
+    pub keep_going: bool,
+}
+
+/// Everything one audit reads.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub dir: PathBuf,
+    pub config: AuditConfig,
+    pub units: Vec<Unit>,
+    pub items: Vec<Item>,
+    pub register: Vec<RegisterEntry>,
+    pub applications: Vec<Application>,
+    pub messages: Vec<Message>,
+    pub waivers: Vec<Waiver>,
+    pub inputs: Vec<InputFile>,
+    /// Rows skipped with `keep_going`, each with its problem.
+    pub skipped: Vec<Problem>,
+}
+
+impl AuditConfig {
+    pub fn load(dir: &Path) -> Result<AuditConfig, Problems> {
+        let path = dir.join(AUDIT_FILE);
+        let source = std::fs::read_to_string(&path)
+            .map_err(|err| Problems::one(Problem::file(&path, format!("cannot read: {err}"))))?;
+        serde_yaml::from_str(&source).map_err(|err| Problems::one(serde_problem(&path, &err)))
+    }
+}
+
+impl Dataset {
+    /// Loads and validates the audit folder `dir` against `catalogue`.
+    pub fn load(dir: &Path, config: AuditConfig, catalogue: &Catalogue, options: LoadOptions) -> Result<Dataset, Problems> {
+        let mut problems = Problems::default();
+        let units = load_units(&dir.join(&config.units), catalogue).map_err(|p| {
+            let mut all = Problems::default();
+            all.extend(p);
+            all
+        })?;
+        let ctx = Context::new(&units, catalogue, &config.period);
+        let mut inputs = Vec::new();
+        let mut skipped = Vec::new();
+        let mut keep = |file_problems: Vec<Problem>, row_problems: Vec<Problem>| {
+            for p in file_problems {
+                problems.push(p);
+            }
+            if options.keep_going {
+                skipped.extend(row_problems);
+            } else {
+                for p in row_problems {
+                    problems.push(p);
+                }
+            }
+        };
+
+        let (items, file, rows) = read(dir, "items.csv", ITEM_COLUMNS, true, |row| ctx.item(row));
+        inputs.extend(file.0);
+        keep(file.1, rows);
+        let (register, file, rows) = read(dir, "register.csv", REGISTER_COLUMNS, true, |row| ctx.register(row));
+        inputs.extend(file.0);
+        keep(file.1, rows);
+        let (applications, file, rows) =
+            read(dir, "applications.csv", APPLICATION_COLUMNS, false, |row| ctx.application(row));
+        inputs.extend(file.0);
+        keep(file.1, rows);
+        let (messages, file, rows) = read(dir, "messages.csv", MESSAGE_COLUMNS, false, |row| ctx.message(row));
+        inputs.extend(file.0);
+        keep(file.1, rows);
+
+        let register_ids: HashMap<&str, &RegisterEntry> = register.iter().map(|r| (&*r.id, r)).collect();
+        let mut cross = Vec::new();
+        for item in &items {
+            if let Some(reference) = &item.register_ref {
+                if let Some(entry) = register_ids.get(&**reference) {
+                    if entry.unit != item.unit {
+                        cross.push(problem_at(
+                            &dir.join("items.csv"),
+                            item.line as usize,
+                            "register_ref",
+                            ITEM_COLUMNS.iter().position(|c| *c == "register_ref"),
+                            format!("register entry {reference} belongs to {}, not {}", units[entry.unit as usize].id, units[item.unit as usize].id),
+                        ));
+                    }
+                }
+            }
+        }
+        let (items, register) = if options.keep_going {
+            let bad: HashSet<usize> = cross.iter().filter_map(|p| p.line).collect();
+            skipped.extend(cross);
+            (items.into_iter().filter(|i| !bad.contains(&(i.line as usize))).collect(), register)
+        } else {
+            for p in cross {
+                problems.push(p);
+            }
+            (items, register)
+        };
+
+        let waivers = load_waivers(&dir.join("waivers.yaml"), &units, catalogue).unwrap_or_else(|p| {
+            problems.extend(p);
+            Vec::new()
+        });
+        problems.into_result()?;
+        skipped.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        Ok(Dataset {
+            dir: dir.to_path_buf(),
+            config,
+            units,
+            items,
+            register,
+            applications,
+            messages,
+            waivers,
+            inputs,
+            skipped,
+        })
+    }
+}
+
+/// Reads one CSV file: the records that parsed, the file's entry and file-level problems,
+/// and the row problems (which `keep_going` turns into skipped rows).
+#[allow(clippy::type_complexity)]
+fn read<T>(
+    dir: &Path,
+    name: &str,
+    columns: &[&str],
+    required: bool,
+    mut parse: impl FnMut(&mut Row<'_>) -> Option<T>,
+) -> (Vec<T>, (Option<InputFile>, Vec<Problem>), Vec<Problem>) {
+    let path = dir.join(name);
+    if !path.exists() && !required {
+        return (Vec::new(), (None, Vec::new()), Vec::new());
+    }
+    let mut table = match Table::open(&path, columns) {
+        Ok(table) => table,
+        Err(problem) => return (Vec::new(), (None, vec![problem]), Vec::new()),
+    };
+    let mut records = Vec::new();
+    let mut row_problems = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut rows = 0;
+    let file_problems = table.rows(|row| {
+        rows += 1;
+        if let Some(id) = row.text("id") {
+            if let Some(first) = seen.insert(id.to_string(), row.line) {
+                row.problem("id", format!("duplicate id {id}: first on line {first}"));
+            }
+        }
+        let record = parse(row);
+        if row.problems.is_empty() {
+            records.extend(record);
+        } else {
+            row_problems.append(&mut row.problems);
+        }
+    });
+    let input = InputFile {
+        file: name.to_string(),
+        rows,
+        sha256: table.sha256.clone(),
+    };
+    (records, (Some(input), file_problems), row_problems)
+}
+
+/// What row validation needs: units by id, the catalogue's codes and channels, the calendar.
+struct Context<'a> {
+    units: HashMap<&'a str, UnitIx>,
+    codes: HashSet<&'a str>,
+    /// Codes whose items' text the elements checks read.
+    text_codes: HashSet<&'a str>,
+    channels: HashSet<&'a str>,
+    years: (i32, i32),
+    period_end: NaiveDate,
+}
+
+impl<'a> Context<'a> {
+    fn new(units: &'a [Unit], catalogue: &'a Catalogue, period: &Period) -> Context<'a> {
+        let requirements = catalogue.standards.iter().flat_map(|s| &s.requirements);
+        Context {
+            units: units.iter().enumerate().map(|(i, u)| (u.id.as_str(), i as UnitIx)).collect(),
+            codes: catalogue.standards.iter().flat_map(|s| &s.items).map(|i| i.code.as_str()).collect(),
+            text_codes: requirements
+                .filter(|r| r.check == CheckKind::Elements)
+                .flat_map(|r| r.codes.iter().flatten())
+                .map(String::as_str)
+                .collect(),
+            channels: catalogue.meta.channels.iter().map(String::as_str).collect(),
+            years: catalogue.calendar.years(),
+            period_end: period.end(),
+        }
+    }
+
+    fn unit(&self, row: &mut Row<'_>) -> Option<UnitIx> {
+        let id = row.required("unit");
+        match self.units.get(id.as_str()) {
+            Some(ix) => Some(*ix),
+            None if id.is_empty() => None,
+            None => {
+                row.problem("unit", format!("unknown unit {id} (see units.yaml)"));
+                None
+            }
+        }
+    }
+
+    /// A date that the calendar covers and that is not after the period's end.
+    fn date(&self, row: &mut Row<'_>, column: &str, required: bool) -> Option<NaiveDate> {
+        let day = if required { row.required_date(column) } else { row.date(column) }?;
+        let (first, last) = self.years;
+        if !(first..=last).contains(&day.year()) {
+            row.problem(
+                column,
+                format!("{day} is outside the working-day calendar ({first}–{last}); add the year to calendar.yaml"),
+            );
+        } else if day > self.period_end {
+            row.problem(column, format!("{day} is after the period ends ({})", self.period_end));
+        }
+        Some(day)
+    }
+
+    fn ordered(&self, row: &mut Row<'_>, earlier: (&str, Option<NaiveDate>), later: (&str, Option<NaiveDate>)) {
+        if let (Some(a), Some(b)) = (earlier.1, later.1) {
+            if b < a {
+                row.problem(later.0, format!("{b} is before {} {a}", earlier.0));
+            }
+        }
+    }
+
+    fn code(&self, row: &mut Row<'_>, required: bool) -> String {
+        let code = if required { row.required("item_code") } else { row.text("item_code").unwrap_or_default().to_string() };
+        if !code.is_empty() && !self.codes.contains(code.as_str()) {
+            row.problem("item_code", format!("no catalogue row {code}"));
+        }
+        code
+    }
+
+    fn channel(&self, row: &mut Row<'_>) -> String {
+        let channel = row.required("channel");
+        if !channel.is_empty() && !self.channels.contains(channel.as_str()) {
+            row.problem("channel", format!("unknown channel {channel} (see catalogue.yaml channels)"));
+        }
+        channel
+    }
+
+    fn item(&self, row: &mut Row<'_>) -> Option<Item> {
+        let id = row.required("id");
+        let unit = self.unit(row);
+        let item_code = self.code(row, false);
+        let channel = self.channel(row);
+        let published_on = self.date(row, "published_on", true);
+        let formed_on = self.date(row, "formed_on", false);
+        let withdrawn_on = self.date(row, "withdrawn_on", false);
+        self.ordered(row, ("formed_on", formed_on), ("published_on", published_on));
+        self.ordered(row, ("published_on", published_on), ("withdrawn_on", withdrawn_on));
+        let title = row.required("title");
+        let reviewed = row.flag("reviewed");
+        let owned = |v: Option<&str>| v.map(Box::from);
+        let text = if self.text_codes.contains(item_code.as_str()) { row.text("text").unwrap_or_default() } else { "" };
+        Some(Item {
+            line: row.line as u32,
+            id: id.into(),
+            unit: unit?,
+            column: row.text("column").unwrap_or_default().into(),
+            title: title.into(),
+            channel: channel.into(),
+            published_on: published_on?,
+            formed_on,
+            register_ref: owned(row.text("register_ref")),
+            doc_no: owned(row.text("doc_no")),
+            interprets: owned(row.text("interprets")),
+            reviewed,
+            withdrawn_on,
+            url: row.text("url").unwrap_or_default().into(),
+            text: text.into(),
+            item_code: item_code.into(),
+        })
+    }
+
+    fn register(&self, row: &mut Row<'_>) -> Option<RegisterEntry> {
+        let id = row.required("id");
+        let unit = self.unit(row);
+        let item_code = self.code(row, true);
+        let title = row.required("title");
+        let formed_on = self.date(row, "formed_on", true);
+        Some(RegisterEntry {
+            line: row.line as u32,
+            id: id.into(),
+            unit: unit?,
+            item_code: item_code.into(),
+            title: title.into(),
+            formed_on: formed_on?,
+            doc_no: row.text("doc_no").map(Box::from),
+        })
+    }
+
+    fn application(&self, row: &mut Row<'_>) -> Option<Application> {
+        let id = row.required("id");
+        let unit = self.unit(row);
+        let received_on = self.date(row, "received_on", true);
+        let replied_on = self.date(row, "replied_on", false);
+        self.ordered(row, ("received_on", received_on), ("replied_on", replied_on));
+        let extended = row.flag("extended").unwrap_or(false);
+        let outcome = row.text("outcome").map(str::to_string);
+        if let Some(outcome) = &outcome {
+            if !valid_outcome(outcome) {
+                row.problem("outcome", format!("{outcome:?} is not an annual-report outcome (e.g. 予以公开, 不予公开/属于国家秘密)"));
+            }
+        }
+        if replied_on.is_some() && outcome.is_none() {
+            row.problem("outcome", "a replied application needs its outcome".into());
+        }
+        let applicant_type = row.text("applicant_type").map(str::to_string);
+        if let Some(kind) = &applicant_type {
+            if !APPLICANT_TYPES.contains(&kind.as_str()) {
+                row.problem("applicant_type", format!("{kind:?} is not one of {}", APPLICANT_TYPES.join(", ")));
+            }
+        }
+        Some(Application {
+            line: row.line as u32,
+            id: id.into(),
+            unit: unit?,
+            received_on: received_on?,
+            replied_on,
+            extended,
+            outcome: outcome.map(Box::from),
+            applicant_type: applicant_type.map(Box::from),
+        })
+    }
+
+    fn message(&self, row: &mut Row<'_>) -> Option<Message> {
+        let id = row.required("id");
+        let unit = self.unit(row);
+        let channel = self.channel(row);
+        let received_on = self.date(row, "received_on", true);
+        let replied_on = self.date(row, "replied_on", false);
+        self.ordered(row, ("received_on", received_on), ("replied_on", replied_on));
+        Some(Message {
+            line: row.line as u32,
+            id: id.into(),
+            unit: unit?,
+            channel: channel.into(),
+            received_on: received_on?,
+            replied_on,
+        })
+    }
+}
+
+/// Reads and validates units.yaml.
+pub fn load_units(path: &Path, catalogue: &Catalogue) -> Result<Vec<Unit>, Problems> {
+    let source = std::fs::read_to_string(path)
+        .map_err(|err| Problems::one(Problem::file(path, format!("cannot read: {err}"))))?;
+    let file: UnitsFile = serde_yaml::from_str(&source).map_err(|err| Problems::one(serde_problem(path, &err)))?;
+    let locator = Locator::new(&source);
+    let mut problems = Problems::default();
+    let mut at = |field: String, message: String| {
+        problems.push(Problem {
+            file: path.to_path_buf(),
+            line: locator.line(&field),
+            field,
+            message,
+        })
+    };
+    if file.units.len() > usize::from(UnitIx::MAX) {
+        at("units".into(), format!("at most {} units", UnitIx::MAX));
+    }
+    let mut seen = HashSet::new();
+    for (i, unit) in file.units.iter().enumerate() {
+        if !seen.insert(unit.id.as_str()) {
+            at(format!("units[{i}].id"), format!("duplicate unit id {}", unit.id));
+        }
+        for (a, area) in unit.areas.iter().enumerate() {
+            if !catalogue.meta.areas.contains(area) {
+                at(format!("units[{i}].areas[{a}]"), format!("unknown area {area} (see catalogue.yaml areas)"));
+            }
+        }
+    }
+    problems.into_result()?;
+    Ok(file.units)
+}
+
+fn load_waivers(path: &Path, units: &[Unit], catalogue: &Catalogue) -> Result<Vec<Waiver>, Problems> {
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let source = std::fs::read_to_string(path)
+        .map_err(|err| Problems::one(Problem::file(path, format!("cannot read: {err}"))))?;
+    let waivers: Vec<Waiver> = serde_yaml::from_str(&source).map_err(|err| Problems::one(serde_problem(path, &err)))?;
+    let locator = Locator::new(&source);
+    let mut problems = Problems::default();
+    for (i, waiver) in waivers.iter().enumerate() {
+        let mut at = |field: &str, message: String| {
+            let field = format!("[{i}].{field}");
+            problems.push(Problem {
+                file: path.to_path_buf(),
+                line: locator.line(&field),
+                field,
+                message,
+            })
+        };
+        if !units.iter().any(|u| u.id == waiver.unit) {
+            at("unit", format!("unknown unit {}", waiver.unit));
+        }
+        let known = waiver.rule.split_once('/').is_some_and(|(standard, rule)| {
+            catalogue.standard(standard).is_some_and(|s| s.requirements.iter().any(|r| r.id == rule))
+        });
+        if !known {
+            at("rule", format!("no requirement {} (write STANDARD/REQUIREMENT, e.g. ZWGK-204/reply-within-limit)", waiver.rule));
+        }
+    }
+    problems.into_result()?;
+    Ok(waivers)
+}
