@@ -8,7 +8,11 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::catalogue::{Catalogue, Standard, Status};
+use crate::audit::{AuditOptions, Progress};
+use crate::catalogue::{Catalogue, Standard, Status, UnitKind};
+use crate::data::Period;
+use crate::generate::{generate, GenerateOptions};
+use crate::results::{write_atomic, AuditResults};
 use crate::index::{default_cache_dir, row_text, CatalogueIndex, Freshness};
 use crate::problem::Problems;
 use crate::search::{mark, MatchMode, SearchRequest, SearchResults};
@@ -82,6 +86,49 @@ enum Command {
         catalogue: CatalogueArgs,
         #[command(flatten)]
         cache: CacheArgs,
+    },
+    /// Audit a period: run every check on every unit, score, write results.json.
+    Audit {
+        /// Audit folder with audit.yaml and the CSV files.
+        #[arg(default_value = "audits/2018-Q4")]
+        dir: PathBuf,
+        /// Standards folder (default: audit.yaml's `catalogue`, else ./standards).
+        #[arg(long, value_name = "DIR")]
+        standards: Option<PathBuf>,
+        /// Output folder (default: AUDIT_DIR/report).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Exit 1 when a unit scores below SCORE or is vetoed.
+        #[arg(long, value_name = "SCORE")]
+        fail_under: Option<f64>,
+        /// Skip bad rows (counted in the results) instead of stopping.
+        #[arg(long)]
+        keep_going: bool,
+        /// No progress bar or summary, only errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Generate a realistic quarter of audit data with planted defects and truth.json.
+    Generate {
+        /// Period to generate, YYYY-Qn (or YYYY).
+        #[arg(long)]
+        period: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Multiplies the volumes (1 = the model city's 2018 quarter, about 15,000 items).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Folder to write audit.yaml, the CSV files, waivers.yaml and truth.json into.
+        #[arg(long)]
+        out: PathBuf,
+        /// The units to generate for.
+        #[arg(long, default_value = "audits/units.yaml")]
+        units: PathBuf,
+        /// `previous:` for audit.yaml (default: the sibling folder of the previous period's report, when it exists).
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        #[command(flatten)]
+        catalogue: CatalogueArgs,
     },
     /// Rebuild the search index now (it is otherwise rebuilt when the catalogue changes).
     Index {
@@ -163,6 +210,36 @@ pub fn run() -> Result<ExitCode> {
             search(&catalogue.standards, &cache.dir(), &request, format)
         }
         Command::Index { catalogue, cache } => rebuild_index(&catalogue.standards, &cache.dir()),
+        Command::Generate { period, seed, scale, out, units, previous, catalogue } => {
+            let period = Period::parse(&period).map_err(anyhow::Error::msg)?;
+            if !(scale > 0.0 && scale.is_finite()) {
+                bail!("--scale must be a positive number");
+            }
+            let previous = previous.or_else(|| {
+                let sibling = out.parent()?.join(period.previous().to_string());
+                sibling.is_dir().then(|| PathBuf::from(format!("../{}/report/results.json", period.previous())))
+            });
+            let catalogue = load(&catalogue.standards)?;
+            let options = GenerateOptions { period, seed, scale, units, out, previous };
+            let started = Instant::now();
+            let truth = generate(&catalogue, &options)?;
+            let counts: Vec<String> = truth.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            println!(
+                "{}: {}; {} planted defects ({} waived), {} boundary passes; {:.1} s",
+                options.out.display(),
+                counts.join(", "),
+                truth.findings.len(),
+                truth.waived.len(),
+                truth.boundary_passes.len(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { dir, standards, out, fail_under, keep_going, quiet } => {
+            let options = AuditOptions { standards, keep_going };
+            let out = out.unwrap_or_else(|| dir.join("report"));
+            audit(&dir, &options, &out, fail_under, quiet)
+        }
     }
 }
 
@@ -502,6 +579,105 @@ impl Style {
             mark(text, ranges, "\x1b[1;31m", "\x1b[0m", str::to_string)
         } else {
             mark(text, ranges, "【", "】", str::to_string)
+        }
+    }
+}
+
+fn audit(dir: &Path, options: &AuditOptions, out: &Path, fail_under: Option<f64>, quiet: bool) -> Result<ExitCode> {
+    let started = Instant::now();
+    let progress = Bar::new(quiet);
+    let results = crate::audit::run(dir, options, &progress)?;
+    progress.finish();
+    let path = out.join("results.json");
+    write_atomic(&path, &results.to_json()?)?;
+    if !quiet {
+        print_summary(&mut std::io::stdout().lock(), &results)?;
+        println!("结果已写入 {}（{:.2} 秒）", path.display(), started.elapsed().as_secs_f64());
+    }
+    let breached = fail_under.is_some_and(|min| {
+        results.units.iter().any(|u| !u.vetoes.is_empty() || u.score.is_some_and(|s| s < min))
+    });
+    Ok(if breached { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn print_summary(out: &mut impl Write, r: &AuditResults) -> Result<()> {
+    let s = &r.summary;
+    let score = |v: Option<f64>| v.map_or("—".to_string(), |x| format!("{x:.2}"));
+    writeln!(
+        out,
+        "{}{}政务公开考核：{}个单位（部门{}个，镇区街道{}个），信息{}条、台账{}条、依申请{}件、留言{}条",
+        r.jurisdiction, r.period_label, s.units, s.departments, s.towns, s.items, s.register_entries, s.applications, s.messages
+    )?;
+    let previous = s.previous_average.map(|p| format!("（上期 {p:.2}）")).unwrap_or_default();
+    let grades: Vec<String> = s.grades.iter().map(|(g, n)| format!("{g}{n}")).collect();
+    writeln!(
+        out,
+        "平均分 {}{previous}，中位数 {}；{}；单项否决 {} 个；问题 {} 条",
+        score(s.average),
+        score(s.median),
+        grades.join("、"),
+        s.vetoed,
+        s.findings
+    )?;
+    writeln!(out, "{:>4}  {}  {}  {:>6}  等次", "排名", pad("单位", 24), pad("类型", 4), "得分")?;
+    let shown: Vec<_> = if r.units.len() > 15 {
+        r.units.iter().take(10).chain(r.units.iter().skip(r.units.len() - 5)).collect()
+    } else {
+        r.units.iter().collect()
+    };
+    for (i, unit) in shown.iter().enumerate() {
+        if i == 10 && r.units.len() > 15 {
+            writeln!(out, "   …")?;
+        }
+        let kind = match unit.kind {
+            UnitKind::Department => "部门",
+            UnitKind::Town => "镇街",
+        };
+        let veto = if unit.vetoes.is_empty() { "" } else { "（单项否决）" };
+        writeln!(out, "{:>4}  {}  {}  {:>6}  {}{veto}", unit.rank, pad(&unit.name, 24), kind, score(unit.score), unit.grade)?;
+    }
+    Ok(())
+}
+
+/// Progress on stderr: hidden when stderr is not a terminal or with --quiet.
+struct Bar {
+    bar: indicatif::ProgressBar,
+    quiet: bool,
+}
+
+impl Bar {
+    fn new(quiet: bool) -> Bar {
+        let bar = if quiet || !std::io::stderr().is_terminal() {
+            indicatif::ProgressBar::hidden()
+        } else {
+            indicatif::ProgressBar::new_spinner().with_message("读取数据…")
+        };
+        Bar { bar, quiet }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Progress for Bar {
+    fn loaded(&self, units: usize, items: usize) {
+        self.bar.set_length(units as u64);
+        self.bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        self.bar.set_message(format!("检查 {items} 条信息"));
+    }
+
+    fn unit_done(&self) {
+        self.bar.inc(1);
+    }
+
+    fn note(&self, message: &str) {
+        if !self.quiet {
+            self.bar.suspend(|| eprintln!("{message}"));
         }
     }
 }

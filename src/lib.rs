@@ -8,12 +8,16 @@
 //! assert_eq!(standard.id, "ZWGK-204");
 //! ```
 
+pub mod audit;
 pub mod calendar;
 pub mod catalogue;
 pub mod check;
 pub mod data;
+pub mod generate;
 pub mod cli;
 pub mod index;
 pub mod locate;
 pub mod problem;
+pub mod results;
+pub mod score;
 pub mod search;

@@ -1,6 +1,8 @@
 //! elements: a published item contains every required element (公开要素) in its title or
 //! text, under its own name or a synonym from catalogue.yaml; credit is the share present.
 
+use std::collections::BTreeMap;
+
 use super::{Ctx, Evidence, FindingCode, Instance, Outcome, Placement, UnitData};
 use crate::catalogue::Requirement;
 
@@ -13,11 +15,11 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
                 Some(list) => list.clone(),
                 None => ctx.row(&item.item_code)?.elements.clone(),
             };
-            let present = |element: &String| {
-                let names = std::iter::once(element).chain(synonyms.get(element).into_iter().flatten());
-                names.into_iter().any(|name| item.title.contains(name.as_str()) || item.text.contains(name.as_str()))
-            };
-            let missing: Vec<String> = required.iter().filter(|e| !present(e)).cloned().collect();
+            let missing: Vec<String> = required
+                .iter()
+                .filter(|e| !element_present(e, &item.title, &item.text, synonyms))
+                .cloned()
+                .collect();
             let key = item.id.to_string();
             if missing.is_empty() {
                 return Some(Instance::pass(key, item.published_on));
@@ -47,6 +49,12 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
             Some(instance)
         })
         .collect()
+}
+
+/// Whether `element`, or one of its synonyms, appears in the title or the text.
+pub fn element_present(element: &str, title: &str, text: &str, synonyms: &BTreeMap<String, Vec<String>>) -> bool {
+    let names = std::iter::once(element).chain(synonyms.get(element).into_iter().flatten().map(String::as_str));
+    names.into_iter().any(|name| title.contains(name) || text.contains(name))
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
 //! Finding codes and evidence: findings are data, with stable kebab-case codes.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Stable finding codes, one per way a check fails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FindingCode {
     LatePublication,
@@ -83,7 +83,8 @@ impl FindingCode {
 }
 
 /// What a finding rests on. Fields that do not apply are left out of the JSON.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Evidence {
     /// The record checked: item, register entry, application or message id.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -121,7 +122,7 @@ pub struct Evidence {
 }
 
 /// A failed or partly met instance, as the results list it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     /// `UNIT/STANDARD/REQUIREMENT/INSTANCE`, stable across quarters.
     pub id: String,

@@ -24,8 +24,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+pub use elements::element_present;
 pub use findings::{Evidence, Finding, FindingCode};
 pub use limits::Limit;
 
@@ -34,7 +35,7 @@ use crate::catalogue::{Catalogue, CatalogueItem, CheckKind, Requirement, Standar
 use crate::data::{Application, Dataset, Item, Message, Period, RegisterEntry, Unit, Waiver};
 
 /// Result of one instance (XCCDF result values).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Pass,
@@ -202,7 +203,7 @@ pub struct AuditRun {
 }
 
 /// How a waiver was used.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WaiverUse {
     pub waiver: Waiver,
     /// Instances it waived.
@@ -210,8 +211,9 @@ pub struct WaiverUse {
     pub expired: bool,
 }
 
-/// Runs every requirement of the catalogue for every unit of the dataset, in parallel.
-pub fn run(catalogue: &Catalogue, data: &Dataset) -> AuditRun {
+/// Runs every requirement of the catalogue for every unit of the dataset, in parallel;
+/// `on_unit` is called as each unit is done (for a progress bar).
+pub fn run(catalogue: &Catalogue, data: &Dataset, on_unit: &(dyn Fn() + Sync)) -> AuditRun {
     let ctx = Ctx {
         catalogue,
         calendar: &catalogue.calendar,
@@ -219,8 +221,14 @@ pub fn run(catalogue: &Catalogue, data: &Dataset) -> AuditRun {
         rows: catalogue.items(),
     };
     let grouped = group_by_unit(data);
-    let units: Vec<Vec<RuleResult>> = grouped.par_iter().map(|unit| check_unit(&ctx, unit)).collect();
-    let mut units = units;
+    let mut units: Vec<Vec<RuleResult>> = grouped
+        .par_iter()
+        .map(|unit| {
+            let results = check_unit(&ctx, unit);
+            on_unit();
+            results
+        })
+        .collect();
     let waivers = apply_waivers(&data.waivers, &data.units, &mut units, &ctx.period);
     AuditRun { units, waivers }
 }

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::problem::Problem;
 
 /// One input file as the report lists it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct InputFile {
     pub file: String,
     pub rows: usize,

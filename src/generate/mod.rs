@@ -1,0 +1,626 @@
+//! `zwgk generate`: a complete, realistic quarter of audit data with planted defects.
+//!
+//! Everything is driven by the catalogue: for each unit, every applicable requirement gets
+//! data that meets it — register entries published within their limits on every required
+//! channel with every element, notices every month, columns updated, applications and
+//! messages answered in time, policies interpreted. Then defects of every finding kind are
+//! planted at known rates (with holiday-edge cases), and `truth.json` lists the finding id
+//! the checker must report for each, so an audit of the data must find exactly those.
+//!
+//! At scale 1 the volumes follow the model city's 2018 figures per quarter (about 15,000
+//! items, 190 applications); `--scale` multiplies them. The RNG is ChaCha8 seeded from
+//! `--seed`, so the same seed and catalogue give the same files.
+
+mod plant;
+mod text;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::{Days, NaiveDate};
+use rand::seq::IndexedRandom;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use crate::calendar::Calendar;
+use crate::catalogue::{Catalogue, CatalogueItem, CheckKind, Per, Requirement, Source, Standard};
+use crate::check::{applies, Limit};
+use crate::catalogue::UnitKind;
+use crate::data::{Period, Unit, UnitsFile};
+use crate::results::write_atomic;
+use text::Writer;
+
+#[derive(Debug, Clone)]
+pub struct GenerateOptions {
+    pub period: Period,
+    pub seed: u64,
+    pub scale: f64,
+    /// units.yaml to draw the units from.
+    pub units: PathBuf,
+    pub out: PathBuf,
+    /// Previous period's results for audit.yaml's `previous` (relative to `out`).
+    pub previous: Option<PathBuf>,
+}
+
+/// Rows as written to the CSV files (column order is the data contract's).
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemRow {
+    pub id: String,
+    pub unit: String,
+    pub item_code: String,
+    pub column: String,
+    pub title: String,
+    pub channel: String,
+    pub published_on: NaiveDate,
+    pub formed_on: Option<NaiveDate>,
+    pub register_ref: Option<String>,
+    pub doc_no: Option<String>,
+    pub interprets: Option<String>,
+    pub reviewed: &'static str,
+    pub withdrawn_on: Option<NaiveDate>,
+    pub url: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisterRow {
+    pub id: String,
+    pub unit: String,
+    pub item_code: String,
+    pub title: String,
+    pub formed_on: NaiveDate,
+    pub doc_no: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicationRow {
+    pub id: String,
+    pub unit: String,
+    pub received_on: NaiveDate,
+    pub replied_on: Option<NaiveDate>,
+    pub extended: &'static str,
+    pub outcome: Option<String>,
+    pub applicant_type: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MessageRow {
+    pub id: String,
+    pub unit: String,
+    pub channel: String,
+    pub received_on: NaiveDate,
+    pub replied_on: Option<NaiveDate>,
+}
+
+/// One planted defect and the finding the checker must report for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Planted {
+    pub finding: String,
+    pub code: &'static str,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Truth {
+    pub period: Period,
+    pub seed: u64,
+    pub scale: f64,
+    pub counts: BTreeMap<&'static str, usize>,
+    /// Findings the audit must report, exactly.
+    pub findings: Vec<Planted>,
+    /// Instances placed exactly on their deadline: they must pass.
+    pub boundary_passes: Vec<String>,
+    /// Planted defects covered by the generated waiver: reported as waived, not as findings.
+    pub waived: Vec<Planted>,
+}
+
+/// The generated quarter, before writing.
+#[derive(Default)]
+pub struct Quarter {
+    pub items: Vec<ItemRow>,
+    pub register: Vec<RegisterRow>,
+    pub applications: Vec<ApplicationRow>,
+    pub messages: Vec<MessageRow>,
+    pub planted: Vec<Planted>,
+    pub boundary: Vec<String>,
+}
+
+/// Generation state shared by the builders.
+pub(crate) struct Gen<'a> {
+    pub catalogue: &'a Catalogue,
+    pub calendar: &'a Calendar,
+    pub period: Period,
+    pub scale: f64,
+    pub rng: ChaCha8Rng,
+    pub q: Quarter,
+    pub rows: std::collections::HashMap<&'a str, (&'a Standard, &'a CatalogueItem)>,
+    serial: u32,
+}
+
+/// What one unit's catalogue-driven records need, per row code.
+#[derive(Default)]
+struct CodePlan {
+    checks: BTreeSet<CheckKind>,
+    channels: BTreeSet<String>,
+    limit: Option<Limit>,
+    per_month: u32,
+}
+
+pub fn generate(catalogue: &Catalogue, options: &GenerateOptions) -> Result<Truth> {
+    let units_file: UnitsFile = serde_yaml::from_str(
+        &std::fs::read_to_string(&options.units).with_context(|| format!("reading {}", options.units.display()))?,
+    )
+    .with_context(|| format!("parsing {}", options.units.display()))?;
+    let mut g = Gen {
+        catalogue,
+        calendar: &catalogue.calendar,
+        period: options.period,
+        scale: options.scale,
+        rng: ChaCha8Rng::seed_from_u64(options.seed),
+        q: Quarter::default(),
+        rows: catalogue.items(),
+        serial: 0,
+    };
+    // Dates up to a month before the period are used (carried instances); the calendar
+    // must cover them and the period.
+    g.calendar
+        .is_working_day(g.period.start() - Days::new(45))
+        .and(g.calendar.is_working_day(g.period.end()))
+        .context("the period is not covered by the working-day calendar")?;
+
+    for unit in &units_file.units {
+        g.unit(unit);
+    }
+    let waiver = plant::plant(&mut g, &units_file.units);
+    let truth = write(&g, options, &units_file, waiver)?;
+    Ok(truth)
+}
+
+impl<'a> Gen<'a> {
+    fn next_id(&mut self, prefix: &str) -> String {
+        self.serial += 1;
+        format!("{prefix}{}{:07}", self.period.to_string().replace('-', ""), self.serial)
+    }
+
+    fn count(&mut self, base: f64) -> usize {
+        let n = base * self.scale;
+        let whole = n.floor();
+        (whole as usize) + usize::from(self.rng.random_bool((n - whole).clamp(0.0, 1.0)))
+    }
+
+    /// A day in `[from, to]`, a working day when there is one.
+    fn day_between(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+        if to <= from {
+            return from;
+        }
+        let days: Vec<NaiveDate> = from.iter_days().take_while(|d| *d <= to).collect();
+        let working: Vec<NaiveDate> = days
+            .iter()
+            .copied()
+            .filter(|d| self.calendar.is_working_day(*d).unwrap_or(false))
+            .collect();
+        let pool = if working.is_empty() { &days } else { &working };
+        *pool.choose(&mut self.rng).expect("non-empty range")
+    }
+
+    pub(crate) fn applicable(&self, unit: &Unit) -> Vec<(&'a Standard, &'a Requirement)> {
+        self.catalogue
+            .standards
+            .iter()
+            .flat_map(|s| s.requirements.iter().map(move |r| (s, r)))
+            .filter(|(_, r)| applies(r, unit))
+            .collect()
+    }
+
+    fn unit(&mut self, unit: &Unit) {
+        let rules = self.applicable(unit);
+        let mut plans: BTreeMap<String, CodePlan> = BTreeMap::new();
+        for (_, rule) in &rules {
+            for code in rule.codes.iter().flatten() {
+                let plan = plans.entry(code.clone()).or_default();
+                plan.checks.insert(rule.check);
+                if rule.check == CheckKind::Channels {
+                    let row_channels = self.rows.get(code.as_str()).map(|(_, i)| i.channels.clone()).unwrap_or_default();
+                    plan.channels.extend(rule.channels.clone().unwrap_or(row_channels));
+                }
+                if rule.check == CheckKind::Timeliness {
+                    plan.limit = plan.limit.or(rule.limit.as_ref().and_then(Limit::from_rule));
+                }
+                if rule.check == CheckKind::Coverage {
+                    let per_month = match rule.per {
+                        Some(Per::Month) => rule.min.unwrap_or(1),
+                        _ => rule.min.unwrap_or(1).div_ceil(3),
+                    };
+                    plan.per_month = plan.per_month.max(per_month);
+                }
+            }
+        }
+        for (code, plan) in &plans {
+            if let Some((_, row)) = self.rows.get(code.as_str()).copied() {
+                self.catalogue_records(unit, row, plan);
+            }
+        }
+        for (_, rule) in &rules {
+            match rule.check {
+                CheckKind::Interpretation => self.interpretations(unit, rule),
+                CheckKind::Freshness => self.columns(unit, rule),
+                _ => {}
+            }
+        }
+        let responses: Vec<&Requirement> = rules.iter().map(|(_, r)| *r).filter(|r| r.check == CheckKind::Response).collect();
+        self.applications(unit, &responses);
+        self.messages(unit, &responses);
+        self.news(unit);
+    }
+
+    /// Register entries for a catalogue row, each published on time on its channels.
+    fn catalogue_records(&mut self, unit: &Unit, row: &CatalogueItem, plan: &CodePlan) {
+        let limit = plan.limit.or_else(|| Limit::for_row(None, Some(row)));
+        let months = self.period.months();
+        let entries = if plan.per_month > 0 {
+            months
+                .iter()
+                .flat_map(|m| std::iter::repeat_n(*m, plan.per_month as usize))
+                .collect::<Vec<_>>()
+        } else {
+            let base = 2.0 + f64::from(self.rng.random_range(0..3u32));
+            let n = self.count(base);
+            (0..n).map(|_| (self.period.start() - Days::new(20), self.period.end())).collect()
+        };
+        // A few more than the minimum per month, so coverage is met with room to spare.
+        let extra = if plan.per_month > 0 { self.count(1.0) } else { 0 };
+        let windows: Vec<(NaiveDate, NaiveDate)> = entries
+            .into_iter()
+            .chain((0..extra).map(|i| months[i % months.len()]))
+            .collect();
+        let channels: Vec<String> = if plan.channels.is_empty() {
+            row.channels.iter().take(2).cloned().collect()
+        } else {
+            plan.channels.iter().cloned().collect()
+        };
+        for (from, to) in windows {
+            self.entry(unit, row, limit, (from, to), &channels, plan.per_month > 0);
+        }
+    }
+
+    /// One register entry formed in `window` and its publications.
+    fn entry(&mut self, unit: &Unit, row: &CatalogueItem, limit: Option<Limit>, window: (NaiveDate, NaiveDate), channels: &[String], same_month: bool) {
+        let (start, end) = (self.period.start(), self.period.end());
+        let latest_formed = if same_month { window.1 - Days::new(4) } else { window.1 - Days::new(2) };
+        let formed = self.day_between(window.0, latest_formed.max(window.0));
+        let deadline = limit
+            .map(|l| l.due(self.calendar, formed).unwrap_or(end))
+            .unwrap_or(formed + Days::new(5));
+        let last_day = if same_month { window.1 } else { end };
+        let earliest = formed.max(start);
+        let latest = deadline.min(last_day);
+        let id = self.next_id("T");
+        let title = format!("{}{}", unit.name, row.level2.as_deref().unwrap_or(&row.level1));
+        let doc_no = row.level1.contains("文件").then(|| Writer { rng: &mut self.rng }.doc_no("皋政规", self.period.year));
+        self.q.register.push(RegisterRow {
+            id: id.clone(),
+            unit: unit.id.clone(),
+            item_code: row.code.clone(),
+            title: title.clone(),
+            formed_on: formed,
+            doc_no: doc_no.clone(),
+        });
+        if earliest > latest {
+            return; // due after the period: pending, published next quarter
+        }
+        let published = self.day_between(earliest, latest);
+        let text = Writer { rng: &mut self.rng }.body(&row.elements, published, &unit.name);
+        for channel in channels {
+            let item_id = self.next_id("I");
+            self.q.items.push(ItemRow {
+                url: format!("http://www.rugao.gov.cn/{}/{}.html", unit.id.to_lowercase(), item_id),
+                id: item_id,
+                unit: unit.id.clone(),
+                item_code: row.code.clone(),
+                column: column_of(row),
+                title: title.clone(),
+                channel: channel.clone(),
+                published_on: published,
+                formed_on: Some(formed),
+                register_ref: Some(id.clone()),
+                doc_no: doc_no.clone(),
+                interprets: None,
+                reviewed: "是",
+                withdrawn_on: None,
+                text: text.clone(),
+            });
+        }
+    }
+
+    /// An interpretation for every policy document, within the limit.
+    fn interpretations(&mut self, unit: &Unit, rule: &Requirement) {
+        let Some(limit) = rule.limit.as_ref().and_then(Limit::from_rule) else {
+            return;
+        };
+        let codes = rule.codes.clone().unwrap_or_default();
+        let interpretation_row = self
+            .catalogue
+            .standards
+            .iter()
+            .flat_map(|s| &s.items)
+            .find(|i| i.level1.contains("解读"))
+            .cloned();
+        let policies: Vec<(String, NaiveDate, String)> = first_publications(&self.q.items, &unit.id, &codes);
+        for (policy_id, published, title) in policies {
+            let Ok(deadline) = limit.due(self.calendar, published) else {
+                continue;
+            };
+            if deadline > self.period.end() && self.rng.random_bool(0.5) {
+                continue; // pending: interpreted next quarter
+            }
+            let day = self.day_between(published, deadline.min(self.period.end()));
+            let (code, column, elements) = match &interpretation_row {
+                Some(row) => (row.code.clone(), column_of(row), row.elements.clone()),
+                None => (String::new(), "政策解读".to_string(), Vec::new()),
+            };
+            let item_id = self.next_id("I");
+            let text = Writer { rng: &mut self.rng }.body(&elements, day, &unit.name);
+            self.q.items.push(ItemRow {
+                url: format!("http://www.rugao.gov.cn/{}/{}.html", unit.id.to_lowercase(), item_id),
+                id: item_id,
+                unit: unit.id.clone(),
+                item_code: code,
+                column,
+                title: format!("《{title}》政策解读"),
+                channel: "政府网站".into(),
+                published_on: day,
+                formed_on: None,
+                register_ref: None,
+                doc_no: None,
+                interprets: Some(policy_id),
+                reviewed: "是",
+                withdrawn_on: None,
+                text,
+            });
+        }
+    }
+
+    /// Column updates with gaps of at most 10 days, from a few days into the period to its end.
+    fn columns(&mut self, unit: &Unit, rule: &Requirement) {
+        let max_gap = i64::from(rule.max_gap_days.unwrap_or(14)).min(10);
+        for column in rule.columns.clone().unwrap_or_default() {
+            let mut day = self.period.start() + Days::new(self.rng.random_range(0..max_gap as u64));
+            while day <= self.period.end() {
+                self.news_item(unit, &column, day);
+                day = day + Days::new(self.rng.random_range(1..=max_gap as u64));
+            }
+        }
+    }
+
+    fn news_item(&mut self, unit: &Unit, column: &str, day: NaiveDate) {
+        let item_id = self.next_id("I");
+        let mut w = Writer { rng: &mut self.rng };
+        let title = w.headline(&unit.name);
+        let text = w.news_body(day);
+        let channel = if self.rng.random_bool(0.8) { "政府网站" } else { "政务新媒体" };
+        self.q.items.push(ItemRow {
+            url: format!("http://www.rugao.gov.cn/{}/{}.html", unit.id.to_lowercase(), item_id),
+            id: item_id,
+            unit: unit.id.clone(),
+            item_code: String::new(),
+            column: column.to_string(),
+            title,
+            channel: channel.into(),
+            published_on: day,
+            formed_on: None,
+            register_ref: None,
+            doc_no: None,
+            interprets: None,
+            reviewed: "是",
+            withdrawn_on: None,
+            text,
+        });
+    }
+
+    /// Filler news so that a unit publishes about 250 items a quarter at scale 1.
+    fn news(&mut self, unit: &Unit) {
+        let have = self.q.items.iter().rev().take_while(|i| i.unit == unit.id).count();
+        let target = self.count(250.0);
+        let (start, end) = (self.period.start(), self.period.end());
+        for _ in have..target {
+            let column = *["工作动态", "工作动态", "要闻", "图片新闻", "领导活动"].choose(&mut self.rng).expect("non-empty");
+            let day = self.day_between(start, end);
+            self.news_item(unit, column, day);
+        }
+    }
+
+    fn applications(&mut self, unit: &Unit, rules: &[&Requirement]) {
+        // 775 applications in 2018 across 60 units, concentrated in land, planning and
+        // housing departments.
+        let heavy = ["国土", "规划", "住建", "房管", "公安", "人社"].iter().any(|w| unit.name.contains(w));
+        let base = if heavy { 14.0 } else if unit.kind == UnitKind::Town { 2.5 } else { 1.6 };
+        let n = self.count(base);
+        let (start, end) = (self.period.start(), self.period.end());
+        for _ in 0..n {
+            let received = self.day_between(start - Days::new(20), end);
+            let Some(rule) = rules.iter().find(|r| r.source == Some(Source::Applications) && r.in_force_on(received)) else {
+                continue;
+            };
+            let limit = rule.limit.as_ref().and_then(Limit::from_rule).expect("response rules have a limit");
+            let extended = self.rng.random_bool(0.05);
+            let limit = if extended { limit.extended(rule.limit.as_ref().and_then(|l| l.extension_working_days).unwrap_or(0)) } else { limit };
+            let deadline = limit.due(self.calendar, received).unwrap_or(end);
+            let earliest = received.max(start);
+            let replied = if deadline.min(end) < earliest || (deadline > end && self.rng.random_bool(0.3)) {
+                None
+            } else {
+                Some(self.day_between(earliest, deadline.min(end)))
+            };
+            if replied.is_none() && deadline <= end {
+                continue; // would be unanswered: only planted defects are
+            }
+            let outcome = replied.map(|_| self.outcome());
+            let applicant = *[
+                "自然人", "自然人", "自然人", "自然人", "自然人", "自然人", "自然人", "自然人", "商业企业", "法律服务机构", "其他",
+            ]
+            .choose(&mut self.rng)
+            .expect("non-empty");
+            let id = self.next_id("A");
+            self.q.applications.push(ApplicationRow {
+                id,
+                unit: unit.id.clone(),
+                received_on: received,
+                replied_on: replied,
+                extended: if extended { "是" } else { "否" },
+                outcome,
+                applicant_type: applicant.into(),
+            });
+        }
+    }
+
+    fn outcome(&mut self) -> String {
+        // Roughly the 2018 mix: most disclosed, 68 of 775 refused, many not held.
+        let roll = self.rng.random_range(0..100);
+        match roll {
+            0..=49 => "予以公开".into(),
+            50..=59 => "部分公开".into(),
+            60..=63 => "不予公开/保护第三方合法权益".into(),
+            64..=66 => "不予公开/属于三类内部事务信息".into(),
+            67..=68 => "不予公开/属于四类过程性信息".into(),
+            69..=88 => "无法提供/本机关不掌握相关政府信息".into(),
+            89..=92 => "无法提供/没有现成信息需要另行制作".into(),
+            93..=95 => "不予处理/信访举报投诉类申请".into(),
+            96..=97 => "不予处理/重复申请".into(),
+            _ => "其他处理/申请人无正当理由逾期不补正".into(),
+        }
+    }
+
+    fn messages(&mut self, unit: &Unit, rules: &[&Requirement]) {
+        let message_rules: Vec<&Requirement> = rules.iter().copied().filter(|r| r.source == Some(Source::Messages)).collect();
+        if message_rules.is_empty() {
+            return;
+        }
+        let n = self.count(10.0);
+        let (start, end) = (self.period.start(), self.period.end());
+        for _ in 0..n {
+            let received = self.day_between(start - Days::new(10), end);
+            // The tightest limit of the message rules in force.
+            let deadline = message_rules
+                .iter()
+                .filter(|r| r.in_force_on(received))
+                .filter_map(|r| r.limit.as_ref().and_then(Limit::from_rule))
+                .filter_map(|l| l.due(self.calendar, received).ok())
+                .min()
+                .unwrap_or(end);
+            let earliest = received.max(start);
+            let replied = if deadline < earliest {
+                continue;
+            } else if deadline > end {
+                None
+            } else {
+                Some(self.day_between(earliest, deadline))
+            };
+            let id = self.next_id("M");
+            let channel = if self.rng.random_bool(0.7) { "政府网站" } else { "政务新媒体" };
+            self.q.messages.push(MessageRow {
+                id,
+                unit: unit.id.clone(),
+                channel: channel.into(),
+                received_on: received,
+                replied_on: replied,
+            });
+        }
+    }
+}
+
+/// The first publication (earliest, then lowest id) of each register entry with the codes.
+fn first_publications(items: &[ItemRow], unit: &str, codes: &[String]) -> Vec<(String, NaiveDate, String)> {
+    let mut first: BTreeMap<&str, &ItemRow> = BTreeMap::new();
+    for item in items.iter().filter(|i| i.unit == unit && codes.contains(&i.item_code)) {
+        let key = item.register_ref.as_deref().unwrap_or(&item.id);
+        let best = first.entry(key).or_insert(item);
+        if (item.published_on, &item.id) < (best.published_on, &best.id) {
+            *best = item;
+        }
+    }
+    first.values().map(|i| (i.id.clone(), i.published_on, i.title.clone())).collect()
+}
+
+/// Website column for a catalogue row.
+fn column_of(row: &CatalogueItem) -> String {
+    let name = &row.level1;
+    for (word, column) in [("规范性文件", "政策文件"), ("解读", "政策解读"), ("通知公告", "通知公告"), ("年度报告", "信息公开年报")] {
+        if name.contains(word) {
+            return column.into();
+        }
+    }
+    name.clone()
+}
+
+fn write(g: &Gen<'_>, options: &GenerateOptions, units: &UnitsFile, waiver: Option<String>) -> Result<Truth> {
+    let out = &options.out;
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    write_csv(&out.join("items.csv"), &g.q.items)?;
+    write_csv(&out.join("register.csv"), &g.q.register)?;
+    write_csv(&out.join("applications.csv"), &g.q.applications)?;
+    write_csv(&out.join("messages.csv"), &g.q.messages)?;
+
+    let units_path = relative_units(out, &options.units, units)?;
+    let mut audit = format!(
+        "# {}{}政务公开考核数据\njurisdiction: {}\nperiod: {}\nunits: {}\nscoring: {{model: default}}\nsampling: {{level: II, confidence: 0.95, tolerable_rate: 0.10, seed: {}}}\n",
+        units.jurisdiction,
+        g.period.label_zh(),
+        units.jurisdiction,
+        g.period,
+        units_path,
+        g.period.end().format("%Y%m%d")
+    );
+    if let Some(previous) = &options.previous {
+        audit.push_str(&format!("previous: {}\n", previous.display()));
+    }
+    write_atomic(&out.join("audit.yaml"), audit.as_bytes())?;
+    if let Some(waivers) = &waiver {
+        write_atomic(&out.join("waivers.yaml"), waivers.as_bytes())?;
+    }
+
+    let mut counts = BTreeMap::new();
+    counts.insert("items", g.q.items.len());
+    counts.insert("register", g.q.register.len());
+    counts.insert("applications", g.q.applications.len());
+    counts.insert("messages", g.q.messages.len());
+    let (waived, findings): (Vec<Planted>, Vec<Planted>) =
+        g.q.planted.iter().cloned().partition(|p| p.note.contains("（已豁免）"));
+    let truth = Truth {
+        period: g.period,
+        seed: options.seed,
+        scale: options.scale,
+        counts,
+        findings,
+        boundary_passes: g.q.boundary.clone(),
+        waived,
+    };
+    write_atomic(&out.join("truth.json"), &serde_json::to_vec_pretty(&truth)?)?;
+    Ok(truth)
+}
+
+/// `units:` for audit.yaml: a path relative to the audit folder, or a copy beside it.
+fn relative_units(out: &Path, units_path: &Path, units: &UnitsFile) -> Result<String> {
+    let (Ok(out), Ok(file)) = (out.canonicalize(), units_path.canonicalize()) else {
+        return copy_units(out, units);
+    };
+    match pathdiff::diff_paths(&file, &out) {
+        Some(relative) => Ok(relative.display().to_string()),
+        None => copy_units(&out, units),
+    }
+}
+
+fn copy_units(out: &Path, units: &UnitsFile) -> Result<String> {
+    write_atomic(&out.join("units.yaml"), serde_yaml::to_string(units)?.as_bytes())?;
+    Ok("units.yaml".into())
+}
+
+fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer.serialize(row)?;
+    }
+    let bytes = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    write_atomic(path, &bytes)
+}

@@ -1,0 +1,524 @@
+//! Planting defects in a generated quarter, each recorded with the finding id the checker
+//! must report. A record is touched by at most one defect, and defects are only planted
+//! where they cannot change another requirement's result, so the truth is exact.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use chrono::{Days, NaiveDate};
+use rand::RngExt;
+
+use super::text::Writer;
+use super::{Gen, Planted};
+use crate::catalogue::{CheckKind, Requirement, Source, Standard};
+use crate::check::{element_present, Limit};
+use crate::data::{month_label, Unit};
+
+/// Chance that an eligible instance gets a defect.
+const LATE_PUBLICATION: f64 = 0.05;
+const MISSING_PUBLICATION: f64 = 0.02;
+const SHORT_MONTH: f64 = 0.06;
+const STALE_COLUMN: f64 = 0.05;
+const LATE_REPLY: f64 = 0.06;
+const UNANSWERED: f64 = 0.03;
+const LATE_MESSAGE: f64 = 0.03;
+const THREE_MONTHS: f64 = 0.03;
+const LATE_INTERPRETATION: f64 = 0.08;
+const MISSING_INTERPRETATION: f64 = 0.04;
+const MISSING_ELEMENTS: f64 = 0.04;
+const MISSING_CHANNEL: f64 = 0.06;
+const SHORT_DISPLAY: f64 = 0.06;
+const UNREVIEWED: f64 = 0.002;
+/// Share of planted lateness put on the first day past the deadline (boundary cases).
+const EDGE: f64 = 0.5;
+
+type Rule<'a> = (&'a Standard, &'a Requirement);
+
+/// Plants defects in every unit; returns waivers.yaml's text when a waiver was planted.
+pub fn plant(g: &mut Gen<'_>, units: &[Unit]) -> Option<String> {
+    let mut touched: HashSet<String> = HashSet::new();
+    for unit in units {
+        let rules = g.applicable(unit);
+        // Codes covered by more than one rule of a kind, or by a coverage or
+        // interpretation rule, keep their dates: moving or removing them would change
+        // another requirement's result too.
+        let mut per_kind: BTreeMap<(CheckKind, String), usize> = BTreeMap::new();
+        let mut fixed_dates: BTreeSet<String> = BTreeSet::new();
+        for (_, rule) in &rules {
+            for code in rule.codes.iter().flatten() {
+                *per_kind.entry((rule.check, code.clone())).or_default() += 1;
+                if matches!(rule.check, CheckKind::Coverage | CheckKind::Interpretation) {
+                    fixed_dates.insert(code.clone());
+                }
+            }
+        }
+        let single = |kind: CheckKind, code: &str| per_kind.get(&(kind, code.to_string())) == Some(&1);
+        holiday_edge(g, unit, &rules, &single, &fixed_dates, &mut touched);
+        for rule in &rules {
+            match rule.1.check {
+                CheckKind::Timeliness => timeliness(g, unit, *rule, &single, &fixed_dates, &mut touched),
+                CheckKind::Coverage => coverage(g, unit, *rule, &mut touched),
+                CheckKind::Freshness => freshness(g, unit, *rule),
+                CheckKind::Response => response(g, unit, *rule, &mut touched),
+                CheckKind::Interpretation => interpretation(g, unit, *rule, &mut touched),
+                CheckKind::Elements => elements(g, unit, *rule, &single, &mut touched),
+                CheckKind::Channels => channels(g, unit, *rule, &single, &mut touched),
+                CheckKind::Display => display(g, unit, *rule, &single, &mut touched),
+                CheckKind::Review | CheckKind::Manual => {}
+            }
+        }
+        for rule in &rules {
+            if rule.1.check == CheckKind::Review {
+                review(g, unit, *rule, &mut touched);
+            }
+        }
+    }
+    waiver(g)
+}
+
+fn finding(unit: &Unit, rule: Rule<'_>, key: &str) -> String {
+    format!("{}/{}/{}/{key}", unit.id, rule.0.id, rule.1.id)
+}
+
+fn record(g: &mut Gen<'_>, id: String, code: &'static str, note: String) {
+    g.q.planted.push(Planted { finding: id, code, note });
+}
+
+/// Entries of the unit under the rule's codes with their first publication date.
+fn published_entries(g: &Gen<'_>, unit: &Unit, codes: &[String]) -> Vec<(usize, NaiveDate)> {
+    g.q.register
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.unit == unit.id && codes.contains(&e.item_code))
+        .filter_map(|(i, e)| {
+            let first = g.q.items.iter().filter(|it| it.register_ref.as_deref() == Some(&e.id)).map(|it| it.published_on).min()?;
+            Some((i, first))
+        })
+        .collect()
+}
+
+/// Whether the entry or any of its publications already carries a defect.
+fn entry_touched(g: &Gen<'_>, entry: &str, touched: &HashSet<String>) -> bool {
+    touched.contains(entry)
+        || g.q.items.iter().any(|it| it.register_ref.as_deref() == Some(entry) && touched.contains(&it.id))
+}
+
+fn limit_for(g: &Gen<'_>, rule: &Requirement, code: &str) -> Option<Limit> {
+    Limit::for_row(rule.limit.as_ref(), g.rows.get(code).map(|(_, row)| *row))
+}
+
+/// Moves every publication of an entry to `day`.
+fn republish(g: &mut Gen<'_>, entry: &str, day: NaiveDate) {
+    for item in g.q.items.iter_mut().filter(|i| i.register_ref.as_deref() == Some(entry)) {
+        item.published_on = day;
+    }
+}
+
+/// Late days past a deadline: the first working day after it (half the time) or 2–4.
+fn late_by(g: &mut Gen<'_>) -> u32 {
+    if g.rng.random_bool(EDGE) { 1 } else { g.rng.random_range(2..5) }
+}
+
+fn timeliness(
+    g: &mut Gen<'_>,
+    unit: &Unit,
+    rule: Rule<'_>,
+    single: &dyn Fn(CheckKind, &str) -> bool,
+    fixed: &BTreeSet<String>,
+    touched: &mut HashSet<String>,
+) {
+    let codes = rule.1.codes.clone().unwrap_or_default();
+    let (start, end) = (g.period.start(), g.period.end());
+    for (i, first) in published_entries(g, unit, &codes) {
+        let entry = g.q.register[i].clone();
+        if entry_touched(g, &entry.id, touched) || fixed.contains(&entry.item_code) || !single(CheckKind::Timeliness, &entry.item_code) {
+            continue;
+        }
+        let Some(limit) = limit_for(g, rule.1, &entry.item_code) else { continue };
+        let Ok(deadline) = limit.due(g.calendar, entry.formed_on) else { continue };
+        if first < start {
+            continue;
+        }
+        let roll: f64 = g.rng.random();
+        if roll < LATE_PUBLICATION {
+            let k = late_by(g);
+            let Ok(day) = Limit::WorkingDays(k).due(g.calendar, deadline) else { continue };
+            if day > end {
+                continue;
+            }
+            republish(g, &entry.id, day);
+            touched.insert(entry.id.clone());
+            record(g, finding(unit, rule, &entry.id), "late-publication", format!("{}形成，期限{}，{}公开", entry.formed_on, deadline, day));
+        } else if roll < LATE_PUBLICATION + MISSING_PUBLICATION && deadline >= start && deadline <= end {
+            g.q.items.retain(|it| it.register_ref.as_deref() != Some(&entry.id));
+            touched.insert(entry.id.clone());
+            record(g, finding(unit, rule, &entry.id), "missing-publication", format!("{}形成，期限{}，未公开", entry.formed_on, deadline));
+        }
+    }
+}
+
+/// Holiday edges: an entry formed on the last working day before the period's longest
+/// holiday block, published on its deadline (must pass) and another one day later.
+fn holiday_edge(
+    g: &mut Gen<'_>,
+    unit: &Unit,
+    rules: &[Rule<'_>],
+    single: &dyn Fn(CheckKind, &str) -> bool,
+    fixed: &BTreeSet<String>,
+    touched: &mut HashSet<String>,
+) {
+    let Some(before_holiday) = day_before_longest_holiday(g) else { return };
+    for rule in rules.iter().filter(|r| r.1.check == CheckKind::Timeliness) {
+        let codes = rule.1.codes.clone().unwrap_or_default();
+        let candidates: Vec<usize> = published_entries(g, unit, &codes)
+            .into_iter()
+            .map(|(i, _)| i)
+            .filter(|i| {
+                let e = &g.q.register[*i];
+                !entry_touched(g, &e.id, touched) && !fixed.contains(&e.item_code) && single(CheckKind::Timeliness, &e.item_code)
+            })
+            .take(2)
+            .collect();
+        for (n, i) in candidates.into_iter().enumerate() {
+            let code = g.q.register[i].item_code.clone();
+            let Some(limit) = limit_for(g, rule.1, &code) else { continue };
+            let Ok(deadline) = limit.due(g.calendar, before_holiday) else { continue };
+            let late = Limit::WorkingDays(1).due(g.calendar, deadline).unwrap_or(deadline);
+            if deadline < g.period.start() || late > g.period.end() {
+                continue;
+            }
+            let id = g.q.register[i].id.clone();
+            g.q.register[i].formed_on = before_holiday;
+            for item in g.q.items.iter_mut().filter(|it| it.register_ref.as_deref() == Some(&id)) {
+                item.formed_on = Some(before_holiday);
+            }
+            touched.insert(id.clone());
+            if n == 0 {
+                republish(g, &id, deadline);
+                g.q.boundary.push(finding(unit, *rule, &id));
+            } else {
+                republish(g, &id, late);
+                record(g, finding(unit, *rule, &id), "late-publication", format!("节假日前{before_holiday}形成，期限{deadline}，{late}公开（节假日边界）"));
+            }
+        }
+        return; // one rule per unit is enough
+    }
+}
+
+/// The last working day before the longest block of days off that starts in the month
+/// before the period or in its first half.
+fn day_before_longest_holiday(g: &Gen<'_>) -> Option<NaiveDate> {
+    let from = g.period.start() - Days::new(35);
+    let to = g.period.start() + Days::new(45);
+    let mut best: Option<(i64, NaiveDate)> = None;
+    let mut day = from;
+    while day <= to {
+        if !g.calendar.is_working_day(day).ok()? {
+            let mut end = day;
+            while !g.calendar.is_working_day(end + Days::new(1)).ok()? {
+                end = end + Days::new(1);
+            }
+            let length = (end - day).num_days() + 1;
+            if length >= 3 && best.is_none_or(|(l, _)| length > l) {
+                best = Some((length, day - Days::new(1)));
+            }
+            day = end;
+        }
+        day = day + Days::new(1);
+    }
+    best.map(|(_, d)| d).filter(|d| g.calendar.is_working_day(*d).unwrap_or(false))
+}
+
+fn coverage(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<String>) {
+    let codes = rule.1.codes.clone().unwrap_or_default();
+    let min = rule.1.min.unwrap_or(1) as usize;
+    let windows: Vec<(NaiveDate, NaiveDate, String)> = match rule.1.per {
+        Some(crate::catalogue::Per::Month) => g.period.months().into_iter().map(|(a, b)| (a, b, month_label(a))).collect(),
+        _ => vec![(g.period.start(), g.period.end(), g.period.to_string())],
+    };
+    for (from, to, key) in windows {
+        if !g.rng.random_bool(SHORT_MONTH) {
+            continue;
+        }
+        let entries: Vec<String> = published_entries(g, unit, &codes)
+            .into_iter()
+            .filter(|(_, first)| *first >= from && *first <= to)
+            .map(|(i, _)| g.q.register[i].id.clone())
+            .collect();
+        if entries.iter().any(|e| entry_touched(g, e, touched)) || entries.len() < min {
+            continue;
+        }
+        let keep = g.rng.random_range(0..min);
+        let removed: HashSet<String> = entries.into_iter().skip(keep).collect();
+        g.q.items.retain(|it| it.register_ref.as_ref().is_none_or(|r| !removed.contains(r)));
+        g.q.register.retain(|e| !removed.contains(&e.id));
+        touched.extend(removed);
+        record(g, finding(unit, rule, &key), "missing-required-item", format!("{key}仅发布{keep}条，少于{min}条"));
+    }
+}
+
+fn freshness(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>) {
+    let max_gap = u64::from(rule.1.max_gap_days.unwrap_or(14));
+    for column in rule.1.columns.clone().unwrap_or_default() {
+        if !g.rng.random_bool(STALE_COLUMN) {
+            continue;
+        }
+        let from = g.period.start() + Days::new(g.rng.random_range(3..40));
+        let to = from + Days::new(max_gap + g.rng.random_range(2..15));
+        if to >= g.period.end() {
+            continue;
+        }
+        g.q.items.retain(|it| !(it.unit == unit.id && it.column == column && it.published_on > from && it.published_on < to));
+        record(g, finding(unit, rule, &column), "stale-column", format!("{from}至{to}间未更新"));
+    }
+}
+
+fn response(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<String>) {
+    let Some(limit) = rule.1.limit.as_ref().and_then(Limit::from_rule) else { return };
+    let extension = rule.1.limit.as_ref().and_then(|l| l.extension_working_days).unwrap_or(0);
+    let (start, end) = (g.period.start(), g.period.end());
+    match rule.1.source {
+        Some(Source::Applications) => {
+            for i in 0..g.q.applications.len() {
+                let a = g.q.applications[i].clone();
+                if a.unit != unit.id || touched.contains(&a.id) || !rule.1.in_force_on(a.received_on) {
+                    continue;
+                }
+                let limit = if a.extended == "是" { limit.extended(extension) } else { limit };
+                let Ok(deadline) = limit.due(g.calendar, a.received_on) else { continue };
+                let roll: f64 = g.rng.random();
+                if roll < LATE_REPLY {
+                    let k = late_by(g);
+                    let Ok(day) = Limit::WorkingDays(k).due(g.calendar, deadline) else { continue };
+                    if day > end || day < start {
+                        continue;
+                    }
+                    g.q.applications[i].replied_on = Some(day);
+                    if g.q.applications[i].outcome.is_none() {
+                        g.q.applications[i].outcome = Some("予以公开".into());
+                    }
+                    touched.insert(a.id.clone());
+                    record(g, finding(unit, rule, &a.id), "late-reply", format!("{}收到，期限{deadline}，{day}答复", a.received_on));
+                } else if roll < LATE_REPLY + UNANSWERED && deadline >= start && deadline <= end {
+                    g.q.applications[i].replied_on = None;
+                    g.q.applications[i].outcome = None;
+                    touched.insert(a.id.clone());
+                    record(g, finding(unit, rule, &a.id), "unanswered", format!("{}收到，期限{deadline}，未答复", a.received_on));
+                } else if roll > 0.97 && deadline >= start && deadline <= end {
+                    g.q.applications[i].replied_on = Some(deadline);
+                    if g.q.applications[i].outcome.is_none() {
+                        g.q.applications[i].outcome = Some("予以公开".into());
+                    }
+                    touched.insert(a.id.clone());
+                    g.q.boundary.push(finding(unit, rule, &a.id));
+                }
+            }
+        }
+        Some(Source::Messages) => messages(g, unit, rule, limit, touched),
+        None => {}
+    }
+}
+
+/// Messages: a few answered late under the working-day rule; now and then one answered
+/// after more than three months, which fails every message rule in force.
+fn messages(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, limit: Limit, touched: &mut HashSet<String>) {
+    if let Limit::CalendarDays(days) = limit {
+        if !g.rng.random_bool(THREE_MONTHS) {
+            return;
+        }
+        let replied = g.period.start() + Days::new(g.rng.random_range(10..60));
+        let received = replied - Days::new(u64::from(days) + g.rng.random_range(1..20));
+        let id = g.next_id("M");
+        g.q.messages.push(super::MessageRow {
+            id: id.clone(),
+            unit: unit.id.clone(),
+            channel: "政府网站".into(),
+            received_on: received,
+            replied_on: Some(replied),
+        });
+        touched.insert(id.clone());
+        // Every message rule in force on the day of receipt fails for it.
+        let rules: Vec<Rule<'_>> = g
+            .applicable(unit)
+            .into_iter()
+            .filter(|r| r.1.check == CheckKind::Response && r.1.source == Some(Source::Messages) && r.1.in_force_on(received))
+            .collect();
+        for r in rules {
+            record(g, finding(unit, r, &id), "late-reply", format!("{received}收到，{replied}答复，超过3个月"));
+        }
+        return;
+    }
+    let (start, end) = (g.period.start(), g.period.end());
+    for i in 0..g.q.messages.len() {
+        let m = g.q.messages[i].clone();
+        if m.unit != unit.id || touched.contains(&m.id) || !g.rng.random_bool(LATE_MESSAGE) {
+            continue;
+        }
+        let Ok(deadline) = limit.due(g.calendar, m.received_on) else { continue };
+        let k = late_by(g);
+        let Ok(day) = Limit::WorkingDays(k).due(g.calendar, deadline) else { continue };
+        if day > end || day < start || (day - m.received_on).num_days() > 60 {
+            continue;
+        }
+        g.q.messages[i].replied_on = Some(day);
+        touched.insert(m.id.clone());
+        record(g, finding(unit, rule, &m.id), "late-reply", format!("{}收到，期限{deadline}，{day}答复", m.received_on));
+    }
+}
+
+fn interpretation(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<String>) {
+    let Some(limit) = rule.1.limit.as_ref().and_then(Limit::from_rule) else { return };
+    let codes = rule.1.codes.clone().unwrap_or_default();
+    let policies = super::first_publications(&g.q.items, &unit.id, &codes);
+    let (start, end) = (g.period.start(), g.period.end());
+    for (policy, published, _) in policies {
+        let Some(j) = g.q.items.iter().position(|it| it.interprets.as_deref() == Some(&policy)) else { continue };
+        let interp_id = g.q.items[j].id.clone();
+        if touched.contains(&interp_id) {
+            continue;
+        }
+        let Ok(deadline) = limit.due(g.calendar, published) else { continue };
+        let roll: f64 = g.rng.random();
+        if roll < LATE_INTERPRETATION {
+            let k = late_by(g);
+            let Ok(day) = Limit::WorkingDays(k).due(g.calendar, deadline) else { continue };
+            if day > end || day < start {
+                continue;
+            }
+            g.q.items[j].published_on = day;
+            touched.insert(interp_id);
+            record(g, finding(unit, rule, &policy), "late-interpretation", format!("{published}公开，期限{deadline}，{day}解读"));
+        } else if roll < LATE_INTERPRETATION + MISSING_INTERPRETATION && deadline >= start && deadline <= end {
+            g.q.items.remove(j);
+            touched.insert(interp_id);
+            record(g, finding(unit, rule, &policy), "missing-interpretation", format!("{published}公开，期限{deadline}，无解读"));
+        }
+    }
+}
+
+fn elements(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, single: &dyn Fn(CheckKind, &str) -> bool, touched: &mut HashSet<String>) {
+    let codes = rule.1.codes.clone().unwrap_or_default();
+    let synonyms = g.catalogue.meta.synonyms.clone();
+    for i in 0..g.q.items.len() {
+        let item = &g.q.items[i];
+        if item.unit != unit.id || !codes.contains(&item.item_code) || touched.contains(&item.id) || !single(CheckKind::Elements, &item.item_code) {
+            continue;
+        }
+        if !g.period.contains(item.published_on) || !g.rng.random_bool(MISSING_ELEMENTS) {
+            continue;
+        }
+        let required = match &rule.1.elements {
+            Some(list) => list.clone(),
+            None => match g.rows.get(item.item_code.as_str()) {
+                Some((_, row)) => row.elements.clone(),
+                None => continue,
+            },
+        };
+        if required.len() < 2 {
+            continue;
+        }
+        let drop = g.rng.random_range(1..=required.len().min(2));
+        let keep: Vec<String> = required[..required.len() - drop].to_vec();
+        let dropped: Vec<String> = required[required.len() - drop..].to_vec();
+        let (id, day, title) = (item.id.clone(), item.published_on, item.title.clone());
+        let text = Writer { rng: &mut g.rng }.body(&keep, day, &unit.name);
+        // Only a defect if the dropped elements are really absent and the others present.
+        let absent = dropped.iter().all(|e| !element_present(e, &title, &text, &synonyms));
+        let present = keep.iter().all(|e| element_present(e, &title, &text, &synonyms));
+        if !absent || !present {
+            continue;
+        }
+        g.q.items[i].text = text;
+        touched.insert(id.clone());
+        record(g, finding(unit, rule, &id), "missing-elements", format!("缺{}", dropped.join("、")));
+    }
+}
+
+fn channels(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, single: &dyn Fn(CheckKind, &str) -> bool, touched: &mut HashSet<String>) {
+    let codes = rule.1.codes.clone().unwrap_or_default();
+    for (i, first) in published_entries(g, unit, &codes) {
+        let entry = g.q.register[i].clone();
+        if touched.contains(&entry.id) || !single(CheckKind::Channels, &entry.item_code) || !g.period.contains(first) {
+            continue;
+        }
+        let mut items: Vec<(String, String)> = g
+            .q
+            .items
+            .iter()
+            .filter(|it| it.register_ref.as_deref() == Some(&entry.id))
+            .map(|it| (it.id.clone(), it.channel.clone()))
+            .collect();
+        items.sort();
+        if items.len() < 2 || !g.rng.random_bool(MISSING_CHANNEL) {
+            continue;
+        }
+        // Keep the first publication: interpretations point at it.
+        let (gone, channel) = items.last().cloned().expect("two or more");
+        g.q.items.retain(|it| it.id != gone);
+        touched.insert(entry.id.clone());
+        record(g, finding(unit, rule, &entry.id), "missing-channel", format!("未在{channel}公开"));
+    }
+}
+
+fn display(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, single: &dyn Fn(CheckKind, &str) -> bool, touched: &mut HashSet<String>) {
+    let codes = rule.1.codes.clone().unwrap_or_default();
+    for i in 0..g.q.items.len() {
+        let item = g.q.items[i].clone();
+        if item.unit != unit.id || !codes.contains(&item.item_code) || touched.contains(&item.id) || !single(CheckKind::Display, &item.item_code) {
+            continue;
+        }
+        let Some(days) = g.rows.get(item.item_code.as_str()).and_then(|(_, r)| r.time_limit.display_working_days) else { continue };
+        let Ok(until) = g.calendar.add_working_days(item.published_on, days) else { continue };
+        if until > g.period.end() || item.published_on < g.period.start() {
+            continue;
+        }
+        let roll: f64 = g.rng.random();
+        if roll < SHORT_DISPLAY {
+            let short = g.rng.random_range(1..days.min(4));
+            let Ok(withdrawn) = g.calendar.add_working_days(item.published_on, days - short) else { continue };
+            if withdrawn <= item.published_on {
+                continue;
+            }
+            g.q.items[i].withdrawn_on = Some(withdrawn);
+            touched.insert(item.id.clone());
+            record(g, finding(unit, rule, &item.id), "short-display", format!("{}公示，{withdrawn}撤下，不足{days}个工作日", item.published_on));
+        } else if roll > 0.96 {
+            g.q.items[i].withdrawn_on = Some(until);
+            touched.insert(item.id.clone());
+            g.q.boundary.push(finding(unit, rule, &item.id));
+        }
+    }
+}
+
+fn review(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<String>) {
+    let codes = rule.1.codes.clone();
+    for i in 0..g.q.items.len() {
+        let item = &g.q.items[i];
+        if item.unit != unit.id || touched.contains(&item.id) || !g.period.contains(item.published_on) {
+            continue;
+        }
+        if codes.as_ref().is_some_and(|c| !c.contains(&item.item_code)) || !g.rng.random_bool(UNREVIEWED) {
+            continue;
+        }
+        let id = item.id.clone();
+        g.q.items[i].reviewed = "否";
+        touched.insert(id.clone());
+        record(g, finding(unit, rule, &id), "unreviewed-publication", "未经保密审查".into());
+    }
+}
+
+/// Waives the first planted late application reply (all of that unit's findings under the
+/// rule), and adds an expired waiver, so both kinds show in the results.
+fn waiver(g: &mut Gen<'_>) -> Option<String> {
+    let target = g.q.planted.iter().find(|p| p.code == "late-reply" && p.finding.contains("/ZWGK-204/"))?.finding.clone();
+    let mut parts = target.splitn(4, '/');
+    let (unit, standard, requirement) = (parts.next()?.to_string(), parts.next()?.to_string(), parts.next()?.to_string());
+    let prefix = format!("{unit}/{standard}/{requirement}/");
+    for planted in g.q.planted.iter_mut().filter(|p| p.finding.starts_with(&prefix)) {
+        planted.note.push_str("（已豁免）");
+    }
+    let expires = g.period.end() + Days::new(90);
+    let expired = g.period.start() - Days::new(10);
+    Some(format!(
+        "# 经批准的考核豁免\n- unit: {unit}\n  rule: {standard}/{requirement}\n  reason: 系统迁移期间依申请公开平台停用，经市政务公开办公室同意暂缓考核\n  approver: 市政务公开办公室\n  expires: {expires}\n- unit: {unit}\n  rule: ZWGK-106/review-before-publish\n  reason: 保密审查系统升级，已到期\n  approver: 市政务公开办公室\n  expires: {expired}\n"
+    ))
+}

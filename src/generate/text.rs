@@ -1,0 +1,113 @@
+//! Chinese text for generated records: titles, element values, news headlines.
+//!
+//! Values are chosen by what the element's name says it is (a name, an amount, a date, a
+//! phone number, a document number …), so any catalogue's rows read plausibly.
+
+use chrono::NaiveDate;
+use rand::seq::IndexedRandom;
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+const PLACES: &[&str] = &[
+    "如城", "城南", "城北", "东陈", "丁堰", "白蒲", "下原", "九华", "石庄", "长江", "吴窑", "江安", "搬经", "磨头",
+];
+const PROJECTS: &[&str] = &[
+    "道路改造工程", "农村公路提档升级工程", "中小学校舍维修工程", "社区服务中心建设项目", "污水管网延伸工程",
+    "农田水利设施更新项目", "老旧小区改造项目", "河道综合整治工程", "便民服务中心装修工程", "路灯节能改造项目",
+];
+const COMPANIES: &[&str] = &[
+    "江苏华通建设工程有限公司", "南通恒远市政工程有限公司", "如皋市顺达建筑安装有限公司", "江苏中孚工程咨询有限公司",
+    "南通天成信息技术有限公司", "如皋市宏业物资有限公司", "江苏润泽环境工程有限公司", "南通新港园林绿化有限公司",
+];
+const SURNAMES: &[&str] = &["王", "张", "陈", "李", "刘", "朱", "顾", "徐", "周", "吴", "缪", "冒"];
+const NEWS: &[&str] = &[
+    "召开专题会议部署{}工作", "开展{}专项督查", "举办{}业务培训", "推进{}重点任务落实", "召开{}工作推进会",
+    "开展{}进社区宣传活动", "组织{}集中学习", "完成{}年度目标任务", "检查{}工作开展情况", "部署{}迎检工作",
+];
+const TOPICS: &[&str] = &[
+    "政务公开", "安全生产", "营商环境", "乡村振兴", "文明城市创建", "扫黑除恶", "河长制", "秸秆禁烧", "防汛防台",
+    "为民办实事", "作风建设", "脱贫攻坚", "环境整治", "信访维稳", "食品安全",
+];
+
+pub struct Writer<'a> {
+    pub rng: &'a mut ChaCha8Rng,
+}
+
+impl Writer<'_> {
+    fn pick(&mut self, list: &[&'static str]) -> &'static str {
+        list.choose(self.rng).copied().unwrap_or("")
+    }
+
+    pub fn person(&mut self) -> String {
+        format!("{}某某", self.pick(SURNAMES))
+    }
+
+    pub fn project(&mut self) -> String {
+        format!("如皋市{}{}", self.pick(PLACES), self.pick(PROJECTS))
+    }
+
+    pub fn amount(&mut self) -> String {
+        format!("{}.{:02}万元", self.rng.random_range(3..900), self.rng.random_range(0..100))
+    }
+
+    pub fn phone(&mut self) -> String {
+        format!("0513-8{:07}", self.rng.random_range(0..10_000_000))
+    }
+
+    pub fn doc_no(&mut self, prefix: &str, year: i32) -> String {
+        format!("{prefix}〔{year}〕{}号", self.rng.random_range(1..180))
+    }
+
+    /// A value for an element, by what its name says it is.
+    pub fn value(&mut self, element: &str, day: NaiveDate, unit: &str) -> String {
+        let has = |words: &[&str]| words.iter().any(|w| element.contains(w));
+        if has(&["电话"]) {
+            self.phone()
+        } else if has(&["金额", "资金", "费", "预算", "价", "标准"]) {
+            self.amount()
+        } else if has(&["时间", "日期"]) {
+            format!("{}", day.format("%Y年%m月%d日"))
+        } else if has(&["时限", "期限", "工期"]) {
+            format!("{}个工作日", self.rng.random_range(3..30))
+        } else if has(&["文号", "编号"]) {
+            self.doc_no("皋政发", chrono::Datelike::year(&day))
+        } else if has(&["地址", "地点", "位置"]) {
+            format!("如皋市{}镇{}路{}号", self.pick(PLACES), self.pick(&["海阳", "福寿", "宁海", "仁寿", "益寿"]), self.rng.random_range(1..200))
+        } else if has(&["名单", "对象"]) {
+            format!("{}等{}户", self.person(), self.rng.random_range(2..40))
+        } else if has(&["人", "单位", "供应商", "机构", "企业"]) {
+            self.pick(COMPANIES).to_string()
+        } else if has(&["名称", "项目"]) {
+            self.project()
+        } else if has(&["机关", "部门", "主体"]) {
+            unit.to_string()
+        } else {
+            format!("按有关规定执行，具体见附件{}", self.rng.random_range(1..4))
+        }
+    }
+
+    /// Body text listing every element with a value: "中标人：……；中标金额：……。"
+    pub fn body(&mut self, elements: &[String], day: NaiveDate, unit: &str) -> String {
+        let parts: Vec<String> = elements
+            .iter()
+            .map(|e| format!("{e}：{}", self.value(e, day, unit)))
+            .collect();
+        format!("{}。", parts.join("；"))
+    }
+
+    /// A news headline for a unit's own columns (工作动态, 要闻 …).
+    pub fn headline(&mut self, unit: &str) -> String {
+        let pattern = self.pick(NEWS);
+        let topic = self.pick(TOPICS);
+        format!("{unit}{}", pattern.replace("{}", topic))
+    }
+
+    /// Short body for news: a sentence that names no catalogue element.
+    pub fn news_body(&mut self, day: NaiveDate) -> String {
+        format!(
+            "{}，{}组织相关科室负责同志参加，会议对下一阶段工作作了具体安排。",
+            day.format("%m月%d日"),
+            self.pick(&["单位主要负责同志", "分管负责同志", "办公室"])
+        )
+    }
+}

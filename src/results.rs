@@ -1,0 +1,294 @@
+//! The audit's results model: one serialisable value behind results.json (and every
+//! rendered format). Versioned by `schema`; written atomically.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::{Catalogue, UnitKind};
+use crate::check::{AuditRun, Finding, Outcome, WaiverUse};
+use crate::data::{Dataset, InputFile, Period, ScoringModel};
+use crate::index::catalogue_hash;
+use crate::score::{formula, round2, score_unit, PartScore, RequirementTrace, Veto};
+
+pub const SCHEMA: &str = "zwgk-results/1";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditResults {
+    pub schema: String,
+    pub tool: String,
+    pub jurisdiction: String,
+    pub period: Period,
+    pub period_label: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub catalogue: CatalogueInfo,
+    pub scoring: ScoringInfo,
+    pub inputs: Vec<InputFile>,
+    /// Rows skipped with --keep-going, as `file:line: field: message`.
+    pub skipped_rows: Vec<String>,
+    pub previous: Option<PreviousInfo>,
+    pub summary: Summary,
+    /// Ranked: units without a veto by score, then vetoed units by score.
+    pub units: Vec<UnitResult>,
+    pub waivers: Vec<WaiverUse>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CatalogueInfo {
+    pub name: String,
+    pub version: String,
+    pub issuer: String,
+    pub sha256: String,
+    pub calendar_years: (i32, i32),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScoringInfo {
+    pub model: ScoringModel,
+    pub formula: String,
+    pub subsystem_weights: BTreeMap<String, f64>,
+    pub grades: Vec<(String, f64)>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PreviousInfo {
+    pub period: Period,
+    pub file: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Summary {
+    pub units: usize,
+    pub departments: usize,
+    pub towns: usize,
+    pub items: usize,
+    pub register_entries: usize,
+    pub applications: usize,
+    pub messages: usize,
+    /// Instances by result, over all units and requirements.
+    pub instances: BTreeMap<Outcome, usize>,
+    pub findings: usize,
+    pub findings_by_code: BTreeMap<String, usize>,
+    pub average: Option<f64>,
+    pub median: Option<f64>,
+    pub grades: BTreeMap<String, usize>,
+    pub vetoed: usize,
+    /// Average of the previous period's scores, for the trend.
+    pub previous_average: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnitResult {
+    pub id: String,
+    pub name: String,
+    pub kind: UnitKind,
+    pub areas: Vec<String>,
+    pub rank: usize,
+    /// Rank among units of the same kind.
+    pub rank_in_kind: usize,
+    pub score: Option<f64>,
+    pub grade: String,
+    pub vetoes: Vec<Veto>,
+    pub previous_score: Option<f64>,
+    pub previous_rank_in_kind: Option<usize>,
+    pub subsystems: Vec<PartScore>,
+    pub standards: Vec<PartScore>,
+    pub trace: Vec<RequirementTrace>,
+    pub findings: Vec<UnitFinding>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnitFinding {
+    #[serde(flatten)]
+    pub finding: Finding,
+    /// Also found, under the same id, in the previous period.
+    pub repeat: bool,
+}
+
+impl AuditResults {
+    pub fn read(path: &Path) -> Result<AuditResults> {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let results: AuditResults =
+            serde_json::from_slice(&bytes).with_context(|| format!("{} is not a zwgk results file", path.display()))?;
+        if results.schema != SCHEMA {
+            anyhow::bail!("{}: schema {} is not {SCHEMA}", path.display(), results.schema);
+        }
+        Ok(results)
+    }
+
+    pub fn to_json(&self) -> Result<Vec<u8>> {
+        let mut bytes = serde_json::to_vec_pretty(self)?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+}
+
+/// Builds the results from an audit run.
+pub fn build(catalogue: &Catalogue, data: &Dataset, run: AuditRun, previous: Option<(&Path, AuditResults)>) -> Result<AuditResults> {
+    let model = data.config.scoring.model;
+    let rules: HashMap<String, String> = catalogue
+        .standards
+        .iter()
+        .flat_map(|s| s.requirements.iter().map(move |r| (format!("{}/{}", s.id, r.id), r.clause.clone())))
+        .collect();
+    let previous_units: HashMap<&str, &UnitResult> =
+        previous.as_ref().map(|(_, p)| p.units.iter().map(|u| (u.id.as_str(), u)).collect()).unwrap_or_default();
+    let previous_findings: HashSet<&str> = previous_units
+        .values()
+        .flat_map(|u| u.findings.iter().map(|f| f.finding.id.as_str()))
+        .collect();
+
+    let mut summary = Summary::default();
+    let mut units: Vec<UnitResult> = Vec::new();
+    for (unit, results) in data.units.iter().zip(&run.units) {
+        let score = score_unit(catalogue, model, results);
+        let mut findings = Vec::new();
+        for result in results {
+            for instance in &result.instances {
+                *summary.instances.entry(instance.outcome).or_insert(0) += 1;
+                let Some((code, message, evidence)) = &instance.finding else {
+                    continue;
+                };
+                let rule = result.rule_id();
+                let id = format!("{}/{}/{}", unit.id, rule, instance.key);
+                findings.push(UnitFinding {
+                    repeat: previous_findings.contains(id.as_str()),
+                    finding: Finding {
+                        id,
+                        unit: unit.id.clone(),
+                        clause: rules.get(&rule).cloned().unwrap_or_default(),
+                        rule,
+                        code: *code,
+                        result: instance.outcome,
+                        credit: round2(instance.credit),
+                        message: message.clone(),
+                        evidence: evidence.clone(),
+                    },
+                });
+            }
+        }
+        let before = previous_units.get(unit.id.as_str());
+        units.push(UnitResult {
+            id: unit.id.clone(),
+            name: unit.name.clone(),
+            kind: unit.kind,
+            areas: unit.areas.clone(),
+            rank: 0,
+            rank_in_kind: 0,
+            score: score.score,
+            grade: score.grade,
+            vetoes: score.vetoes,
+            previous_score: before.and_then(|u| u.score),
+            previous_rank_in_kind: before.map(|u| u.rank_in_kind),
+            subsystems: score.subsystems,
+            standards: score.standards,
+            trace: score.trace,
+            findings,
+        });
+    }
+    rank(&mut units);
+
+    let scores: Vec<f64> = units.iter().filter_map(|u| u.score).collect();
+    summary.units = units.len();
+    summary.departments = units.iter().filter(|u| u.kind == UnitKind::Department).count();
+    summary.towns = units.len() - summary.departments;
+    summary.items = data.items.len();
+    summary.register_entries = data.register.len();
+    summary.applications = data.applications.len();
+    summary.messages = data.messages.len();
+    summary.findings = units.iter().map(|u| u.findings.len()).sum();
+    for finding in units.iter().flat_map(|u| &u.findings) {
+        *summary.findings_by_code.entry(finding.finding.code.code().to_string()).or_insert(0) += 1;
+    }
+    summary.average = mean(&scores);
+    summary.median = median(&scores);
+    for band in &catalogue.meta.grades {
+        summary.grades.insert(band.name.clone(), units.iter().filter(|u| u.grade == band.name).count());
+    }
+    summary.vetoed = units.iter().filter(|u| !u.vetoes.is_empty()).count();
+    summary.previous_average = previous.as_ref().and_then(|(_, p)| p.summary.average);
+
+    let (first, last) = catalogue.calendar.years();
+    let period = data.config.period;
+    Ok(AuditResults {
+        schema: SCHEMA.into(),
+        tool: format!("zwgk {}", env!("CARGO_PKG_VERSION")),
+        jurisdiction: data.config.jurisdiction.clone(),
+        period,
+        period_label: period.label_zh(),
+        period_start: period.start(),
+        period_end: period.end(),
+        catalogue: CatalogueInfo {
+            name: catalogue.meta.name.clone(),
+            version: catalogue.meta.version.clone(),
+            issuer: catalogue.meta.issuer.clone(),
+            sha256: catalogue_hash(&catalogue.dir)?,
+            calendar_years: (first, last),
+        },
+        scoring: ScoringInfo {
+            model,
+            formula: formula(model).into(),
+            subsystem_weights: catalogue.meta.subsystems.iter().map(|s| (s.name.clone(), s.weight)).collect(),
+            grades: catalogue.meta.grades.iter().map(|g| (g.name.clone(), g.min)).collect(),
+        },
+        inputs: data.inputs.clone(),
+        skipped_rows: data.skipped.iter().map(|p| p.to_string()).collect(),
+        previous: previous.map(|(path, p)| PreviousInfo {
+            period: p.period,
+            file: path.display().to_string(),
+        }),
+        summary,
+        units,
+        waivers: run.waivers,
+    })
+}
+
+/// Units without a veto first, by score; then vetoed units by score; ties by id.
+fn rank(units: &mut [UnitResult]) {
+    units.sort_by(|a, b| {
+        a.vetoes
+            .is_empty()
+            .cmp(&b.vetoes.is_empty())
+            .reverse()
+            .then(b.score.unwrap_or(-1.0).total_cmp(&a.score.unwrap_or(-1.0)))
+            .then(a.id.cmp(&b.id))
+    });
+    let mut per_kind: HashMap<UnitKind, usize> = HashMap::new();
+    for (i, unit) in units.iter_mut().enumerate() {
+        unit.rank = i + 1;
+        let n = per_kind.entry(unit.kind).or_insert(0);
+        *n += 1;
+        unit.rank_in_kind = *n;
+    }
+}
+
+fn mean(values: &[f64]) -> Option<f64> {
+    (!values.is_empty()).then(|| round2(values.iter().sum::<f64>() / values.len() as f64))
+}
+
+fn median(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mid = sorted.len() / 2;
+    let m = if sorted.len() % 2 == 0 { (sorted[mid - 1] + sorted[mid]) / 2.0 } else { sorted[mid] };
+    Some(round2(m))
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
+/// an interrupted run never leaves a half-written file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temporary, bytes).with_context(|| format!("writing {}", temporary.display()))?;
+    std::fs::rename(&temporary, path).with_context(|| format!("moving {} into place", path.display()))?;
+    Ok(())
+}
