@@ -45,7 +45,12 @@ pub fn run(dir: &Path, options: &AuditOptions, progress: &dyn Progress) -> Resul
     let data = Dataset::load(dir, config, &catalogue, load).map_err(|p| input_error(&p))?;
     progress.loaded(data.units.len(), data.items.len());
     let run = check::run(&catalogue, &data, &|| progress.unit_done());
-    results::build(&catalogue, &data, run, previous.as_ref().map(|(p, r)| (p.as_path(), r.clone())))
+    results::build(
+        &catalogue,
+        &data,
+        run,
+        previous.as_ref().map(|(p, r)| (p.as_path(), r.clone())),
+    )
 }
 
 /// The previous period's results: the file audit.yaml names or, when it has not been
@@ -69,14 +74,25 @@ fn previous_results(
         .map(|parent| parent.join(config.period.previous().to_string()))
         .filter(|folder| folder.join(AUDIT_FILE).exists());
     let Some(folder) = sibling else {
-        progress.note(&format!("previous results {} not found: trends and repeat findings left out", path.display()));
+        progress.note(&format!(
+            "previous results {} not found: trends and repeat findings left out",
+            path.display()
+        ));
         return Ok(None);
     };
-    progress.note(&format!("previous results {} not written yet: auditing {} for the trend", path.display(), folder.display()));
+    progress.note(&format!(
+        "previous results {} not written yet: auditing {} for the trend",
+        path.display(),
+        folder.display()
+    ));
     let mut config = AuditConfig::load(&folder).map_err(|p| input_error(&p))?;
     config.previous = None;
-    let standards = options.standards.clone().or(config.catalogue.as_ref().map(|c| folder.join(c)));
-    let catalogue = Catalogue::load(&standards.unwrap_or_else(|| PathBuf::from("standards"))).map_err(|p| input_error(&p))?;
+    let standards = options
+        .standards
+        .clone()
+        .or(config.catalogue.as_ref().map(|c| folder.join(c)));
+    let catalogue = Catalogue::load(&standards.unwrap_or_else(|| PathBuf::from("standards")))
+        .map_err(|p| input_error(&p))?;
     let load = LoadOptions {
         keep_going: options.keep_going,
     };
@@ -89,5 +105,8 @@ fn previous_results(
 
 /// Input problems as one error listing them all.
 pub fn input_error(problems: &Problems) -> anyhow::Error {
-    anyhow!("{problems}\n{} problem(s) in the input; nothing was scored", problems.len())
+    anyhow!(
+        "{problems}\n{} problem(s) in the input; nothing was scored",
+        problems.len()
+    )
 }

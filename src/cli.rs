@@ -12,9 +12,9 @@ use crate::audit::{AuditOptions, Progress};
 use crate::catalogue::{Catalogue, Standard, Status, UnitKind};
 use crate::data::Period;
 use crate::generate::{generate, GenerateOptions};
-use crate::results::{write_atomic, AuditResults};
 use crate::index::{default_cache_dir, row_text, CatalogueIndex, Freshness};
 use crate::problem::Problems;
+use crate::results::{write_atomic, AuditResults};
 use crate::search::{mark, MatchMode, SearchRequest, SearchResults};
 
 /// Exit code for bad input or usage (clap uses it for usage errors too).
@@ -210,21 +210,44 @@ pub fn run() -> Result<ExitCode> {
             search(&catalogue.standards, &cache.dir(), &request, format)
         }
         Command::Index { catalogue, cache } => rebuild_index(&catalogue.standards, &cache.dir()),
-        Command::Generate { period, seed, scale, out, units, previous, catalogue } => {
+        Command::Generate {
+            period,
+            seed,
+            scale,
+            out,
+            units,
+            previous,
+            catalogue,
+        } => {
             let period = Period::parse(&period).map_err(anyhow::Error::msg)?;
             if !(scale > 0.0 && scale.is_finite()) {
                 bail!("--scale must be a positive number");
             }
             let previous = previous.or_else(|| {
                 let sibling = out.parent()?.join(period.previous().to_string());
-                sibling.is_dir().then(|| PathBuf::from(format!("../{}/report/results.json", period.previous())))
+                sibling
+                    .is_dir()
+                    .then(|| PathBuf::from(format!("../{}/report/results.json", period.previous())))
             });
             let catalogue = load(&catalogue.standards)?;
-            let options = GenerateOptions { period, seed, scale, units, out, previous };
+            let options = GenerateOptions {
+                period,
+                seed,
+                scale,
+                units,
+                out,
+                standards: catalogue.dir.clone(),
+                previous,
+            };
             let started = Instant::now();
             let truth = generate(&catalogue, &options)?;
-            let counts: Vec<String> = truth.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
-            println!(
+            let counts: Vec<String> = truth
+                .counts
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect();
+            writeln!(
+                std::io::stdout(),
                 "{}: {}; {} planted defects ({} waived), {} boundary passes; {:.1} s",
                 options.out.display(),
                 counts.join(", "),
@@ -232,11 +255,21 @@ pub fn run() -> Result<ExitCode> {
                 truth.waived.len(),
                 truth.boundary_passes.len(),
                 started.elapsed().as_secs_f64()
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit { dir, standards, out, fail_under, keep_going, quiet } => {
-            let options = AuditOptions { standards, keep_going };
+        Command::Audit {
+            dir,
+            standards,
+            out,
+            fail_under,
+            keep_going,
+            quiet,
+        } => {
+            let options = AuditOptions {
+                standards,
+                keep_going,
+            };
             let out = out.unwrap_or_else(|| dir.join("report"));
             audit(&dir, &options, &out, fail_under, quiet)
         }
@@ -265,7 +298,8 @@ fn catalogue_check(dir: &Path) -> Result<ExitCode> {
                 .sum();
             let rows: usize = catalogue.standards.iter().map(|s| s.items.len()).sum();
             let (first, last) = catalogue.calendar.years();
-            println!(
+            writeln!(
+                std::io::stdout(),
                 "{} {}: {} standards, {} clauses, {} catalogue rows, {} requirements; calendar {first}–{last}: no problems",
                 catalogue.meta.name,
                 catalogue.meta.version,
@@ -273,12 +307,12 @@ fn catalogue_check(dir: &Path) -> Result<ExitCode> {
                 catalogue.standards.iter().map(|s| s.clauses.len()).sum::<usize>(),
                 rows,
                 requirements,
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Err(problems) => {
             for problem in problems.iter() {
-                println!("{problem}");
+                writeln!(std::io::stdout(), "{problem}")?;
             }
             eprintln!("{} problem(s) in {}", problems.len(), dir.display());
             Ok(ExitCode::from(EXIT_BAD_INPUT))
@@ -542,13 +576,14 @@ fn rebuild_index(dir: &Path, cache: &Path) -> Result<ExitCode> {
     let started = Instant::now();
     let catalogue = load(dir)?;
     let index = CatalogueIndex::build(&catalogue, cache)?;
-    println!(
+    writeln!(
+        std::io::stdout(),
         "indexed {} standards as {} documents in {:.0} ms: {}",
         catalogue.standards.len(),
         index.documents,
         started.elapsed().as_secs_f64() * 1000.0,
         index.dir.display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -583,7 +618,13 @@ impl Style {
     }
 }
 
-fn audit(dir: &Path, options: &AuditOptions, out: &Path, fail_under: Option<f64>, quiet: bool) -> Result<ExitCode> {
+fn audit(
+    dir: &Path,
+    options: &AuditOptions,
+    out: &Path,
+    fail_under: Option<f64>,
+    quiet: bool,
+) -> Result<ExitCode> {
     let started = Instant::now();
     let progress = Bar::new(quiet);
     let results = crate::audit::run(dir, options, &progress)?;
@@ -591,13 +632,26 @@ fn audit(dir: &Path, options: &AuditOptions, out: &Path, fail_under: Option<f64>
     let path = out.join("results.json");
     write_atomic(&path, &results.to_json()?)?;
     if !quiet {
-        print_summary(&mut std::io::stdout().lock(), &results)?;
-        println!("结果已写入 {}（{:.2} 秒）", path.display(), started.elapsed().as_secs_f64());
+        let mut stdout = std::io::stdout().lock();
+        print_summary(&mut stdout, &results)?;
+        writeln!(
+            stdout,
+            "结果已写入 {}（{:.2} 秒）",
+            path.display(),
+            started.elapsed().as_secs_f64()
+        )?;
     }
     let breached = fail_under.is_some_and(|min| {
-        results.units.iter().any(|u| !u.vetoes.is_empty() || u.score.is_some_and(|s| s < min))
+        results
+            .units
+            .iter()
+            .any(|u| !u.vetoes.is_empty() || u.score.is_some_and(|s| s < min))
     });
-    Ok(if breached { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if breached {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print_summary(out: &mut impl Write, r: &AuditResults) -> Result<()> {
@@ -608,7 +662,10 @@ fn print_summary(out: &mut impl Write, r: &AuditResults) -> Result<()> {
         "{}{}政务公开考核：{}个单位（部门{}个，镇区街道{}个），信息{}条、台账{}条、依申请{}件、留言{}条",
         r.jurisdiction, r.period_label, s.units, s.departments, s.towns, s.items, s.register_entries, s.applications, s.messages
     )?;
-    let previous = s.previous_average.map(|p| format!("（上期 {p:.2}）")).unwrap_or_default();
+    let previous = s
+        .previous_average
+        .map(|p| format!("（上期 {p:.2}）"))
+        .unwrap_or_default();
     let grades: Vec<String> = s.grades.iter().map(|(g, n)| format!("{g}{n}")).collect();
     writeln!(
         out,
@@ -619,9 +676,20 @@ fn print_summary(out: &mut impl Write, r: &AuditResults) -> Result<()> {
         s.vetoed,
         s.findings
     )?;
-    writeln!(out, "{:>4}  {}  {}  {:>6}  等次", "排名", pad("单位", 24), pad("类型", 4), "得分")?;
+    writeln!(
+        out,
+        "{:>4}  {}  {}  {:>6}  等次",
+        "排名",
+        pad("单位", 24),
+        pad("类型", 4),
+        "得分"
+    )?;
     let shown: Vec<_> = if r.units.len() > 15 {
-        r.units.iter().take(10).chain(r.units.iter().skip(r.units.len() - 5)).collect()
+        r.units
+            .iter()
+            .take(10)
+            .chain(r.units.iter().skip(r.units.len() - 5))
+            .collect()
     } else {
         r.units.iter().collect()
     };
@@ -633,8 +701,20 @@ fn print_summary(out: &mut impl Write, r: &AuditResults) -> Result<()> {
             UnitKind::Department => "部门",
             UnitKind::Town => "镇街",
         };
-        let veto = if unit.vetoes.is_empty() { "" } else { "（单项否决）" };
-        writeln!(out, "{:>4}  {}  {}  {:>6}  {}{veto}", unit.rank, pad(&unit.name, 24), kind, score(unit.score), unit.grade)?;
+        let veto = if unit.vetoes.is_empty() {
+            ""
+        } else {
+            "（单项否决）"
+        };
+        writeln!(
+            out,
+            "{:>4}  {}  {}  {:>6}  {}{veto}",
+            unit.rank,
+            pad(&unit.name, 24),
+            kind,
+            score(unit.score),
+            unit.grade
+        )?;
     }
     Ok(())
 }

@@ -75,7 +75,8 @@ pub struct Summary {
     pub findings_by_code: BTreeMap<String, usize>,
     pub average: Option<f64>,
     pub median: Option<f64>,
-    pub grades: BTreeMap<String, usize>,
+    /// Units per grade, best grade first.
+    pub grades: Vec<(String, usize)>,
     pub vetoed: usize,
     /// Average of the previous period's scores, for the trend.
     pub previous_average: Option<f64>,
@@ -112,10 +113,14 @@ pub struct UnitFinding {
 impl AuditResults {
     pub fn read(path: &Path) -> Result<AuditResults> {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        let results: AuditResults =
-            serde_json::from_slice(&bytes).with_context(|| format!("{} is not a zwgk results file", path.display()))?;
+        let results: AuditResults = serde_json::from_slice(&bytes)
+            .with_context(|| format!("{} is not a zwgk results file", path.display()))?;
         if results.schema != SCHEMA {
-            anyhow::bail!("{}: schema {} is not {SCHEMA}", path.display(), results.schema);
+            anyhow::bail!(
+                "{}: schema {} is not {SCHEMA}",
+                path.display(),
+                results.schema
+            );
         }
         Ok(results)
     }
@@ -128,15 +133,26 @@ impl AuditResults {
 }
 
 /// Builds the results from an audit run.
-pub fn build(catalogue: &Catalogue, data: &Dataset, run: AuditRun, previous: Option<(&Path, AuditResults)>) -> Result<AuditResults> {
+pub fn build(
+    catalogue: &Catalogue,
+    data: &Dataset,
+    run: AuditRun,
+    previous: Option<(&Path, AuditResults)>,
+) -> Result<AuditResults> {
     let model = data.config.scoring.model;
     let rules: HashMap<String, String> = catalogue
         .standards
         .iter()
-        .flat_map(|s| s.requirements.iter().map(move |r| (format!("{}/{}", s.id, r.id), r.clause.clone())))
+        .flat_map(|s| {
+            s.requirements
+                .iter()
+                .map(move |r| (format!("{}/{}", s.id, r.id), r.clause.clone()))
+        })
         .collect();
-    let previous_units: HashMap<&str, &UnitResult> =
-        previous.as_ref().map(|(_, p)| p.units.iter().map(|u| (u.id.as_str(), u)).collect()).unwrap_or_default();
+    let previous_units: HashMap<&str, &UnitResult> = previous
+        .as_ref()
+        .map(|(_, p)| p.units.iter().map(|u| (u.id.as_str(), u)).collect())
+        .unwrap_or_default();
     let previous_findings: HashSet<&str> = previous_units
         .values()
         .flat_map(|u| u.findings.iter().map(|f| f.finding.id.as_str()))
@@ -194,7 +210,10 @@ pub fn build(catalogue: &Catalogue, data: &Dataset, run: AuditRun, previous: Opt
 
     let scores: Vec<f64> = units.iter().filter_map(|u| u.score).collect();
     summary.units = units.len();
-    summary.departments = units.iter().filter(|u| u.kind == UnitKind::Department).count();
+    summary.departments = units
+        .iter()
+        .filter(|u| u.kind == UnitKind::Department)
+        .count();
     summary.towns = units.len() - summary.departments;
     summary.items = data.items.len();
     summary.register_entries = data.register.len();
@@ -202,12 +221,18 @@ pub fn build(catalogue: &Catalogue, data: &Dataset, run: AuditRun, previous: Opt
     summary.messages = data.messages.len();
     summary.findings = units.iter().map(|u| u.findings.len()).sum();
     for finding in units.iter().flat_map(|u| &u.findings) {
-        *summary.findings_by_code.entry(finding.finding.code.code().to_string()).or_insert(0) += 1;
+        *summary
+            .findings_by_code
+            .entry(finding.finding.code.code().to_string())
+            .or_insert(0) += 1;
     }
     summary.average = mean(&scores);
     summary.median = median(&scores);
     for band in &catalogue.meta.grades {
-        summary.grades.insert(band.name.clone(), units.iter().filter(|u| u.grade == band.name).count());
+        summary.grades.push((
+            band.name.clone(),
+            units.iter().filter(|u| u.grade == band.name).count(),
+        ));
     }
     summary.vetoed = units.iter().filter(|u| !u.vetoes.is_empty()).count();
     summary.previous_average = previous.as_ref().and_then(|(_, p)| p.summary.average);
@@ -232,8 +257,18 @@ pub fn build(catalogue: &Catalogue, data: &Dataset, run: AuditRun, previous: Opt
         scoring: ScoringInfo {
             model,
             formula: formula(model).into(),
-            subsystem_weights: catalogue.meta.subsystems.iter().map(|s| (s.name.clone(), s.weight)).collect(),
-            grades: catalogue.meta.grades.iter().map(|g| (g.name.clone(), g.min)).collect(),
+            subsystem_weights: catalogue
+                .meta
+                .subsystems
+                .iter()
+                .map(|s| (s.name.clone(), s.weight))
+                .collect(),
+            grades: catalogue
+                .meta
+                .grades
+                .iter()
+                .map(|g| (g.name.clone(), g.min))
+                .collect(),
         },
         inputs: data.inputs.clone(),
         skipped_rows: data.skipped.iter().map(|p| p.to_string()).collect(),
@@ -277,18 +312,30 @@ fn median(values: &[f64]) -> Option<f64> {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let mid = sorted.len() / 2;
-    let m = if sorted.len() % 2 == 0 { (sorted[mid - 1] + sorted[mid]) / 2.0 } else { sorted[mid] };
+    let m = if sorted.len() % 2 == 0 {
+        (sorted[mid - 1] + sorted[mid]) / 2.0
+    } else {
+        sorted[mid]
+    };
     Some(round2(m))
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
 /// an interrupted run never leaves a half-written file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, bytes).with_context(|| format!("writing {}", temporary.display()))?;
-    std::fs::rename(&temporary, path).with_context(|| format!("moving {} into place", path.display()))?;
+    std::fs::write(&temporary, bytes)
+        .with_context(|| format!("writing {}", temporary.display()))?;
+    std::fs::rename(&temporary, path)
+        .with_context(|| format!("moving {} into place", path.display()))?;
     Ok(())
 }

@@ -76,7 +76,11 @@ pub fn score_unit(catalogue: &Catalogue, model: ScoringModel, results: &[RuleRes
     let rules: BTreeMap<String, (&Standard, &Requirement)> = catalogue
         .standards
         .iter()
-        .flat_map(|s| s.requirements.iter().map(move |r| (format!("{}/{}", s.id, r.id), (s, r))))
+        .flat_map(|s| {
+            s.requirements
+                .iter()
+                .map(move |r| (format!("{}/{}", s.id, r.id), (s, r)))
+        })
         .collect();
     let trace: Vec<RequirementTrace> = results
         .iter()
@@ -91,12 +95,19 @@ pub fn score_unit(catalogue: &Catalogue, model: ScoringModel, results: &[RuleRes
         .standards
         .iter()
         .map(|s| {
-            let lines: Vec<&RequirementTrace> = trace.iter().filter(|t| t.rule.starts_with(&format!("{}/", s.id))).collect();
+            let lines: Vec<&RequirementTrace> = trace
+                .iter()
+                .filter(|t| t.rule.starts_with(&format!("{}/", s.id)))
+                .collect();
             PartScore {
                 id: s.id.clone(),
                 name: s.title.clone(),
                 weight: 1.0,
-                score: weighted_mean(lines.iter().filter_map(|t| t.score.map(|sc| (sc, f64::from(t.weight))))),
+                score: weighted_mean(
+                    lines
+                        .iter()
+                        .filter_map(|t| t.score.map(|sc| (sc, f64::from(t.weight)))),
+                ),
             }
         })
         .collect();
@@ -105,7 +116,11 @@ pub fn score_unit(catalogue: &Catalogue, model: ScoringModel, results: &[RuleRes
         .subsystems
         .iter()
         .map(|sub| {
-            let in_sub = catalogue.standards.iter().zip(&standards).filter(|(s, _)| s.subsystem == sub.name);
+            let in_sub = catalogue
+                .standards
+                .iter()
+                .zip(&standards)
+                .filter(|(s, _)| s.subsystem == sub.name);
             PartScore {
                 id: sub.digit.to_string(),
                 name: sub.name.clone(),
@@ -116,9 +131,19 @@ pub fn score_unit(catalogue: &Catalogue, model: ScoringModel, results: &[RuleRes
         .collect();
 
     let score = match model {
-        ScoringModel::Default => weighted_mean(subsystems.iter().filter_map(|s| s.score.map(|sc| (sc, s.weight)))),
-        ScoringModel::Flat => weighted_mean(trace.iter().filter_map(|t| t.score.map(|sc| (sc, f64::from(t.weight))))),
-        ScoringModel::FlatUnweighted => weighted_mean(trace.iter().filter_map(|t| t.score.map(|sc| (sc, 1.0)))),
+        ScoringModel::Default => weighted_mean(
+            subsystems
+                .iter()
+                .filter_map(|s| s.score.map(|sc| (sc, s.weight))),
+        ),
+        ScoringModel::Flat => weighted_mean(
+            trace
+                .iter()
+                .filter_map(|t| t.score.map(|sc| (sc, f64::from(t.weight)))),
+        ),
+        ScoringModel::FlatUnweighted => {
+            weighted_mean(trace.iter().filter_map(|t| t.score.map(|sc| (sc, 1.0))))
+        }
         ScoringModel::Absolute => {
             let counted: usize = trace.iter().map(|t| t.counted).sum();
             let passed: usize = trace.iter().map(|t| t.passed).sum();
@@ -141,7 +166,11 @@ fn trace_line(result: &RuleResult, standard: &Standard, rule: &Requirement) -> R
     for instance in &result.instances {
         *outcomes.entry(instance.outcome).or_insert(0) += 1;
     }
-    let counted: Vec<_> = result.instances.iter().filter(|i| i.outcome.counted()).collect();
+    let counted: Vec<_> = result
+        .instances
+        .iter()
+        .filter(|i| i.outcome.counted())
+        .collect();
     let credit: f64 = counted.iter().map(|i| i.credit).sum();
     RequirementTrace {
         rule: result.rule_id(),
@@ -150,7 +179,10 @@ fn trace_line(result: &RuleResult, standard: &Standard, rule: &Requirement) -> R
         check: rule.check.name().to_string(),
         weight: rule.weight,
         applicable: result.applicable,
-        passed: counted.iter().filter(|i| i.outcome == Outcome::Pass).count(),
+        passed: counted
+            .iter()
+            .filter(|i| i.outcome == Outcome::Pass)
+            .count(),
         counted: counted.len(),
         credit,
         score: (!counted.is_empty()).then(|| 100.0 * credit / counted.len() as f64),
@@ -158,16 +190,28 @@ fn trace_line(result: &RuleResult, standard: &Standard, rule: &Requirement) -> R
     }
 }
 
-fn vetoes(results: &[RuleResult], rules: &BTreeMap<String, (&Standard, &Requirement)>) -> Vec<Veto> {
+fn vetoes(
+    results: &[RuleResult],
+    rules: &BTreeMap<String, (&Standard, &Requirement)>,
+) -> Vec<Veto> {
     results
         .iter()
         .filter_map(|result| {
             let (_, rule) = rules.get(&result.rule_id())?;
-            let failing = result.instances.iter().filter(|i| i.outcome.failing()).count();
+            let failing = result
+                .instances
+                .iter()
+                .filter(|i| i.outcome.failing())
+                .count();
             let reason = match (rule.veto, rule.veto_at) {
-                (true, _) if failing > 0 => format!("{}：{}项不符合，实行单项否决", rule.title, failing),
+                (true, _) if failing > 0 => {
+                    format!("{}：{}项不符合，实行单项否决", rule.title, failing)
+                }
                 (_, Some(n)) if failing >= n as usize => {
-                    format!("{}：{}项不符合，达到{}项，实行单项否决", rule.title, failing, n)
+                    format!(
+                        "{}：{}项不符合，达到{}项，实行单项否决",
+                        rule.title, failing, n
+                    )
                 }
                 _ => return None,
             };
@@ -196,7 +240,9 @@ pub fn grade(catalogue: &Catalogue, score: Option<f64>, vetoed: bool) -> String 
 }
 
 fn weighted_mean(values: impl Iterator<Item = (f64, f64)>) -> Option<f64> {
-    let (sum, weights) = values.fold((0.0, 0.0), |(s, w), (value, weight)| (s + value * weight, w + weight));
+    let (sum, weights) = values.fold((0.0, 0.0), |(s, w), (value, weight)| {
+        (s + value * weight, w + weight)
+    });
     (weights > 0.0).then(|| sum / weights)
 }
 
@@ -249,11 +295,26 @@ mod tests {
         use Outcome::*;
         vec![
             // 公开与运行: ZWGK-203 timeliness (w3) 3 of 4; ZWGK-204 reply (w3) all pass.
-            result("ZWGK-203/proactive-within-20-days", &[(Pass, 1.0), (Pass, 1.0), (Pass, 1.0), (Fail, 0.0), (Pending, 0.0)]),
-            result("ZWGK-203/normative-doc-channels", &[(Pass, 1.0), (NotApplicable, 0.0)]),
+            result(
+                "ZWGK-203/proactive-within-20-days",
+                &[
+                    (Pass, 1.0),
+                    (Pass, 1.0),
+                    (Pass, 1.0),
+                    (Fail, 0.0),
+                    (Pending, 0.0),
+                ],
+            ),
+            result(
+                "ZWGK-203/normative-doc-channels",
+                &[(Pass, 1.0), (NotApplicable, 0.0)],
+            ),
             result("ZWGK-204/reply-within-limit", &[(Pass, 1.0), (Pass, 1.0)]),
             // 支持与保障: ZWGK-106 review (w3) 1 pass, 1 partial at 0.5.
-            result("ZWGK-106/review-before-publish", &[(Pass, 1.0), (Partial, 0.5), (Waived, 0.0)]),
+            result(
+                "ZWGK-106/review-before-publish",
+                &[(Pass, 1.0), (Partial, 0.5), (Waived, 0.0)],
+            ),
             // 监督与评价: ZWGK-304 news columns (w3) 1 of 2.
             result("ZWGK-304/news-columns", &[(Pass, 1.0), (Fail, 0.0)]),
         ]
@@ -265,13 +326,24 @@ mod tests {
         // 203: (75×3 + 100×2)/5 = 85; 204: 100 → 公开与运行 92.5.
         // 106: 75 → 支持与保障 75. 304: 50 → 监督与评价 50.
         // Total: (75×20 + 92.5×60 + 50×20)/100 = 80.5.
-        let sub = |name: &str| score.subsystems.iter().find(|s| s.name == name).unwrap().score;
+        let sub = |name: &str| {
+            score
+                .subsystems
+                .iter()
+                .find(|s| s.name == name)
+                .unwrap()
+                .score
+        };
         assert_eq!(sub("公开与运行"), Some(92.5));
         assert_eq!(sub("支持与保障"), Some(75.0));
         assert_eq!(sub("监督与评价"), Some(50.0));
         assert_eq!(score.score, Some(80.5));
         assert_eq!(score.grade, "良好");
-        let line = score.trace.iter().find(|t| t.rule == "ZWGK-203/proactive-within-20-days").unwrap();
+        let line = score
+            .trace
+            .iter()
+            .find(|t| t.rule == "ZWGK-203/proactive-within-20-days")
+            .unwrap();
         assert_eq!((line.passed, line.counted, line.score), (3, 4, Some(75.0)));
         assert_eq!(line.outcomes[&Outcome::Pending], 1);
     }
@@ -293,15 +365,25 @@ mod tests {
     fn vetoes_force_the_lowest_grade() {
         use Outcome::*;
         let mut results = vec![result("ZWGK-204/reply-within-limit", &[(Pass, 1.0); 20])];
-        results.push(result("ZWGK-304/message-unanswered-3-months", &[(Pass, 1.0), (Fail, 0.0)]));
+        results.push(result(
+            "ZWGK-304/message-unanswered-3-months",
+            &[(Pass, 1.0), (Fail, 0.0)],
+        ));
         let score = score_unit(catalogue(), ScoringModel::Default, &results);
         assert_eq!(score.vetoes.len(), 1);
         assert_eq!(score.grade, "不合格");
         assert!(score.score.unwrap() > 60.0);
         // veto_at: 5 stale news columns veto, 4 do not.
         let four = vec![result("ZWGK-304/news-columns", &[(Fail, 0.0); 4])];
-        assert!(score_unit(catalogue(), ScoringModel::Default, &four).vetoes.is_empty());
+        assert!(score_unit(catalogue(), ScoringModel::Default, &four)
+            .vetoes
+            .is_empty());
         let five = vec![result("ZWGK-304/news-columns", &[(Fail, 0.0); 5])];
-        assert_eq!(score_unit(catalogue(), ScoringModel::Default, &five).vetoes.len(), 1);
+        assert_eq!(
+            score_unit(catalogue(), ScoringModel::Default, &five)
+                .vetoes
+                .len(),
+            1
+        );
     }
 }

@@ -29,7 +29,11 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
             (None, None) => continue,
         };
         let used: BTreeSet<&str> = items.iter().map(|i| &*i.channel).collect();
-        let missing: Vec<String> = required.iter().filter(|c| !used.contains(c.as_str())).cloned().collect();
+        let missing: Vec<String> = required
+            .iter()
+            .filter(|c| !used.contains(c.as_str()))
+            .cloned()
+            .collect();
         let key = entry.id.to_string();
         if missing.is_empty() {
             instances.push(Instance::pass(key, entry.formed_on));
@@ -51,7 +55,13 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
             line: Some(entry.line),
             ..Evidence::default()
         };
-        instances.push(Instance::fail(key, entry.formed_on, FindingCode::MissingChannel, message, evidence));
+        instances.push(Instance::fail(
+            key,
+            entry.formed_on,
+            FindingCode::MissingChannel,
+            message,
+            evidence,
+        ));
     }
     instances
 }
@@ -72,7 +82,10 @@ mod tests {
         f.publish("I3", "202-03", "2018-10-09", Some("D2"));
         f.entry("D3", "202-03", "2018-10-08"); // unpublished: timeliness reports it
         let got = run(rule, "2018-Q4", &f);
-        assert_eq!(outcomes(&got), vec![("D1".into(), Outcome::Pass), ("D2".into(), Outcome::Fail)]);
+        assert_eq!(
+            outcomes(&got),
+            vec![("D1".into(), Outcome::Pass), ("D2".into(), Outcome::Fail)]
+        );
         let (code, message, evidence) = got[1].finding.clone().unwrap();
         assert_eq!(code, FindingCode::MissingChannel);
         assert_eq!(evidence.missing, vec!["政府公报"]);

@@ -38,7 +38,14 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
                 .iter()
                 .filter_map(|c| ctx.row(c).map(|row| row.name()))
                 .collect();
-            let message = format!("{}至{}发布“{}”{}条，少于规定的{}条", first, last, names.join("、"), count, min);
+            let message = format!(
+                "{}至{}发布“{}”{}条，少于规定的{}条",
+                first,
+                last,
+                names.join("、"),
+                count,
+                min
+            );
             let evidence = Evidence {
                 record: Some(key.clone()),
                 start: Some(first),
@@ -47,7 +54,13 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
                 minimum: Some(min),
                 ..Evidence::default()
             };
-            Instance::fail(key, last, FindingCode::MissingRequiredItem, message, evidence)
+            Instance::fail(
+                key,
+                last,
+                FindingCode::MissingRequiredItem,
+                message,
+                evidence,
+            )
         })
         .collect()
 }
@@ -71,7 +84,11 @@ mod tests {
         let got = run(rule, "2018-Q4", &f);
         assert_eq!(
             outcomes(&got),
-            vec![("2018-10".into(), Outcome::Pass), ("2018-11".into(), Outcome::Fail), ("2018-12".into(), Outcome::Fail)]
+            vec![
+                ("2018-10".into(), Outcome::Pass),
+                ("2018-11".into(), Outcome::Fail),
+                ("2018-12".into(), Outcome::Fail)
+            ]
         );
         let (code, message, evidence) = got[1].finding.clone().unwrap();
         assert_eq!(code, FindingCode::MissingRequiredItem);
@@ -81,12 +98,16 @@ mod tests {
 
     #[test]
     fn per_period_by_default() {
-        let rule = "{id: c, title: c, clause: '1', check: coverage, weight: 1, codes: ['202-05'], min: 1}";
+        let rule =
+            "{id: c, title: c, clause: '1', check: coverage, weight: 1, codes: ['202-05'], min: 1}";
         let mut f = Fixture::new();
         f.publish("I1", "202-05", "2018-09-30", None); // previous quarter
         let got = run(rule, "2018-Q4", &f);
         assert_eq!(outcomes(&got), vec![("2018-Q4".into(), Outcome::Fail)]);
         f.publish("I2", "202-05", "2018-12-31", None);
-        assert_eq!(outcomes(&run(rule, "2018-Q4", &f)), vec![("2018-Q4".into(), Outcome::Pass)]);
+        assert_eq!(
+            outcomes(&run(rule, "2018-Q4", &f)),
+            vec![("2018-Q4".into(), Outcome::Pass)]
+        );
     }
 }

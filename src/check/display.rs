@@ -22,7 +22,10 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
                 Placement::Within => Some(match short {
                     None => Instance::pass(key, item.published_on),
                     Some(withdrawn) => {
-                        let shown = ctx.calendar.working_days_between(item.published_on, withdrawn).unwrap_or_default();
+                        let shown = ctx
+                            .calendar
+                            .working_days_between(item.published_on, withdrawn)
+                            .unwrap_or_default();
                         let message = format!(
                             "“{}”{}公示，{}撤下，公示{}个工作日，不足{}个工作日",
                             item.title, item.published_on, withdrawn, shown, days
@@ -39,7 +42,13 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
                             line: Some(item.line),
                             ..Evidence::default()
                         };
-                        Instance::fail(key, item.published_on, FindingCode::ShortDisplay, message, evidence)
+                        Instance::fail(
+                            key,
+                            item.published_on,
+                            FindingCode::ShortDisplay,
+                            message,
+                            evidence,
+                        )
                     }
                 }),
             }

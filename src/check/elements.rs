@@ -41,7 +41,13 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
                 line: Some(item.line),
                 ..Evidence::default()
             };
-            let mut instance = Instance::fail(key, item.published_on, FindingCode::MissingElements, message, evidence);
+            let mut instance = Instance::fail(
+                key,
+                item.published_on,
+                FindingCode::MissingElements,
+                message,
+                evidence,
+            );
             if credit > 0.0 {
                 instance.outcome = Outcome::Partial;
                 instance.credit = credit;
@@ -52,9 +58,22 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
 }
 
 /// Whether `element`, or one of its synonyms, appears in the title or the text.
-pub fn element_present(element: &str, title: &str, text: &str, synonyms: &BTreeMap<String, Vec<String>>) -> bool {
-    let names = std::iter::once(element).chain(synonyms.get(element).into_iter().flatten().map(String::as_str));
-    names.into_iter().any(|name| title.contains(name) || text.contains(name))
+pub fn element_present(
+    element: &str,
+    title: &str,
+    text: &str,
+    synonyms: &BTreeMap<String, Vec<String>>,
+) -> bool {
+    let names = std::iter::once(element).chain(
+        synonyms
+            .get(element)
+            .into_iter()
+            .flatten()
+            .map(String::as_str),
+    );
+    names
+        .into_iter()
+        .any(|name| title.contains(name) || text.contains(name))
 }
 
 #[cfg(test)]
@@ -76,7 +95,11 @@ mod tests {
         let got = run(rule, "2018-Q4", &f);
         assert_eq!(
             outcomes(&got),
-            vec![("G1".into(), Outcome::Pass), ("G2".into(), Outcome::Partial), ("G3".into(), Outcome::Fail)]
+            vec![
+                ("G1".into(), Outcome::Pass),
+                ("G2".into(), Outcome::Partial),
+                ("G3".into(), Outcome::Fail)
+            ]
         );
         assert!((got[1].credit - 4.0 / 6.0).abs() < 1e-9);
         let (code, _, evidence) = got[1].finding.clone().unwrap();

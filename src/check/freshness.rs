@@ -28,7 +28,10 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
             if in_column.is_empty() {
                 return Instance::other(key, end, Outcome::NotApplicable);
             }
-            let mut points: Vec<NaiveDate> = in_column.into_iter().filter(|d| *d >= start && *d <= end).collect();
+            let mut points: Vec<NaiveDate> = in_column
+                .into_iter()
+                .filter(|d| *d >= start && *d <= end)
+                .collect();
             points.push(start);
             points.push(end);
             points.sort();
@@ -75,7 +78,17 @@ mod tests {
     fn gaps_count_from_the_period_start_to_its_end() {
         let mut f = Fixture::new();
         // 工作动态 every 14 days from 10-15 to 12-24: gaps 14 (from 10-01), 14 …, 7 to 12-31.
-        for (i, d) in ["2018-10-15", "2018-10-29", "2018-11-12", "2018-11-26", "2018-12-10", "2018-12-24"].iter().enumerate() {
+        for (i, d) in [
+            "2018-10-15",
+            "2018-10-29",
+            "2018-11-12",
+            "2018-11-26",
+            "2018-12-10",
+            "2018-12-24",
+        ]
+        .iter()
+        .enumerate()
+        {
             news(&mut f, &format!("N{i}"), d, "工作动态");
         }
         // 要闻: last updated 2018-12-01, before that 2018-11-01 → 30 days, fails.
@@ -87,7 +100,13 @@ mod tests {
         news(&mut f, "Y5", "2018-12-15", "要闻");
         news(&mut f, "Y6", "2018-12-29", "要闻");
         let got = run(RULE, "2018-Q4", &f);
-        assert_eq!(outcomes(&got), vec![("工作动态".into(), Outcome::Pass), ("要闻".into(), Outcome::Fail)]);
+        assert_eq!(
+            outcomes(&got),
+            vec![
+                ("工作动态".into(), Outcome::Pass),
+                ("要闻".into(), Outcome::Fail)
+            ]
+        );
         let (code, message, evidence) = got[1].finding.clone().unwrap();
         assert_eq!(code, FindingCode::StaleColumn);
         assert_eq!(evidence.days, Some(30));
@@ -96,11 +115,18 @@ mod tests {
     }
 
     #[test]
-    fn a_column_with_only_old_items_is_stale_for_the_whole_period_and_an_unused_one_does_not_apply() {
+    fn a_column_with_only_old_items_is_stale_for_the_whole_period_and_an_unused_one_does_not_apply()
+    {
         let mut f = Fixture::new();
         news(&mut f, "N0", "2018-09-20", "工作动态");
         let got = run(RULE, "2018-Q4", &f);
-        assert_eq!(outcomes(&got), vec![("工作动态".into(), Outcome::Fail), ("要闻".into(), Outcome::NotApplicable)]);
+        assert_eq!(
+            outcomes(&got),
+            vec![
+                ("工作动态".into(), Outcome::Fail),
+                ("要闻".into(), Outcome::NotApplicable)
+            ]
+        );
         assert_eq!(got[0].finding.as_ref().unwrap().2.days, Some(91));
     }
 }

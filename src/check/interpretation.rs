@@ -17,7 +17,10 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
     // register entry, keeping the earliest publication.
     let mut documents: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
     for item in super::items_with_codes(rule, unit) {
-        documents.entry(item.register_ref.as_deref().unwrap_or(&item.id)).or_default().push(item);
+        documents
+            .entry(item.register_ref.as_deref().unwrap_or(&item.id))
+            .or_default()
+            .push(item);
     }
     let mut interpreted: HashMap<&str, &Item> = HashMap::new();
     for item in &unit.items {
@@ -42,7 +45,12 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
         .collect()
 }
 
-fn judge(ctx: &Ctx<'_>, policy: &Item, interpretation: Option<&Item>, limit: Limit) -> Option<Instance> {
+fn judge(
+    ctx: &Ctx<'_>,
+    policy: &Item,
+    interpretation: Option<&Item>,
+    limit: Limit,
+) -> Option<Instance> {
     let key = policy.id.to_string();
     let published = policy.published_on;
     let deadline = match limit.due(ctx.calendar, published) {
@@ -59,28 +67,55 @@ fn judge(ctx: &Ctx<'_>, policy: &Item, interpretation: Option<&Item>, limit: Lim
         line: Some(policy.line),
         ..Evidence::default()
     };
-    let doc = policy.doc_no.as_deref().map(|d| format!("（{d}）")).unwrap_or_default();
+    let doc = policy
+        .doc_no
+        .as_deref()
+        .map(|d| format!("（{d}）"))
+        .unwrap_or_default();
     match interpretation.map(|i| i.published_on) {
         Some(day) => match ctx.placement(day) {
             Placement::Before | Placement::After => None,
             Placement::Within if day <= deadline => Some(Instance::pass(key, published)),
             Placement::Within => {
-                let days = limit.elapsed(ctx.calendar, published, day).unwrap_or_default();
+                let days = limit
+                    .elapsed(ctx.calendar, published, day)
+                    .unwrap_or_default();
                 evidence.done = Some(day);
                 evidence.days = Some(days);
                 let message = format!(
                     "《{}》{doc}{}公开，解读材料{}发布，相隔{}个工作日，未在{}内同步解读",
-                    policy.title, published, day, days, limit.label()
+                    policy.title,
+                    published,
+                    day,
+                    days,
+                    limit.label()
                 );
-                Some(Instance::fail(key, published, FindingCode::LateInterpretation, message, evidence))
+                Some(Instance::fail(
+                    key,
+                    published,
+                    FindingCode::LateInterpretation,
+                    message,
+                    evidence,
+                ))
             }
         },
         None => match ctx.placement(deadline) {
             Placement::Before => None,
             Placement::After => Some(Instance::other(key, published, Outcome::Pending)),
             Placement::Within => {
-                let message = format!("《{}》{doc}{}公开，至{}未发布解读材料", policy.title, published, ctx.period.end());
-                Some(Instance::fail(key, published, FindingCode::MissingInterpretation, message, evidence))
+                let message = format!(
+                    "《{}》{doc}{}公开，至{}未发布解读材料",
+                    policy.title,
+                    published,
+                    ctx.period.end()
+                );
+                Some(Instance::fail(
+                    key,
+                    published,
+                    FindingCode::MissingInterpretation,
+                    message,
+                    evidence,
+                ))
             }
         },
     }
@@ -115,8 +150,14 @@ mod tests {
                 ("P4".into(), Outcome::Pending)
             ]
         );
-        assert_eq!(got[1].finding.as_ref().unwrap().0, FindingCode::LateInterpretation);
+        assert_eq!(
+            got[1].finding.as_ref().unwrap().0,
+            FindingCode::LateInterpretation
+        );
         assert_eq!(got[1].finding.as_ref().unwrap().2.days, Some(4));
-        assert_eq!(got[2].finding.as_ref().unwrap().0, FindingCode::MissingInterpretation);
+        assert_eq!(
+            got[2].finding.as_ref().unwrap().0,
+            FindingCode::MissingInterpretation
+        );
     }
 }

@@ -47,7 +47,12 @@ impl Limit {
     }
 
     /// Days counted from `start` to `end` in this limit's unit (start day not counted).
-    pub fn elapsed(self, calendar: &Calendar, start: NaiveDate, end: NaiveDate) -> Result<i64, MissingYear> {
+    pub fn elapsed(
+        self,
+        calendar: &Calendar,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<i64, MissingYear> {
         match self {
             Limit::WorkingDays(_) => calendar.working_days_between(start, end),
             Limit::CalendarDays(_) => Ok((end - start).num_days()),

@@ -9,7 +9,11 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, _unit: &UnitData<'_>) -> Vec<Ins
     if !rule.in_force_on(end) {
         return Vec::new();
     }
-    vec![Instance::other(ctx.period.to_string(), end, Outcome::NotChecked)]
+    vec![Instance::other(
+        ctx.period.to_string(),
+        end,
+        Outcome::NotChecked,
+    )]
 }
 
 #[cfg(test)]
@@ -21,6 +25,9 @@ mod tests {
     fn notchecked_without_inspections() {
         let rule = "{id: m, title: m, clause: '1', check: manual, weight: 1, verify: 核验}";
         let got = run(rule, "2018-Q4", &Fixture::new());
-        assert_eq!(outcomes(&got), vec![("2018-Q4".into(), Outcome::NotChecked)]);
+        assert_eq!(
+            outcomes(&got),
+            vec![("2018-Q4".into(), Outcome::NotChecked)]
+        );
     }
 }

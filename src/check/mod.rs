@@ -108,7 +108,13 @@ impl Instance {
         }
     }
 
-    pub fn fail(key: impl Into<String>, event: NaiveDate, code: FindingCode, message: String, evidence: Evidence) -> Instance {
+    pub fn fail(
+        key: impl Into<String>,
+        event: NaiveDate,
+        code: FindingCode,
+        message: String,
+        evidence: Evidence,
+    ) -> Instance {
         Instance {
             key: key.into(),
             outcome: Outcome::Fail,
@@ -131,7 +137,11 @@ impl Instance {
     /// A calendar gap: the deadline could not be computed.
     pub fn error(key: impl Into<String>, event: NaiveDate, err: &MissingYear) -> Instance {
         let mut instance = Instance::other(key, event, Outcome::Error);
-        instance.finding = Some((FindingCode::CalendarMissing, err.to_string(), Evidence::default()));
+        instance.finding = Some((
+            FindingCode::CalendarMissing,
+            err.to_string(),
+            Evidence::default(),
+        ));
         instance
     }
 }
@@ -257,7 +267,9 @@ fn group_by_unit(data: &Dataset) -> Vec<UnitData<'_>> {
         units[entry.unit as usize].register.push(entry);
     }
     for application in &data.applications {
-        units[application.unit as usize].applications.push(application);
+        units[application.unit as usize]
+            .applications
+            .push(application);
     }
     for message in &data.messages {
         units[message.unit as usize].messages.push(message);
@@ -315,7 +327,10 @@ pub fn applies(rule: &Requirement, unit: &Unit) -> bool {
 }
 
 /// Items of the unit with one of the codes, in force on their publication date.
-pub fn items_with_codes<'a>(rule: &'a Requirement, unit: &'a UnitData<'a>) -> impl Iterator<Item = &'a Item> + 'a {
+pub fn items_with_codes<'a>(
+    rule: &'a Requirement,
+    unit: &'a UnitData<'a>,
+) -> impl Iterator<Item = &'a Item> + 'a {
     let codes = rule.codes.as_deref().unwrap_or_default();
     unit.items
         .iter()
@@ -325,7 +340,12 @@ pub fn items_with_codes<'a>(rule: &'a Requirement, unit: &'a UnitData<'a>) -> im
 }
 
 /// Marks instances covered by a waiver (same unit and rule, event on or before expiry).
-fn apply_waivers(waivers: &[Waiver], units: &[Unit], results: &mut [Vec<RuleResult>], period: &Period) -> Vec<WaiverUse> {
+fn apply_waivers(
+    waivers: &[Waiver],
+    units: &[Unit],
+    results: &mut [Vec<RuleResult>],
+    period: &Period,
+) -> Vec<WaiverUse> {
     waivers
         .iter()
         .map(|waiver| {
@@ -333,8 +353,15 @@ fn apply_waivers(waivers: &[Waiver], units: &[Unit], results: &mut [Vec<RuleResu
             let mut waived = 0;
             if !expired {
                 if let Some(ix) = units.iter().position(|u| u.id == waiver.unit) {
-                    for rule in results[ix].iter_mut().filter(|r| r.rule_id() == waiver.rule) {
-                        for instance in rule.instances.iter_mut().filter(|i| i.event <= waiver.expires) {
+                    for rule in results[ix]
+                        .iter_mut()
+                        .filter(|r| r.rule_id() == waiver.rule)
+                    {
+                        for instance in rule
+                            .instances
+                            .iter_mut()
+                            .filter(|i| i.event <= waiver.expires)
+                        {
                             instance.outcome = Outcome::Waived;
                             instance.credit = 0.0;
                             instance.finding = None;

@@ -11,24 +11,46 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
     let Some(base) = rule.limit.as_ref().and_then(Limit::from_rule) else {
         return Vec::new(); // validation guarantees a limit
     };
-    let extension = rule.limit.as_ref().and_then(|l| l.extension_working_days).unwrap_or(0);
+    let extension = rule
+        .limit
+        .as_ref()
+        .and_then(|l| l.extension_working_days)
+        .unwrap_or(0);
     let cases: Vec<Case<'_>> = match rule.source {
         Some(Source::Messages) => unit
             .messages
             .iter()
-            .map(|m| Case { id: &m.id, received: m.received_on, replied: m.replied_on, extended: false, line: m.line, what: "留言" })
+            .map(|m| Case {
+                id: &m.id,
+                received: m.received_on,
+                replied: m.replied_on,
+                extended: false,
+                line: m.line,
+                what: "留言",
+            })
             .collect(),
         _ => unit
             .applications
             .iter()
-            .map(|a| Case { id: &a.id, received: a.received_on, replied: a.replied_on, extended: a.extended, line: a.line, what: "政府信息公开申请" })
+            .map(|a| Case {
+                id: &a.id,
+                received: a.received_on,
+                replied: a.replied_on,
+                extended: a.extended,
+                line: a.line,
+                what: "政府信息公开申请",
+            })
             .collect(),
     };
     cases
         .into_iter()
         .filter(|case| rule.in_force_on(case.received))
         .filter_map(|case| {
-            let limit = if case.extended { base.extended(extension) } else { base };
+            let limit = if case.extended {
+                base.extended(extension)
+            } else {
+                base
+            };
             judge(ctx, &case, limit)
         })
         .collect()
@@ -63,14 +85,29 @@ fn judge(ctx: &Ctx<'_>, case: &Case<'_>, limit: Limit) -> Option<Instance> {
             Placement::Before | Placement::After => None,
             Placement::Within if replied <= deadline => Some(Instance::pass(key, case.received)),
             Placement::Within => {
-                let days = limit.elapsed(ctx.calendar, case.received, replied).unwrap_or_default();
+                let days = limit
+                    .elapsed(ctx.calendar, case.received, replied)
+                    .unwrap_or_default();
                 evidence.done = Some(replied);
                 evidence.days = Some(days);
                 let message = format!(
                     "{}{}于{}收到，{}答复，历时{}{}，超过{}{}的期限",
-                    case.what, case.id, case.received, replied, days, limit.unit_label(), limit.label(), extended
+                    case.what,
+                    case.id,
+                    case.received,
+                    replied,
+                    days,
+                    limit.unit_label(),
+                    limit.label(),
+                    extended
                 );
-                Some(Instance::fail(key, case.received, FindingCode::LateReply, message, evidence))
+                Some(Instance::fail(
+                    key,
+                    case.received,
+                    FindingCode::LateReply,
+                    message,
+                    evidence,
+                ))
             }
         },
         None => match ctx.placement(deadline) {
@@ -83,7 +120,13 @@ fn judge(ctx: &Ctx<'_>, case: &Case<'_>, limit: Limit) -> Option<Instance> {
                     "{}{}于{}收到，应于{}前答复，至{}仍未答复",
                     case.what, case.id, case.received, deadline, end
                 );
-                Some(Instance::fail(key, case.received, FindingCode::Unanswered, message, evidence))
+                Some(Instance::fail(
+                    key,
+                    case.received,
+                    FindingCode::Unanswered,
+                    message,
+                    evidence,
+                ))
             }
         },
     }
@@ -108,7 +151,11 @@ mod tests {
         let got = run(RULE_2008, "2018-Q4", &f);
         assert_eq!(
             outcomes(&got),
-            vec![("A1".into(), Outcome::Pass), ("A2".into(), Outcome::Fail), ("A3".into(), Outcome::Pass)]
+            vec![
+                ("A1".into(), Outcome::Pass),
+                ("A2".into(), Outcome::Fail),
+                ("A3".into(), Outcome::Pass)
+            ]
         );
         let (code, _, evidence) = got[1].finding.clone().unwrap();
         assert_eq!(code, FindingCode::LateReply);
@@ -126,8 +173,18 @@ mod tests {
         let new = run(RULE_2019, "2019-Q2", &f);
         assert_eq!(outcomes(&old), vec![("A1".into(), Outcome::Fail)]);
         assert_eq!(outcomes(&new), vec![("A2".into(), Outcome::Pass)]);
-        assert_eq!(old[0].finding.as_ref().unwrap().2.deadline.unwrap().to_string(), "2019-06-04");
-        assert_eq!(new[0].finding.is_none(), true);
+        assert_eq!(
+            old[0]
+                .finding
+                .as_ref()
+                .unwrap()
+                .2
+                .deadline
+                .unwrap()
+                .to_string(),
+            "2019-06-04"
+        );
+        assert!(new[0].finding.is_none());
     }
 
     #[test]
@@ -138,7 +195,13 @@ mod tests {
         f.application("A3", "2018-06-01", None, false); // fell due in Q2: counted there
         f.application("A4", "2018-09-03", Some("2018-09-10"), false); // replied in Q3
         let got = run(RULE_2008, "2018-Q4", &f);
-        assert_eq!(outcomes(&got), vec![("A1".into(), Outcome::Fail), ("A2".into(), Outcome::Pending)]);
+        assert_eq!(
+            outcomes(&got),
+            vec![
+                ("A1".into(), Outcome::Fail),
+                ("A2".into(), Outcome::Pending)
+            ]
+        );
         assert_eq!(got[0].finding.as_ref().unwrap().0, FindingCode::Unanswered);
     }
 
@@ -152,7 +215,11 @@ mod tests {
         let got = run(rule, "2018-Q4", &f);
         assert_eq!(
             outcomes(&got),
-            vec![("M1".into(), Outcome::Pass), ("M2".into(), Outcome::Fail), ("M3".into(), Outcome::Fail)]
+            vec![
+                ("M1".into(), Outcome::Pass),
+                ("M2".into(), Outcome::Fail),
+                ("M3".into(), Outcome::Fail)
+            ]
         );
     }
 }

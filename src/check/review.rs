@@ -17,7 +17,8 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
                 Some(true) => Instance::pass(key, item.published_on),
                 None => Instance::other(key, item.published_on, Outcome::NotChecked),
                 Some(false) => {
-                    let message = format!("“{}”{}发布前未经保密审查", item.title, item.published_on);
+                    let message =
+                        format!("“{}”{}发布前未经保密审查", item.title, item.published_on);
                     let evidence = Evidence {
                         record: Some(key.clone()),
                         title: Some(item.title.to_string()),
@@ -26,7 +27,13 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
                         line: Some(item.line),
                         ..Evidence::default()
                     };
-                    Instance::fail(key, item.published_on, FindingCode::UnreviewedPublication, message, evidence)
+                    Instance::fail(
+                        key,
+                        item.published_on,
+                        FindingCode::UnreviewedPublication,
+                        message,
+                        evidence,
+                    )
                 }
             }
         })
@@ -49,10 +56,18 @@ mod tests {
         let got = run(rule, "2018-Q4", &f);
         assert_eq!(
             outcomes(&got),
-            vec![("I1".into(), Outcome::Pass), ("I2".into(), Outcome::Fail), ("I3".into(), Outcome::NotChecked)]
+            vec![
+                ("I1".into(), Outcome::Pass),
+                ("I2".into(), Outcome::Fail),
+                ("I3".into(), Outcome::NotChecked)
+            ]
         );
-        assert_eq!(got[1].finding.as_ref().unwrap().0, FindingCode::UnreviewedPublication);
-        let only_notices = "{id: r, title: r, clause: '1', check: review, weight: 1, codes: ['202-05']}";
+        assert_eq!(
+            got[1].finding.as_ref().unwrap().0,
+            FindingCode::UnreviewedPublication
+        );
+        let only_notices =
+            "{id: r, title: r, clause: '1', check: review, weight: 1, codes: ['202-05']}";
         assert_eq!(run(only_notices, "2018-Q4", &f).len(), 2);
     }
 }

@@ -14,7 +14,8 @@ use crate::data::{Application, Item, Message, Period, RegisterEntry, Unit};
 pub fn catalogue() -> &'static Catalogue {
     static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
     CATALOGUE.get_or_init(|| {
-        Catalogue::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("standards")).expect("shipped catalogue")
+        Catalogue::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("standards"))
+            .expect("shipped catalogue")
     })
 }
 
@@ -60,7 +61,13 @@ impl Fixture {
     }
 
     /// An item published on 政府网站, reviewed, with no text; returns it for adjusting.
-    pub fn publish(&mut self, id: &str, code: &str, published: &str, register_ref: Option<&str>) -> &mut Item {
+    pub fn publish(
+        &mut self,
+        id: &str,
+        code: &str,
+        published: &str,
+        register_ref: Option<&str>,
+    ) -> &mut Item {
         self.items.push(Item {
             line: self.items.len() as u32 + 2,
             id: id.into(),
@@ -145,5 +152,8 @@ pub fn run(rule_yaml: &str, period: &str, fixture: &Fixture) -> Vec<Instance> {
 }
 
 pub fn outcomes(instances: &[Instance]) -> Vec<(String, Outcome)> {
-    instances.iter().map(|i| (i.key.clone(), i.outcome)).collect()
+    instances
+        .iter()
+        .map(|i| (i.key.clone(), i.outcome))
+        .collect()
 }

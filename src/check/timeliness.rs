@@ -39,18 +39,33 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
         let instance = match first {
             Some(item) => match ctx.placement(item.published_on) {
                 Placement::Before | Placement::After => continue,
-                Placement::Within if item.published_on <= deadline => Instance::pass(key, entry.formed_on),
+                Placement::Within if item.published_on <= deadline => {
+                    Instance::pass(key, entry.formed_on)
+                }
                 Placement::Within => {
-                    let days = limit.elapsed(ctx.calendar, entry.formed_on, item.published_on).unwrap_or_default();
+                    let days = limit
+                        .elapsed(ctx.calendar, entry.formed_on, item.published_on)
+                        .unwrap_or_default();
                     evidence.url = Some(item.url.to_string());
                     evidence.done = Some(item.published_on);
                     evidence.days = Some(days);
                     evidence.record = Some(format!("{}（{}）", entry.id, item.id));
                     let message = format!(
                         "“{}”{}形成，{}公开，历时{}{}，超过{}的时限",
-                        entry.title, entry.formed_on, item.published_on, days, limit.unit_label(), limit.label()
+                        entry.title,
+                        entry.formed_on,
+                        item.published_on,
+                        days,
+                        limit.unit_label(),
+                        limit.label()
                     );
-                    Instance::fail(key, entry.formed_on, FindingCode::LatePublication, message, evidence)
+                    Instance::fail(
+                        key,
+                        entry.formed_on,
+                        FindingCode::LatePublication,
+                        message,
+                        evidence,
+                    )
                 }
             },
             None => match ctx.placement(deadline) {
@@ -63,7 +78,13 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
                         "“{}”{}形成，应于{}前公开，至{}仍未公开",
                         entry.title, entry.formed_on, deadline, end
                     );
-                    Instance::fail(key, entry.formed_on, FindingCode::MissingPublication, message, evidence)
+                    Instance::fail(
+                        key,
+                        entry.formed_on,
+                        FindingCode::MissingPublication,
+                        message,
+                        evidence,
+                    )
                 }
             },
         };
@@ -77,7 +98,8 @@ mod tests {
     use crate::check::testing::*;
     use crate::check::{FindingCode, Outcome};
 
-    const RULE: &str = "{id: t, title: t, clause: '1', check: timeliness, weight: 1, codes: ['202-03']}";
+    const RULE: &str =
+        "{id: t, title: t, clause: '1', check: timeliness, weight: 1, codes: ['202-03']}";
 
     #[test]
     fn on_the_twentieth_working_day_passes_and_the_next_day_fails() {
@@ -90,7 +112,10 @@ mod tests {
         f.entry("R2", "202-03", "2018-09-28");
         f.publish("I2", "202-03", "2018-11-01", Some("R2"));
         let got = run(RULE, "2018-Q4", &f);
-        assert_eq!(outcomes(&got), vec![("R1".into(), Outcome::Pass), ("R2".into(), Outcome::Fail)]);
+        assert_eq!(
+            outcomes(&got),
+            vec![("R1".into(), Outcome::Pass), ("R2".into(), Outcome::Fail)]
+        );
         let (code, message, evidence) = got[1].finding.clone().unwrap();
         assert_eq!(code, FindingCode::LatePublication);
         assert_eq!(evidence.days, Some(21));
@@ -107,9 +132,15 @@ mod tests {
         let got = run(RULE, "2018-Q4", &f);
         assert_eq!(
             outcomes(&got),
-            vec![("R1".into(), Outcome::Fail), ("R2".into(), Outcome::Pending)]
+            vec![
+                ("R1".into(), Outcome::Fail),
+                ("R2".into(), Outcome::Pending)
+            ]
         );
-        assert_eq!(got[0].finding.as_ref().unwrap().0, FindingCode::MissingPublication);
+        assert_eq!(
+            got[0].finding.as_ref().unwrap().0,
+            FindingCode::MissingPublication
+        );
     }
 
     #[test]
@@ -132,7 +163,10 @@ mod tests {
         f.publish("I2", "212-03", "2018-10-22", Some("B2"));
         let rule = "{id: t, title: t, clause: '1', check: timeliness, weight: 1, codes: ['212-03'], limit: {calendar_days: 20}}";
         let got = run(rule, "2018-Q4", &f);
-        assert_eq!(outcomes(&got), vec![("B1".into(), Outcome::Pass), ("B2".into(), Outcome::Fail)]);
+        assert_eq!(
+            outcomes(&got),
+            vec![("B1".into(), Outcome::Pass), ("B2".into(), Outcome::Fail)]
+        );
         assert!(got[1].finding.as_ref().unwrap().1.contains("21日"));
     }
 

@@ -149,7 +149,12 @@ impl AuditConfig {
 
 impl Dataset {
     /// Loads and validates the audit folder `dir` against `catalogue`.
-    pub fn load(dir: &Path, config: AuditConfig, catalogue: &Catalogue, options: LoadOptions) -> Result<Dataset, Problems> {
+    pub fn load(
+        dir: &Path,
+        config: AuditConfig,
+        catalogue: &Catalogue,
+        options: LoadOptions,
+    ) -> Result<Dataset, Problems> {
         let mut problems = Problems::default();
         let units = load_units(&dir.join(&config.units), catalogue).map_err(|p| {
             let mut all = Problems::default();
@@ -175,18 +180,25 @@ impl Dataset {
         let (items, file, rows) = read(dir, "items.csv", ITEM_COLUMNS, true, |row| ctx.item(row));
         inputs.extend(file.0);
         keep(file.1, rows);
-        let (register, file, rows) = read(dir, "register.csv", REGISTER_COLUMNS, true, |row| ctx.register(row));
+        let (register, file, rows) = read(dir, "register.csv", REGISTER_COLUMNS, true, |row| {
+            ctx.register(row)
+        });
         inputs.extend(file.0);
         keep(file.1, rows);
         let (applications, file, rows) =
-            read(dir, "applications.csv", APPLICATION_COLUMNS, false, |row| ctx.application(row));
+            read(dir, "applications.csv", APPLICATION_COLUMNS, false, |row| {
+                ctx.application(row)
+            });
         inputs.extend(file.0);
         keep(file.1, rows);
-        let (messages, file, rows) = read(dir, "messages.csv", MESSAGE_COLUMNS, false, |row| ctx.message(row));
+        let (messages, file, rows) = read(dir, "messages.csv", MESSAGE_COLUMNS, false, |row| {
+            ctx.message(row)
+        });
         inputs.extend(file.0);
         keep(file.1, rows);
 
-        let register_ids: HashMap<&str, &RegisterEntry> = register.iter().map(|r| (&*r.id, r)).collect();
+        let register_ids: HashMap<&str, &RegisterEntry> =
+            register.iter().map(|r| (&*r.id, r)).collect();
         let mut cross = Vec::new();
         for item in &items {
             if let Some(reference) = &item.register_ref {
@@ -197,7 +209,10 @@ impl Dataset {
                             item.line as usize,
                             "register_ref",
                             ITEM_COLUMNS.iter().position(|c| *c == "register_ref"),
-                            format!("register entry {reference} belongs to {}, not {}", units[entry.unit as usize].id, units[item.unit as usize].id),
+                            format!(
+                                "register entry {reference} belongs to {}, not {}",
+                                units[entry.unit as usize].id, units[item.unit as usize].id
+                            ),
                         ));
                     }
                 }
@@ -206,7 +221,13 @@ impl Dataset {
         let (items, register) = if options.keep_going {
             let bad: HashSet<usize> = cross.iter().filter_map(|p| p.line).collect();
             skipped.extend(cross);
-            (items.into_iter().filter(|i| !bad.contains(&(i.line as usize))).collect(), register)
+            (
+                items
+                    .into_iter()
+                    .filter(|i| !bad.contains(&(i.line as usize)))
+                    .collect(),
+                register,
+            )
         } else {
             for p in cross {
                 problems.push(p);
@@ -214,10 +235,11 @@ impl Dataset {
             (items, register)
         };
 
-        let waivers = load_waivers(&dir.join("waivers.yaml"), &units, catalogue).unwrap_or_else(|p| {
-            problems.extend(p);
-            Vec::new()
-        });
+        let waivers =
+            load_waivers(&dir.join("waivers.yaml"), &units, catalogue).unwrap_or_else(|p| {
+                problems.extend(p);
+                Vec::new()
+            });
         problems.into_result()?;
         skipped.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         Ok(Dataset {
@@ -294,8 +316,17 @@ impl<'a> Context<'a> {
     fn new(units: &'a [Unit], catalogue: &'a Catalogue, period: &Period) -> Context<'a> {
         let requirements = catalogue.standards.iter().flat_map(|s| &s.requirements);
         Context {
-            units: units.iter().enumerate().map(|(i, u)| (u.id.as_str(), i as UnitIx)).collect(),
-            codes: catalogue.standards.iter().flat_map(|s| &s.items).map(|i| i.code.as_str()).collect(),
+            units: units
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (u.id.as_str(), i as UnitIx))
+                .collect(),
+            codes: catalogue
+                .standards
+                .iter()
+                .flat_map(|s| &s.items)
+                .map(|i| i.code.as_str())
+                .collect(),
             text_codes: requirements
                 .filter(|r| r.check == CheckKind::Elements)
                 .flat_map(|r| r.codes.iter().flatten())
@@ -321,7 +352,11 @@ impl<'a> Context<'a> {
 
     /// A date that the calendar covers and that is not after the period's end.
     fn date(&self, row: &mut Row<'_>, column: &str, required: bool) -> Option<NaiveDate> {
-        let day = if required { row.required_date(column) } else { row.date(column) }?;
+        let day = if required {
+            row.required_date(column)
+        } else {
+            row.date(column)
+        }?;
         let (first, last) = self.years;
         if !(first..=last).contains(&day.year()) {
             row.problem(
@@ -329,12 +364,20 @@ impl<'a> Context<'a> {
                 format!("{day} is outside the working-day calendar ({first}–{last}); add the year to calendar.yaml"),
             );
         } else if day > self.period_end {
-            row.problem(column, format!("{day} is after the period ends ({})", self.period_end));
+            row.problem(
+                column,
+                format!("{day} is after the period ends ({})", self.period_end),
+            );
         }
         Some(day)
     }
 
-    fn ordered(&self, row: &mut Row<'_>, earlier: (&str, Option<NaiveDate>), later: (&str, Option<NaiveDate>)) {
+    fn ordered(
+        &self,
+        row: &mut Row<'_>,
+        earlier: (&str, Option<NaiveDate>),
+        later: (&str, Option<NaiveDate>),
+    ) {
         if let (Some(a), Some(b)) = (earlier.1, later.1) {
             if b < a {
                 row.problem(later.0, format!("{b} is before {} {a}", earlier.0));
@@ -343,7 +386,11 @@ impl<'a> Context<'a> {
     }
 
     fn code(&self, row: &mut Row<'_>, required: bool) -> String {
-        let code = if required { row.required("item_code") } else { row.text("item_code").unwrap_or_default().to_string() };
+        let code = if required {
+            row.required("item_code")
+        } else {
+            row.text("item_code").unwrap_or_default().to_string()
+        };
         if !code.is_empty() && !self.codes.contains(code.as_str()) {
             row.problem("item_code", format!("no catalogue row {code}"));
         }
@@ -353,7 +400,10 @@ impl<'a> Context<'a> {
     fn channel(&self, row: &mut Row<'_>) -> String {
         let channel = row.required("channel");
         if !channel.is_empty() && !self.channels.contains(channel.as_str()) {
-            row.problem("channel", format!("unknown channel {channel} (see catalogue.yaml channels)"));
+            row.problem(
+                "channel",
+                format!("unknown channel {channel} (see catalogue.yaml channels)"),
+            );
         }
         channel
     }
@@ -366,12 +416,24 @@ impl<'a> Context<'a> {
         let published_on = self.date(row, "published_on", true);
         let formed_on = self.date(row, "formed_on", false);
         let withdrawn_on = self.date(row, "withdrawn_on", false);
-        self.ordered(row, ("formed_on", formed_on), ("published_on", published_on));
-        self.ordered(row, ("published_on", published_on), ("withdrawn_on", withdrawn_on));
+        self.ordered(
+            row,
+            ("formed_on", formed_on),
+            ("published_on", published_on),
+        );
+        self.ordered(
+            row,
+            ("published_on", published_on),
+            ("withdrawn_on", withdrawn_on),
+        );
         let title = row.required("title");
         let reviewed = row.flag("reviewed");
         let owned = |v: Option<&str>| v.map(Box::from);
-        let text = if self.text_codes.contains(item_code.as_str()) { row.text("text").unwrap_or_default() } else { "" };
+        let text = if self.text_codes.contains(item_code.as_str()) {
+            row.text("text").unwrap_or_default()
+        } else {
+            ""
+        };
         Some(Item {
             line: row.line as u32,
             id: id.into(),
@@ -414,7 +476,11 @@ impl<'a> Context<'a> {
         let unit = self.unit(row);
         let received_on = self.date(row, "received_on", true);
         let replied_on = self.date(row, "replied_on", false);
-        self.ordered(row, ("received_on", received_on), ("replied_on", replied_on));
+        self.ordered(
+            row,
+            ("received_on", received_on),
+            ("replied_on", replied_on),
+        );
         let extended = row.flag("extended").unwrap_or(false);
         let outcome = row.text("outcome").map(str::to_string);
         if let Some(outcome) = &outcome {
@@ -428,7 +494,10 @@ impl<'a> Context<'a> {
         let applicant_type = row.text("applicant_type").map(str::to_string);
         if let Some(kind) = &applicant_type {
             if !APPLICANT_TYPES.contains(&kind.as_str()) {
-                row.problem("applicant_type", format!("{kind:?} is not one of {}", APPLICANT_TYPES.join(", ")));
+                row.problem(
+                    "applicant_type",
+                    format!("{kind:?} is not one of {}", APPLICANT_TYPES.join(", ")),
+                );
             }
         }
         Some(Application {
@@ -449,7 +518,11 @@ impl<'a> Context<'a> {
         let channel = self.channel(row);
         let received_on = self.date(row, "received_on", true);
         let replied_on = self.date(row, "replied_on", false);
-        self.ordered(row, ("received_on", received_on), ("replied_on", replied_on));
+        self.ordered(
+            row,
+            ("received_on", received_on),
+            ("replied_on", replied_on),
+        );
         Some(Message {
             line: row.line as u32,
             id: id.into(),
@@ -465,7 +538,8 @@ impl<'a> Context<'a> {
 pub fn load_units(path: &Path, catalogue: &Catalogue) -> Result<Vec<Unit>, Problems> {
     let source = std::fs::read_to_string(path)
         .map_err(|err| Problems::one(Problem::file(path, format!("cannot read: {err}"))))?;
-    let file: UnitsFile = serde_yaml::from_str(&source).map_err(|err| Problems::one(serde_problem(path, &err)))?;
+    let file: UnitsFile =
+        serde_yaml::from_str(&source).map_err(|err| Problems::one(serde_problem(path, &err)))?;
     let locator = Locator::new(&source);
     let mut problems = Problems::default();
     let mut at = |field: String, message: String| {
@@ -482,11 +556,17 @@ pub fn load_units(path: &Path, catalogue: &Catalogue) -> Result<Vec<Unit>, Probl
     let mut seen = HashSet::new();
     for (i, unit) in file.units.iter().enumerate() {
         if !seen.insert(unit.id.as_str()) {
-            at(format!("units[{i}].id"), format!("duplicate unit id {}", unit.id));
+            at(
+                format!("units[{i}].id"),
+                format!("duplicate unit id {}", unit.id),
+            );
         }
         for (a, area) in unit.areas.iter().enumerate() {
             if !catalogue.meta.areas.contains(area) {
-                at(format!("units[{i}].areas[{a}]"), format!("unknown area {area} (see catalogue.yaml areas)"));
+                at(
+                    format!("units[{i}].areas[{a}]"),
+                    format!("unknown area {area} (see catalogue.yaml areas)"),
+                );
             }
         }
     }
@@ -494,13 +574,18 @@ pub fn load_units(path: &Path, catalogue: &Catalogue) -> Result<Vec<Unit>, Probl
     Ok(file.units)
 }
 
-fn load_waivers(path: &Path, units: &[Unit], catalogue: &Catalogue) -> Result<Vec<Waiver>, Problems> {
+fn load_waivers(
+    path: &Path,
+    units: &[Unit],
+    catalogue: &Catalogue,
+) -> Result<Vec<Waiver>, Problems> {
     if !path.exists() {
         return Ok(Vec::new());
     }
     let source = std::fs::read_to_string(path)
         .map_err(|err| Problems::one(Problem::file(path, format!("cannot read: {err}"))))?;
-    let waivers: Vec<Waiver> = serde_yaml::from_str(&source).map_err(|err| Problems::one(serde_problem(path, &err)))?;
+    let waivers: Vec<Waiver> =
+        serde_yaml::from_str(&source).map_err(|err| Problems::one(serde_problem(path, &err)))?;
     let locator = Locator::new(&source);
     let mut problems = Problems::default();
     for (i, waiver) in waivers.iter().enumerate() {
@@ -517,7 +602,9 @@ fn load_waivers(path: &Path, units: &[Unit], catalogue: &Catalogue) -> Result<Ve
             at("unit", format!("unknown unit {}", waiver.unit));
         }
         let known = waiver.rule.split_once('/').is_some_and(|(standard, rule)| {
-            catalogue.standard(standard).is_some_and(|s| s.requirements.iter().any(|r| r.id == rule))
+            catalogue
+                .standard(standard)
+                .is_some_and(|s| s.requirements.iter().any(|r| r.id == rule))
         });
         if !known {
             at("rule", format!("no requirement {} (write STANDARD/REQUIREMENT, e.g. ZWGK-204/reply-within-limit)", waiver.rule));

@@ -81,7 +81,11 @@ impl Period {
     /// Chinese label used in reports: 2018年第四季度, 2018年度.
     pub fn label_zh(&self) -> String {
         match self.quarter {
-            Some(q) => format!("{}年第{}季度", self.year, ["一", "二", "三", "四"][q as usize - 1]),
+            Some(q) => format!(
+                "{}年第{}季度",
+                self.year,
+                ["一", "二", "三", "四"][q as usize - 1]
+            ),
             None => format!("{}年度", self.year),
         }
     }
@@ -131,11 +135,17 @@ mod tests {
         assert_eq!(q4.end().to_string(), "2018-12-31");
         assert_eq!(q4.months().len(), 3);
         assert_eq!(q4.previous().to_string(), "2018-Q3");
-        assert_eq!(Period::parse("2019-Q1").unwrap().previous().to_string(), "2018-Q4");
+        assert_eq!(
+            Period::parse("2019-Q1").unwrap().previous().to_string(),
+            "2018-Q4"
+        );
         let q1 = Period::parse("2020-Q1").unwrap();
         assert_eq!(q1.end().to_string(), "2020-03-31");
         let year = Period::parse("2018").unwrap();
-        assert_eq!((year.start().to_string(), year.end().to_string()), ("2018-01-01".into(), "2018-12-31".into()));
+        assert_eq!(
+            (year.start().to_string(), year.end().to_string()),
+            ("2018-01-01".into(), "2018-12-31".into())
+        );
         assert_eq!(year.months().len(), 12);
         assert_eq!(q4.label_zh(), "2018年第四季度");
         for bad in ["2018-Q5", "18-Q1", "2018Q1", "abcd", "2018-Q"] {

@@ -4,12 +4,31 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 pub const ITEM_COLUMNS: &[&str] = &[
-    "id", "unit", "item_code", "column", "title", "channel", "published_on", "formed_on",
-    "register_ref", "doc_no", "interprets", "reviewed", "withdrawn_on", "url", "text",
+    "id",
+    "unit",
+    "item_code",
+    "column",
+    "title",
+    "channel",
+    "published_on",
+    "formed_on",
+    "register_ref",
+    "doc_no",
+    "interprets",
+    "reviewed",
+    "withdrawn_on",
+    "url",
+    "text",
 ];
 pub const REGISTER_COLUMNS: &[&str] = &["id", "unit", "item_code", "title", "formed_on", "doc_no"];
 pub const APPLICATION_COLUMNS: &[&str] = &[
-    "id", "unit", "received_on", "replied_on", "extended", "outcome", "applicant_type",
+    "id",
+    "unit",
+    "received_on",
+    "replied_on",
+    "extended",
+    "outcome",
+    "applicant_type",
 ];
 pub const MESSAGE_COLUMNS: &[&str] = &["id", "unit", "channel", "received_on", "replied_on"];
 
@@ -97,7 +116,11 @@ pub const OUTCOMES: &[(&str, &[&str])] = &[
     ),
     (
         "无法提供",
-        &["本机关不掌握相关政府信息", "没有现成信息需要另行制作", "补正后申请内容仍不明确"],
+        &[
+            "本机关不掌握相关政府信息",
+            "没有现成信息需要另行制作",
+            "补正后申请内容仍不明确",
+        ],
     ),
     (
         "不予处理",
@@ -109,11 +132,25 @@ pub const OUTCOMES: &[(&str, &[&str])] = &[
             "要求行政机关确认或重新出具已获取信息",
         ],
     ),
-    ("其他处理", &["申请人无正当理由逾期不补正", "申请人逾期未按收费通知缴费", "其他"]),
+    (
+        "其他处理",
+        &[
+            "申请人无正当理由逾期不补正",
+            "申请人逾期未按收费通知缴费",
+            "其他",
+        ],
+    ),
 ];
 
 /// Applicant categories of the annual report: 自然人, and the five kinds of 法人或其他组织.
-pub const APPLICANT_TYPES: &[&str] = &["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"];
+pub const APPLICANT_TYPES: &[&str] = &[
+    "自然人",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+];
 
 /// Whether `outcome` is `大类` (for categories without sub-categories) or `大类/小类`.
 pub fn valid_outcome(outcome: &str) -> bool {
@@ -148,7 +185,10 @@ mod tests {
         assert!(valid_outcome("予以公开"));
         assert!(valid_outcome("不予公开/属于国家秘密"));
         assert!(valid_outcome("无法提供/本机关不掌握相关政府信息"));
-        assert!(!valid_outcome("不予公开"), "a category with sub-categories needs one");
+        assert!(
+            !valid_outcome("不予公开"),
+            "a category with sub-categories needs one"
+        );
         assert!(!valid_outcome("予以公开/全部"));
         assert!(!valid_outcome("同意公开"));
     }

@@ -29,7 +29,8 @@ impl Table {
     /// Opens `path`, requiring every column in `columns` and no others (a column the tool
     /// does not know would be silently ignored otherwise).
     pub fn open(path: &Path, columns: &[&str]) -> Result<Table, Problem> {
-        let bytes = std::fs::read(path).map_err(|err| Problem::file(path, format!("cannot read: {err}")))?;
+        let bytes = std::fs::read(path)
+            .map_err(|err| Problem::file(path, format!("cannot read: {err}")))?;
         let sha256 = format!("{:x}", Sha256::digest(&bytes));
         // A UTF-8 byte order mark (Excel writes one) is not part of the first column name.
         let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
@@ -61,7 +62,11 @@ impl Table {
                 file: path.to_path_buf(),
                 line: Some(1),
                 field: "header".into(),
-                message: format!("{}; expected columns: {}", problems.join("; "), columns.join(", ")),
+                message: format!(
+                    "{}; expected columns: {}",
+                    problems.join("; "),
+                    columns.join(", ")
+                ),
             });
         }
         Ok(Table {
@@ -99,7 +104,10 @@ impl Table {
                         field: String::new(),
                         message: format!("unreadable row: {err}"),
                     });
-                    if !matches!(err.kind(), csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }) {
+                    if !matches!(
+                        err.kind(),
+                        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                    ) {
                         break;
                     }
                 }
@@ -169,13 +177,25 @@ impl Row<'_> {
     }
 
     pub fn problem(&mut self, column: &str, message: String) {
-        let problem = problem_at(self.path, self.line, column, self.columns.get(column).copied(), message);
+        let problem = problem_at(
+            self.path,
+            self.line,
+            column,
+            self.columns.get(column).copied(),
+            message,
+        );
         self.problems.push(problem);
     }
 }
 
 /// A problem at a row and column, the column named and numbered (1-based).
-pub fn problem_at(path: &Path, line: usize, column: &str, index: Option<usize>, message: String) -> Problem {
+pub fn problem_at(
+    path: &Path,
+    line: usize,
+    column: &str,
+    index: Option<usize>,
+    message: String,
+) -> Problem {
     let field = match index {
         Some(i) => format!("{column} (column {})", i + 1),
         None => column.to_string(),
@@ -195,7 +215,9 @@ pub fn parse_date(value: &str) -> Option<NaiveDate> {
         return None;
     }
     let number = |range: std::ops::Range<usize>| -> Option<u32> {
-        b[range].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+        b[range].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
     };
     NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)
 }
@@ -206,8 +228,18 @@ mod tests {
 
     #[test]
     fn strict_dates() {
-        assert_eq!(parse_date("2018-10-08"), NaiveDate::from_ymd_opt(2018, 10, 8));
-        for bad in ["2018-10-8", "2018/10/08", "2018-13-01", "2018-02-30", "20181008", "２０１８-10-08"] {
+        assert_eq!(
+            parse_date("2018-10-08"),
+            NaiveDate::from_ymd_opt(2018, 10, 8)
+        );
+        for bad in [
+            "2018-10-8",
+            "2018/10/08",
+            "2018-13-01",
+            "2018-02-30",
+            "20181008",
+            "２０１８-10-08",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
     }

@@ -25,9 +25,9 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use crate::calendar::Calendar;
+use crate::catalogue::UnitKind;
 use crate::catalogue::{Catalogue, CatalogueItem, CheckKind, Per, Requirement, Source, Standard};
 use crate::check::{applies, Limit};
-use crate::catalogue::UnitKind;
 use crate::data::{Period, Unit, UnitsFile};
 use crate::results::write_atomic;
 use text::Writer;
@@ -40,6 +40,8 @@ pub struct GenerateOptions {
     /// units.yaml to draw the units from.
     pub units: PathBuf,
     pub out: PathBuf,
+    /// The standards folder, named in audit.yaml's `catalogue`.
+    pub standards: PathBuf,
     /// Previous period's results for audit.yaml's `previous` (relative to `out`).
     pub previous: Option<PathBuf>,
 }
@@ -136,6 +138,8 @@ pub(crate) struct Gen<'a> {
     pub rng: ChaCha8Rng,
     pub q: Quarter,
     pub rows: std::collections::HashMap<&'a str, (&'a Standard, &'a CatalogueItem)>,
+    /// The current unit's defect-rate multiplier while planting.
+    pub laxity: f64,
     serial: u32,
 }
 
@@ -150,7 +154,8 @@ struct CodePlan {
 
 pub fn generate(catalogue: &Catalogue, options: &GenerateOptions) -> Result<Truth> {
     let units_file: UnitsFile = serde_yaml::from_str(
-        &std::fs::read_to_string(&options.units).with_context(|| format!("reading {}", options.units.display()))?,
+        &std::fs::read_to_string(&options.units)
+            .with_context(|| format!("reading {}", options.units.display()))?,
     )
     .with_context(|| format!("parsing {}", options.units.display()))?;
     let mut g = Gen {
@@ -161,6 +166,7 @@ pub fn generate(catalogue: &Catalogue, options: &GenerateOptions) -> Result<Trut
         rng: ChaCha8Rng::seed_from_u64(options.seed),
         q: Quarter::default(),
         rows: catalogue.items(),
+        laxity: 1.0,
         serial: 0,
     };
     // Dates up to a month before the period are used (carried instances); the calendar
@@ -181,7 +187,11 @@ pub fn generate(catalogue: &Catalogue, options: &GenerateOptions) -> Result<Trut
 impl<'a> Gen<'a> {
     fn next_id(&mut self, prefix: &str) -> String {
         self.serial += 1;
-        format!("{prefix}{}{:07}", self.period.to_string().replace('-', ""), self.serial)
+        format!(
+            "{prefix}{}{:07}",
+            self.period.to_string().replace('-', ""),
+            self.serial
+        )
     }
 
     fn count(&mut self, base: f64) -> usize {
@@ -222,11 +232,18 @@ impl<'a> Gen<'a> {
                 let plan = plans.entry(code.clone()).or_default();
                 plan.checks.insert(rule.check);
                 if rule.check == CheckKind::Channels {
-                    let row_channels = self.rows.get(code.as_str()).map(|(_, i)| i.channels.clone()).unwrap_or_default();
-                    plan.channels.extend(rule.channels.clone().unwrap_or(row_channels));
+                    let row_channels = self
+                        .rows
+                        .get(code.as_str())
+                        .map(|(_, i)| i.channels.clone())
+                        .unwrap_or_default();
+                    plan.channels
+                        .extend(rule.channels.clone().unwrap_or(row_channels));
                 }
                 if rule.check == CheckKind::Timeliness {
-                    plan.limit = plan.limit.or(rule.limit.as_ref().and_then(Limit::from_rule));
+                    plan.limit = plan
+                        .limit
+                        .or(rule.limit.as_ref().and_then(Limit::from_rule));
                 }
                 if rule.check == CheckKind::Coverage {
                     let per_month = match rule.per {
@@ -249,7 +266,11 @@ impl<'a> Gen<'a> {
                 _ => {}
             }
         }
-        let responses: Vec<&Requirement> = rules.iter().map(|(_, r)| *r).filter(|r| r.check == CheckKind::Response).collect();
+        let responses: Vec<&Requirement> = rules
+            .iter()
+            .map(|(_, r)| *r)
+            .filter(|r| r.check == CheckKind::Response)
+            .collect();
         self.applications(unit, &responses);
         self.messages(unit, &responses);
         self.news(unit);
@@ -267,10 +288,16 @@ impl<'a> Gen<'a> {
         } else {
             let base = 2.0 + f64::from(self.rng.random_range(0..3u32));
             let n = self.count(base);
-            (0..n).map(|_| (self.period.start() - Days::new(20), self.period.end())).collect()
+            (0..n)
+                .map(|_| (self.period.start() - Days::new(20), self.period.end()))
+                .collect()
         };
         // A few more than the minimum per month, so coverage is met with room to spare.
-        let extra = if plan.per_month > 0 { self.count(1.0) } else { 0 };
+        let extra = if plan.per_month > 0 {
+            self.count(1.0)
+        } else {
+            0
+        };
         let windows: Vec<(NaiveDate, NaiveDate)> = entries
             .into_iter()
             .chain((0..extra).map(|i| months[i % months.len()]))
@@ -286,9 +313,21 @@ impl<'a> Gen<'a> {
     }
 
     /// One register entry formed in `window` and its publications.
-    fn entry(&mut self, unit: &Unit, row: &CatalogueItem, limit: Option<Limit>, window: (NaiveDate, NaiveDate), channels: &[String], same_month: bool) {
+    fn entry(
+        &mut self,
+        unit: &Unit,
+        row: &CatalogueItem,
+        limit: Option<Limit>,
+        window: (NaiveDate, NaiveDate),
+        channels: &[String],
+        same_month: bool,
+    ) {
         let (start, end) = (self.period.start(), self.period.end());
-        let latest_formed = if same_month { window.1 - Days::new(4) } else { window.1 - Days::new(2) };
+        let latest_formed = if same_month {
+            window.1 - Days::new(4)
+        } else {
+            window.1 - Days::new(2)
+        };
         let formed = self.day_between(window.0, latest_formed.max(window.0));
         let deadline = limit
             .map(|l| l.due(self.calendar, formed).unwrap_or(end))
@@ -297,8 +336,15 @@ impl<'a> Gen<'a> {
         let earliest = formed.max(start);
         let latest = deadline.min(last_day);
         let id = self.next_id("T");
-        let title = format!("{}{}", unit.name, row.level2.as_deref().unwrap_or(&row.level1));
-        let doc_no = row.level1.contains("文件").then(|| Writer { rng: &mut self.rng }.doc_no("皋政规", self.period.year));
+        let title = format!(
+            "{}{}",
+            unit.name,
+            row.level2.as_deref().unwrap_or(&row.level1)
+        );
+        let doc_no = row
+            .level1
+            .contains("文件")
+            .then(|| Writer { rng: &mut self.rng }.doc_no("皋政规", self.period.year));
         self.q.register.push(RegisterRow {
             id: id.clone(),
             unit: unit.id.clone(),
@@ -315,7 +361,11 @@ impl<'a> Gen<'a> {
         for channel in channels {
             let item_id = self.next_id("I");
             self.q.items.push(ItemRow {
-                url: format!("http://www.rugao.gov.cn/{}/{}.html", unit.id.to_lowercase(), item_id),
+                url: format!(
+                    "http://www.rugao.gov.cn/{}/{}.html",
+                    unit.id.to_lowercase(),
+                    item_id
+                ),
                 id: item_id,
                 unit: unit.id.clone(),
                 item_code: row.code.clone(),
@@ -347,7 +397,8 @@ impl<'a> Gen<'a> {
             .flat_map(|s| &s.items)
             .find(|i| i.level1.contains("解读"))
             .cloned();
-        let policies: Vec<(String, NaiveDate, String)> = first_publications(&self.q.items, &unit.id, &codes);
+        let policies: Vec<(String, NaiveDate, String)> =
+            first_publications(&self.q.items, &unit.id, &codes);
         for (policy_id, published, title) in policies {
             let Ok(deadline) = limit.due(self.calendar, published) else {
                 continue;
@@ -363,7 +414,11 @@ impl<'a> Gen<'a> {
             let item_id = self.next_id("I");
             let text = Writer { rng: &mut self.rng }.body(&elements, day, &unit.name);
             self.q.items.push(ItemRow {
-                url: format!("http://www.rugao.gov.cn/{}/{}.html", unit.id.to_lowercase(), item_id),
+                url: format!(
+                    "http://www.rugao.gov.cn/{}/{}.html",
+                    unit.id.to_lowercase(),
+                    item_id
+                ),
                 id: item_id,
                 unit: unit.id.clone(),
                 item_code: code,
@@ -399,9 +454,17 @@ impl<'a> Gen<'a> {
         let mut w = Writer { rng: &mut self.rng };
         let title = w.headline(&unit.name);
         let text = w.news_body(day);
-        let channel = if self.rng.random_bool(0.8) { "政府网站" } else { "政务新媒体" };
+        let channel = if self.rng.random_bool(0.8) {
+            "政府网站"
+        } else {
+            "政务新媒体"
+        };
         self.q.items.push(ItemRow {
-            url: format!("http://www.rugao.gov.cn/{}/{}.html", unit.id.to_lowercase(), item_id),
+            url: format!(
+                "http://www.rugao.gov.cn/{}/{}.html",
+                unit.id.to_lowercase(),
+                item_id
+            ),
             id: item_id,
             unit: unit.id.clone(),
             item_code: String::new(),
@@ -421,11 +484,19 @@ impl<'a> Gen<'a> {
 
     /// Filler news so that a unit publishes about 250 items a quarter at scale 1.
     fn news(&mut self, unit: &Unit) {
-        let have = self.q.items.iter().rev().take_while(|i| i.unit == unit.id).count();
+        let have = self
+            .q
+            .items
+            .iter()
+            .rev()
+            .take_while(|i| i.unit == unit.id)
+            .count();
         let target = self.count(250.0);
         let (start, end) = (self.period.start(), self.period.end());
         for _ in have..target {
-            let column = *["工作动态", "工作动态", "要闻", "图片新闻", "领导活动"].choose(&mut self.rng).expect("non-empty");
+            let column = *["工作动态", "工作动态", "要闻", "图片新闻", "领导活动"]
+                .choose(&mut self.rng)
+                .expect("non-empty");
             let day = self.day_between(start, end);
             self.news_item(unit, column, day);
         }
@@ -434,31 +505,66 @@ impl<'a> Gen<'a> {
     fn applications(&mut self, unit: &Unit, rules: &[&Requirement]) {
         // 775 applications in 2018 across 60 units, concentrated in land, planning and
         // housing departments.
-        let heavy = ["国土", "规划", "住建", "房管", "公安", "人社"].iter().any(|w| unit.name.contains(w));
-        let base = if heavy { 14.0 } else if unit.kind == UnitKind::Town { 2.5 } else { 1.6 };
+        let heavy = ["国土", "规划", "住建", "房管", "公安", "人社"]
+            .iter()
+            .any(|w| unit.name.contains(w));
+        let base = if heavy {
+            14.0
+        } else if unit.kind == UnitKind::Town {
+            2.5
+        } else {
+            1.6
+        };
         let n = self.count(base);
         let (start, end) = (self.period.start(), self.period.end());
         for _ in 0..n {
             let received = self.day_between(start - Days::new(20), end);
-            let Some(rule) = rules.iter().find(|r| r.source == Some(Source::Applications) && r.in_force_on(received)) else {
+            let Some(rule) = rules
+                .iter()
+                .find(|r| r.source == Some(Source::Applications) && r.in_force_on(received))
+            else {
                 continue;
             };
-            let limit = rule.limit.as_ref().and_then(Limit::from_rule).expect("response rules have a limit");
+            let limit = rule
+                .limit
+                .as_ref()
+                .and_then(Limit::from_rule)
+                .expect("response rules have a limit");
             let extended = self.rng.random_bool(0.05);
-            let limit = if extended { limit.extended(rule.limit.as_ref().and_then(|l| l.extension_working_days).unwrap_or(0)) } else { limit };
+            let limit = if extended {
+                limit.extended(
+                    rule.limit
+                        .as_ref()
+                        .and_then(|l| l.extension_working_days)
+                        .unwrap_or(0),
+                )
+            } else {
+                limit
+            };
             let deadline = limit.due(self.calendar, received).unwrap_or(end);
             let earliest = received.max(start);
-            let replied = if deadline.min(end) < earliest || (deadline > end && self.rng.random_bool(0.3)) {
-                None
-            } else {
-                Some(self.day_between(earliest, deadline.min(end)))
-            };
+            let replied =
+                if deadline.min(end) < earliest || (deadline > end && self.rng.random_bool(0.3)) {
+                    None
+                } else {
+                    Some(self.day_between(earliest, deadline.min(end)))
+                };
             if replied.is_none() && deadline <= end {
                 continue; // would be unanswered: only planted defects are
             }
             let outcome = replied.map(|_| self.outcome());
             let applicant = *[
-                "自然人", "自然人", "自然人", "自然人", "自然人", "自然人", "自然人", "自然人", "商业企业", "法律服务机构", "其他",
+                "自然人",
+                "自然人",
+                "自然人",
+                "自然人",
+                "自然人",
+                "自然人",
+                "自然人",
+                "自然人",
+                "商业企业",
+                "法律服务机构",
+                "其他",
             ]
             .choose(&mut self.rng)
             .expect("non-empty");
@@ -493,7 +599,11 @@ impl<'a> Gen<'a> {
     }
 
     fn messages(&mut self, unit: &Unit, rules: &[&Requirement]) {
-        let message_rules: Vec<&Requirement> = rules.iter().copied().filter(|r| r.source == Some(Source::Messages)).collect();
+        let message_rules: Vec<&Requirement> = rules
+            .iter()
+            .copied()
+            .filter(|r| r.source == Some(Source::Messages))
+            .collect();
         if message_rules.is_empty() {
             return;
         }
@@ -518,7 +628,11 @@ impl<'a> Gen<'a> {
                 Some(self.day_between(earliest, deadline))
             };
             let id = self.next_id("M");
-            let channel = if self.rng.random_bool(0.7) { "政府网站" } else { "政务新媒体" };
+            let channel = if self.rng.random_bool(0.7) {
+                "政府网站"
+            } else {
+                "政务新媒体"
+            };
             self.q.messages.push(MessageRow {
                 id,
                 unit: unit.id.clone(),
@@ -531,22 +645,37 @@ impl<'a> Gen<'a> {
 }
 
 /// The first publication (earliest, then lowest id) of each register entry with the codes.
-fn first_publications(items: &[ItemRow], unit: &str, codes: &[String]) -> Vec<(String, NaiveDate, String)> {
+fn first_publications(
+    items: &[ItemRow],
+    unit: &str,
+    codes: &[String],
+) -> Vec<(String, NaiveDate, String)> {
     let mut first: BTreeMap<&str, &ItemRow> = BTreeMap::new();
-    for item in items.iter().filter(|i| i.unit == unit && codes.contains(&i.item_code)) {
+    for item in items
+        .iter()
+        .filter(|i| i.unit == unit && codes.contains(&i.item_code))
+    {
         let key = item.register_ref.as_deref().unwrap_or(&item.id);
         let best = first.entry(key).or_insert(item);
         if (item.published_on, &item.id) < (best.published_on, &best.id) {
             *best = item;
         }
     }
-    first.values().map(|i| (i.id.clone(), i.published_on, i.title.clone())).collect()
+    first
+        .values()
+        .map(|i| (i.id.clone(), i.published_on, i.title.clone()))
+        .collect()
 }
 
 /// Website column for a catalogue row.
 fn column_of(row: &CatalogueItem) -> String {
     let name = &row.level1;
-    for (word, column) in [("规范性文件", "政策文件"), ("解读", "政策解读"), ("通知公告", "通知公告"), ("年度报告", "信息公开年报")] {
+    for (word, column) in [
+        ("规范性文件", "政策文件"),
+        ("解读", "政策解读"),
+        ("通知公告", "通知公告"),
+        ("年度报告", "信息公开年报"),
+    ] {
         if name.contains(word) {
             return column.into();
         }
@@ -554,7 +683,12 @@ fn column_of(row: &CatalogueItem) -> String {
     name.clone()
 }
 
-fn write(g: &Gen<'_>, options: &GenerateOptions, units: &UnitsFile, waiver: Option<String>) -> Result<Truth> {
+fn write(
+    g: &Gen<'_>,
+    options: &GenerateOptions,
+    units: &UnitsFile,
+    waiver: Option<String>,
+) -> Result<Truth> {
     let out = &options.out;
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     write_csv(&out.join("items.csv"), &g.q.items)?;
@@ -563,13 +697,16 @@ fn write(g: &Gen<'_>, options: &GenerateOptions, units: &UnitsFile, waiver: Opti
     write_csv(&out.join("messages.csv"), &g.q.messages)?;
 
     let units_path = relative_units(out, &options.units, units)?;
+    let standards = relative(out, &options.standards)
+        .unwrap_or_else(|| options.standards.display().to_string());
     let mut audit = format!(
-        "# {}{}政务公开考核数据\njurisdiction: {}\nperiod: {}\nunits: {}\nscoring: {{model: default}}\nsampling: {{level: II, confidence: 0.95, tolerable_rate: 0.10, seed: {}}}\n",
+        "# {}{}政务公开考核数据\njurisdiction: {}\nperiod: {}\nunits: {}\ncatalogue: {}\nscoring: {{model: default}}\nsampling: {{level: II, confidence: 0.95, tolerable_rate: 0.10, seed: {}}}\n",
         units.jurisdiction,
         g.period.label_zh(),
         units.jurisdiction,
         g.period,
         units_path,
+        standards,
         g.period.end().format("%Y%m%d")
     );
     if let Some(previous) = &options.previous {
@@ -586,7 +723,10 @@ fn write(g: &Gen<'_>, options: &GenerateOptions, units: &UnitsFile, waiver: Opti
     counts.insert("applications", g.q.applications.len());
     counts.insert("messages", g.q.messages.len());
     let (waived, findings): (Vec<Planted>, Vec<Planted>) =
-        g.q.planted.iter().cloned().partition(|p| p.note.contains("（已豁免）"));
+        g.q.planted
+            .iter()
+            .cloned()
+            .partition(|p| p.note.contains("（已豁免）"));
     let truth = Truth {
         period: g.period,
         seed: options.seed,
@@ -602,17 +742,23 @@ fn write(g: &Gen<'_>, options: &GenerateOptions, units: &UnitsFile, waiver: Opti
 
 /// `units:` for audit.yaml: a path relative to the audit folder, or a copy beside it.
 fn relative_units(out: &Path, units_path: &Path, units: &UnitsFile) -> Result<String> {
-    let (Ok(out), Ok(file)) = (out.canonicalize(), units_path.canonicalize()) else {
-        return copy_units(out, units);
-    };
-    match pathdiff::diff_paths(&file, &out) {
-        Some(relative) => Ok(relative.display().to_string()),
-        None => copy_units(&out, units),
+    match relative(out, units_path) {
+        Some(path) => Ok(path),
+        None => copy_units(out, units),
     }
 }
 
+/// `target` relative to the folder `from`, when both exist.
+fn relative(from: &Path, target: &Path) -> Option<String> {
+    let (from, target) = (from.canonicalize().ok()?, target.canonicalize().ok()?);
+    pathdiff::diff_paths(target, from).map(|p| p.display().to_string())
+}
+
 fn copy_units(out: &Path, units: &UnitsFile) -> Result<String> {
-    write_atomic(&out.join("units.yaml"), serde_yaml::to_string(units)?.as_bytes())?;
+    write_atomic(
+        &out.join("units.yaml"),
+        serde_yaml::to_string(units)?.as_bytes(),
+    )?;
     Ok("units.yaml".into())
 }
 

@@ -37,6 +37,8 @@ type Rule<'a> = (&'a Standard, &'a Requirement);
 pub fn plant(g: &mut Gen<'_>, units: &[Unit]) -> Option<String> {
     let mut touched: HashSet<String> = HashSet::new();
     for unit in units {
+        // Units differ: most are diligent, a few are lax (planted rates × 0.2 … 4).
+        g.laxity = 0.2 + 3.8 * g.rng.random::<f64>().powi(3);
         let rules = g.applicable(unit);
         // Codes covered by more than one rule of a kind, or by a coverage or
         // interpretation rule, keep their dates: moving or removing them would change
@@ -51,11 +53,14 @@ pub fn plant(g: &mut Gen<'_>, units: &[Unit]) -> Option<String> {
                 }
             }
         }
-        let single = |kind: CheckKind, code: &str| per_kind.get(&(kind, code.to_string())) == Some(&1);
+        let single =
+            |kind: CheckKind, code: &str| per_kind.get(&(kind, code.to_string())) == Some(&1);
         holiday_edge(g, unit, &rules, &single, &fixed_dates, &mut touched);
         for rule in &rules {
             match rule.1.check {
-                CheckKind::Timeliness => timeliness(g, unit, *rule, &single, &fixed_dates, &mut touched),
+                CheckKind::Timeliness => {
+                    timeliness(g, unit, *rule, &single, &fixed_dates, &mut touched)
+                }
                 CheckKind::Coverage => coverage(g, unit, *rule, &mut touched),
                 CheckKind::Freshness => freshness(g, unit, *rule),
                 CheckKind::Response => response(g, unit, *rule, &mut touched),
@@ -75,12 +80,22 @@ pub fn plant(g: &mut Gen<'_>, units: &[Unit]) -> Option<String> {
     waiver(g)
 }
 
+/// A defect with probability `p`, scaled by how lax the unit is.
+fn chance(g: &mut Gen<'_>, p: f64) -> bool {
+    let p = (p * g.laxity).clamp(0.0, 1.0);
+    g.rng.random_bool(p)
+}
+
 fn finding(unit: &Unit, rule: Rule<'_>, key: &str) -> String {
     format!("{}/{}/{}/{key}", unit.id, rule.0.id, rule.1.id)
 }
 
 fn record(g: &mut Gen<'_>, id: String, code: &'static str, note: String) {
-    g.q.planted.push(Planted { finding: id, code, note });
+    g.q.planted.push(Planted {
+        finding: id,
+        code,
+        note,
+    });
 }
 
 /// Entries of the unit under the rule's codes with their first publication date.
@@ -90,7 +105,12 @@ fn published_entries(g: &Gen<'_>, unit: &Unit, codes: &[String]) -> Vec<(usize, 
         .enumerate()
         .filter(|(_, e)| e.unit == unit.id && codes.contains(&e.item_code))
         .filter_map(|(i, e)| {
-            let first = g.q.items.iter().filter(|it| it.register_ref.as_deref() == Some(&e.id)).map(|it| it.published_on).min()?;
+            let first =
+                g.q.items
+                    .iter()
+                    .filter(|it| it.register_ref.as_deref() == Some(&e.id))
+                    .map(|it| it.published_on)
+                    .min()?;
             Some((i, first))
         })
         .collect()
@@ -99,7 +119,10 @@ fn published_entries(g: &Gen<'_>, unit: &Unit, codes: &[String]) -> Vec<(usize, 
 /// Whether the entry or any of its publications already carries a defect.
 fn entry_touched(g: &Gen<'_>, entry: &str, touched: &HashSet<String>) -> bool {
     touched.contains(entry)
-        || g.q.items.iter().any(|it| it.register_ref.as_deref() == Some(entry) && touched.contains(&it.id))
+        || g.q
+            .items
+            .iter()
+            .any(|it| it.register_ref.as_deref() == Some(entry) && touched.contains(&it.id))
 }
 
 fn limit_for(g: &Gen<'_>, rule: &Requirement, code: &str) -> Option<Limit> {
@@ -108,14 +131,22 @@ fn limit_for(g: &Gen<'_>, rule: &Requirement, code: &str) -> Option<Limit> {
 
 /// Moves every publication of an entry to `day`.
 fn republish(g: &mut Gen<'_>, entry: &str, day: NaiveDate) {
-    for item in g.q.items.iter_mut().filter(|i| i.register_ref.as_deref() == Some(entry)) {
+    for item in
+        g.q.items
+            .iter_mut()
+            .filter(|i| i.register_ref.as_deref() == Some(entry))
+    {
         item.published_on = day;
     }
 }
 
 /// Late days past a deadline: the first working day after it (half the time) or 2–4.
 fn late_by(g: &mut Gen<'_>) -> u32 {
-    if g.rng.random_bool(EDGE) { 1 } else { g.rng.random_range(2..5) }
+    if g.rng.random_bool(EDGE) {
+        1
+    } else {
+        g.rng.random_range(2..5)
+    }
 }
 
 fn timeliness(
@@ -130,28 +161,51 @@ fn timeliness(
     let (start, end) = (g.period.start(), g.period.end());
     for (i, first) in published_entries(g, unit, &codes) {
         let entry = g.q.register[i].clone();
-        if entry_touched(g, &entry.id, touched) || fixed.contains(&entry.item_code) || !single(CheckKind::Timeliness, &entry.item_code) {
+        if entry_touched(g, &entry.id, touched)
+            || fixed.contains(&entry.item_code)
+            || !single(CheckKind::Timeliness, &entry.item_code)
+        {
             continue;
         }
-        let Some(limit) = limit_for(g, rule.1, &entry.item_code) else { continue };
-        let Ok(deadline) = limit.due(g.calendar, entry.formed_on) else { continue };
+        let Some(limit) = limit_for(g, rule.1, &entry.item_code) else {
+            continue;
+        };
+        let Ok(deadline) = limit.due(g.calendar, entry.formed_on) else {
+            continue;
+        };
         if first < start {
             continue;
         }
-        let roll: f64 = g.rng.random();
+        let roll: f64 = g.rng.random::<f64>() / g.laxity;
         if roll < LATE_PUBLICATION {
             let k = late_by(g);
-            let Ok(day) = Limit::WorkingDays(k).due(g.calendar, deadline) else { continue };
+            let Ok(day) = Limit::WorkingDays(k).due(g.calendar, deadline) else {
+                continue;
+            };
             if day > end {
                 continue;
             }
             republish(g, &entry.id, day);
             touched.insert(entry.id.clone());
-            record(g, finding(unit, rule, &entry.id), "late-publication", format!("{}形成，期限{}，{}公开", entry.formed_on, deadline, day));
-        } else if roll < LATE_PUBLICATION + MISSING_PUBLICATION && deadline >= start && deadline <= end {
-            g.q.items.retain(|it| it.register_ref.as_deref() != Some(&entry.id));
+            record(
+                g,
+                finding(unit, rule, &entry.id),
+                "late-publication",
+                format!("{}形成，期限{}，{}公开", entry.formed_on, deadline, day),
+            );
+        } else if roll < LATE_PUBLICATION + MISSING_PUBLICATION
+            && deadline >= start
+            && deadline <= end
+        {
+            g.q.items
+                .retain(|it| it.register_ref.as_deref() != Some(&entry.id));
             touched.insert(entry.id.clone());
-            record(g, finding(unit, rule, &entry.id), "missing-publication", format!("{}形成，期限{}，未公开", entry.formed_on, deadline));
+            record(
+                g,
+                finding(unit, rule, &entry.id),
+                "missing-publication",
+                format!("{}形成，期限{}，未公开", entry.formed_on, deadline),
+            );
         }
     }
 }
@@ -166,29 +220,44 @@ fn holiday_edge(
     fixed: &BTreeSet<String>,
     touched: &mut HashSet<String>,
 ) {
-    let Some(before_holiday) = day_before_longest_holiday(g) else { return };
-    for rule in rules.iter().filter(|r| r.1.check == CheckKind::Timeliness) {
+    let Some(before_holiday) = day_before_longest_holiday(g) else {
+        return;
+    };
+    // One timeliness rule per unit is enough.
+    if let Some(rule) = rules.iter().find(|r| r.1.check == CheckKind::Timeliness) {
         let codes = rule.1.codes.clone().unwrap_or_default();
         let candidates: Vec<usize> = published_entries(g, unit, &codes)
             .into_iter()
             .map(|(i, _)| i)
             .filter(|i| {
                 let e = &g.q.register[*i];
-                !entry_touched(g, &e.id, touched) && !fixed.contains(&e.item_code) && single(CheckKind::Timeliness, &e.item_code)
+                !entry_touched(g, &e.id, touched)
+                    && !fixed.contains(&e.item_code)
+                    && single(CheckKind::Timeliness, &e.item_code)
             })
             .take(2)
             .collect();
         for (n, i) in candidates.into_iter().enumerate() {
             let code = g.q.register[i].item_code.clone();
-            let Some(limit) = limit_for(g, rule.1, &code) else { continue };
-            let Ok(deadline) = limit.due(g.calendar, before_holiday) else { continue };
-            let late = Limit::WorkingDays(1).due(g.calendar, deadline).unwrap_or(deadline);
+            let Some(limit) = limit_for(g, rule.1, &code) else {
+                continue;
+            };
+            let Ok(deadline) = limit.due(g.calendar, before_holiday) else {
+                continue;
+            };
+            let late = Limit::WorkingDays(1)
+                .due(g.calendar, deadline)
+                .unwrap_or(deadline);
             if deadline < g.period.start() || late > g.period.end() {
                 continue;
             }
             let id = g.q.register[i].id.clone();
             g.q.register[i].formed_on = before_holiday;
-            for item in g.q.items.iter_mut().filter(|it| it.register_ref.as_deref() == Some(&id)) {
+            for item in
+                g.q.items
+                    .iter_mut()
+                    .filter(|it| it.register_ref.as_deref() == Some(&id))
+            {
                 item.formed_on = Some(before_holiday);
             }
             touched.insert(id.clone());
@@ -197,10 +266,16 @@ fn holiday_edge(
                 g.q.boundary.push(finding(unit, *rule, &id));
             } else {
                 republish(g, &id, late);
-                record(g, finding(unit, *rule, &id), "late-publication", format!("节假日前{before_holiday}形成，期限{deadline}，{late}公开（节假日边界）"));
+                record(
+                    g,
+                    finding(unit, *rule, &id),
+                    "late-publication",
+                    format!(
+                        "节假日前{before_holiday}形成，期限{deadline}，{late}公开（节假日边界）"
+                    ),
+                );
             }
         }
-        return; // one rule per unit is enough
     }
 }
 
@@ -225,18 +300,24 @@ fn day_before_longest_holiday(g: &Gen<'_>) -> Option<NaiveDate> {
         }
         day = day + Days::new(1);
     }
-    best.map(|(_, d)| d).filter(|d| g.calendar.is_working_day(*d).unwrap_or(false))
+    best.map(|(_, d)| d)
+        .filter(|d| g.calendar.is_working_day(*d).unwrap_or(false))
 }
 
 fn coverage(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<String>) {
     let codes = rule.1.codes.clone().unwrap_or_default();
     let min = rule.1.min.unwrap_or(1) as usize;
     let windows: Vec<(NaiveDate, NaiveDate, String)> = match rule.1.per {
-        Some(crate::catalogue::Per::Month) => g.period.months().into_iter().map(|(a, b)| (a, b, month_label(a))).collect(),
+        Some(crate::catalogue::Per::Month) => g
+            .period
+            .months()
+            .into_iter()
+            .map(|(a, b)| (a, b, month_label(a)))
+            .collect(),
         _ => vec![(g.period.start(), g.period.end(), g.period.to_string())],
     };
     for (from, to, key) in windows {
-        if !g.rng.random_bool(SHORT_MONTH) {
+        if !chance(g, SHORT_MONTH) {
             continue;
         }
         let entries: Vec<String> = published_entries(g, unit, &codes)
@@ -249,17 +330,26 @@ fn coverage(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<
         }
         let keep = g.rng.random_range(0..min);
         let removed: HashSet<String> = entries.into_iter().skip(keep).collect();
-        g.q.items.retain(|it| it.register_ref.as_ref().is_none_or(|r| !removed.contains(r)));
+        g.q.items.retain(|it| {
+            it.register_ref
+                .as_ref()
+                .is_none_or(|r| !removed.contains(r))
+        });
         g.q.register.retain(|e| !removed.contains(&e.id));
         touched.extend(removed);
-        record(g, finding(unit, rule, &key), "missing-required-item", format!("{key}仅发布{keep}条，少于{min}条"));
+        record(
+            g,
+            finding(unit, rule, &key),
+            "missing-required-item",
+            format!("{key}仅发布{keep}条，少于{min}条"),
+        );
     }
 }
 
 fn freshness(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>) {
     let max_gap = u64::from(rule.1.max_gap_days.unwrap_or(14));
     for column in rule.1.columns.clone().unwrap_or_default() {
-        if !g.rng.random_bool(STALE_COLUMN) {
+        if !chance(g, STALE_COLUMN) {
             continue;
         }
         let from = g.period.start() + Days::new(g.rng.random_range(3..40));
@@ -267,28 +357,56 @@ fn freshness(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>) {
         if to >= g.period.end() {
             continue;
         }
-        g.q.items.retain(|it| !(it.unit == unit.id && it.column == column && it.published_on > from && it.published_on < to));
-        record(g, finding(unit, rule, &column), "stale-column", format!("{from}至{to}间未更新"));
+        g.q.items.retain(|it| {
+            !(it.unit == unit.id
+                && it.column == column
+                && it.published_on > from
+                && it.published_on < to)
+        });
+        record(
+            g,
+            finding(unit, rule, &column),
+            "stale-column",
+            format!("{from}至{to}间未更新"),
+        );
     }
 }
 
 fn response(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<String>) {
-    let Some(limit) = rule.1.limit.as_ref().and_then(Limit::from_rule) else { return };
-    let extension = rule.1.limit.as_ref().and_then(|l| l.extension_working_days).unwrap_or(0);
+    let Some(limit) = rule.1.limit.as_ref().and_then(Limit::from_rule) else {
+        return;
+    };
+    let extension = rule
+        .1
+        .limit
+        .as_ref()
+        .and_then(|l| l.extension_working_days)
+        .unwrap_or(0);
     let (start, end) = (g.period.start(), g.period.end());
     match rule.1.source {
         Some(Source::Applications) => {
             for i in 0..g.q.applications.len() {
                 let a = g.q.applications[i].clone();
-                if a.unit != unit.id || touched.contains(&a.id) || !rule.1.in_force_on(a.received_on) {
+                if a.unit != unit.id
+                    || touched.contains(&a.id)
+                    || !rule.1.in_force_on(a.received_on)
+                {
                     continue;
                 }
-                let limit = if a.extended == "是" { limit.extended(extension) } else { limit };
-                let Ok(deadline) = limit.due(g.calendar, a.received_on) else { continue };
-                let roll: f64 = g.rng.random();
+                let limit = if a.extended == "是" {
+                    limit.extended(extension)
+                } else {
+                    limit
+                };
+                let Ok(deadline) = limit.due(g.calendar, a.received_on) else {
+                    continue;
+                };
+                let roll: f64 = g.rng.random::<f64>() / g.laxity;
                 if roll < LATE_REPLY {
                     let k = late_by(g);
-                    let Ok(day) = Limit::WorkingDays(k).due(g.calendar, deadline) else { continue };
+                    let Ok(day) = Limit::WorkingDays(k).due(g.calendar, deadline) else {
+                        continue;
+                    };
                     if day > end || day < start {
                         continue;
                     }
@@ -297,12 +415,22 @@ fn response(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<
                         g.q.applications[i].outcome = Some("予以公开".into());
                     }
                     touched.insert(a.id.clone());
-                    record(g, finding(unit, rule, &a.id), "late-reply", format!("{}收到，期限{deadline}，{day}答复", a.received_on));
+                    record(
+                        g,
+                        finding(unit, rule, &a.id),
+                        "late-reply",
+                        format!("{}收到，期限{deadline}，{day}答复", a.received_on),
+                    );
                 } else if roll < LATE_REPLY + UNANSWERED && deadline >= start && deadline <= end {
                     g.q.applications[i].replied_on = None;
                     g.q.applications[i].outcome = None;
                     touched.insert(a.id.clone());
-                    record(g, finding(unit, rule, &a.id), "unanswered", format!("{}收到，期限{deadline}，未答复", a.received_on));
+                    record(
+                        g,
+                        finding(unit, rule, &a.id),
+                        "unanswered",
+                        format!("{}收到，期限{deadline}，未答复", a.received_on),
+                    );
                 } else if roll > 0.97 && deadline >= start && deadline <= end {
                     g.q.applications[i].replied_on = Some(deadline);
                     if g.q.applications[i].outcome.is_none() {
@@ -320,9 +448,15 @@ fn response(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<
 
 /// Messages: a few answered late under the working-day rule; now and then one answered
 /// after more than three months, which fails every message rule in force.
-fn messages(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, limit: Limit, touched: &mut HashSet<String>) {
+fn messages(
+    g: &mut Gen<'_>,
+    unit: &Unit,
+    rule: Rule<'_>,
+    limit: Limit,
+    touched: &mut HashSet<String>,
+) {
     if let Limit::CalendarDays(days) = limit {
-        if !g.rng.random_bool(THREE_MONTHS) {
+        if !chance(g, THREE_MONTHS) {
             return;
         }
         let replied = g.period.start() + Days::new(g.rng.random_range(10..60));
@@ -340,70 +474,123 @@ fn messages(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, limit: Limit, touched:
         let rules: Vec<Rule<'_>> = g
             .applicable(unit)
             .into_iter()
-            .filter(|r| r.1.check == CheckKind::Response && r.1.source == Some(Source::Messages) && r.1.in_force_on(received))
+            .filter(|r| {
+                r.1.check == CheckKind::Response
+                    && r.1.source == Some(Source::Messages)
+                    && r.1.in_force_on(received)
+            })
             .collect();
         for r in rules {
-            record(g, finding(unit, r, &id), "late-reply", format!("{received}收到，{replied}答复，超过3个月"));
+            record(
+                g,
+                finding(unit, r, &id),
+                "late-reply",
+                format!("{received}收到，{replied}答复，超过3个月"),
+            );
         }
         return;
     }
     let (start, end) = (g.period.start(), g.period.end());
     for i in 0..g.q.messages.len() {
         let m = g.q.messages[i].clone();
-        if m.unit != unit.id || touched.contains(&m.id) || !g.rng.random_bool(LATE_MESSAGE) {
+        if m.unit != unit.id || touched.contains(&m.id) || !chance(g, LATE_MESSAGE) {
             continue;
         }
-        let Ok(deadline) = limit.due(g.calendar, m.received_on) else { continue };
+        let Ok(deadline) = limit.due(g.calendar, m.received_on) else {
+            continue;
+        };
         let k = late_by(g);
-        let Ok(day) = Limit::WorkingDays(k).due(g.calendar, deadline) else { continue };
+        let Ok(day) = Limit::WorkingDays(k).due(g.calendar, deadline) else {
+            continue;
+        };
         if day > end || day < start || (day - m.received_on).num_days() > 60 {
             continue;
         }
         g.q.messages[i].replied_on = Some(day);
         touched.insert(m.id.clone());
-        record(g, finding(unit, rule, &m.id), "late-reply", format!("{}收到，期限{deadline}，{day}答复", m.received_on));
+        record(
+            g,
+            finding(unit, rule, &m.id),
+            "late-reply",
+            format!("{}收到，期限{deadline}，{day}答复", m.received_on),
+        );
     }
 }
 
 fn interpretation(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<String>) {
-    let Some(limit) = rule.1.limit.as_ref().and_then(Limit::from_rule) else { return };
+    let Some(limit) = rule.1.limit.as_ref().and_then(Limit::from_rule) else {
+        return;
+    };
     let codes = rule.1.codes.clone().unwrap_or_default();
     let policies = super::first_publications(&g.q.items, &unit.id, &codes);
     let (start, end) = (g.period.start(), g.period.end());
     for (policy, published, _) in policies {
-        let Some(j) = g.q.items.iter().position(|it| it.interprets.as_deref() == Some(&policy)) else { continue };
+        let Some(j) =
+            g.q.items
+                .iter()
+                .position(|it| it.interprets.as_deref() == Some(&policy))
+        else {
+            continue;
+        };
         let interp_id = g.q.items[j].id.clone();
         if touched.contains(&interp_id) {
             continue;
         }
-        let Ok(deadline) = limit.due(g.calendar, published) else { continue };
-        let roll: f64 = g.rng.random();
+        let Ok(deadline) = limit.due(g.calendar, published) else {
+            continue;
+        };
+        let roll: f64 = g.rng.random::<f64>() / g.laxity;
         if roll < LATE_INTERPRETATION {
             let k = late_by(g);
-            let Ok(day) = Limit::WorkingDays(k).due(g.calendar, deadline) else { continue };
+            let Ok(day) = Limit::WorkingDays(k).due(g.calendar, deadline) else {
+                continue;
+            };
             if day > end || day < start {
                 continue;
             }
             g.q.items[j].published_on = day;
             touched.insert(interp_id);
-            record(g, finding(unit, rule, &policy), "late-interpretation", format!("{published}公开，期限{deadline}，{day}解读"));
-        } else if roll < LATE_INTERPRETATION + MISSING_INTERPRETATION && deadline >= start && deadline <= end {
+            record(
+                g,
+                finding(unit, rule, &policy),
+                "late-interpretation",
+                format!("{published}公开，期限{deadline}，{day}解读"),
+            );
+        } else if roll < LATE_INTERPRETATION + MISSING_INTERPRETATION
+            && deadline >= start
+            && deadline <= end
+        {
             g.q.items.remove(j);
             touched.insert(interp_id);
-            record(g, finding(unit, rule, &policy), "missing-interpretation", format!("{published}公开，期限{deadline}，无解读"));
+            record(
+                g,
+                finding(unit, rule, &policy),
+                "missing-interpretation",
+                format!("{published}公开，期限{deadline}，无解读"),
+            );
         }
     }
 }
 
-fn elements(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, single: &dyn Fn(CheckKind, &str) -> bool, touched: &mut HashSet<String>) {
+fn elements(
+    g: &mut Gen<'_>,
+    unit: &Unit,
+    rule: Rule<'_>,
+    single: &dyn Fn(CheckKind, &str) -> bool,
+    touched: &mut HashSet<String>,
+) {
     let codes = rule.1.codes.clone().unwrap_or_default();
     let synonyms = g.catalogue.meta.synonyms.clone();
     for i in 0..g.q.items.len() {
-        let item = &g.q.items[i];
-        if item.unit != unit.id || !codes.contains(&item.item_code) || touched.contains(&item.id) || !single(CheckKind::Elements, &item.item_code) {
+        let item = g.q.items[i].clone();
+        if item.unit != unit.id
+            || !codes.contains(&item.item_code)
+            || touched.contains(&item.id)
+            || !single(CheckKind::Elements, &item.item_code)
+        {
             continue;
         }
-        if !g.period.contains(item.published_on) || !g.rng.random_bool(MISSING_ELEMENTS) {
+        if !g.period.contains(item.published_on) || !chance(g, MISSING_ELEMENTS) {
             continue;
         }
         let required = match &rule.1.elements {
@@ -422,65 +609,115 @@ fn elements(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, single: &dyn Fn(CheckK
         let (id, day, title) = (item.id.clone(), item.published_on, item.title.clone());
         let text = Writer { rng: &mut g.rng }.body(&keep, day, &unit.name);
         // Only a defect if the dropped elements are really absent and the others present.
-        let absent = dropped.iter().all(|e| !element_present(e, &title, &text, &synonyms));
-        let present = keep.iter().all(|e| element_present(e, &title, &text, &synonyms));
+        let absent = dropped
+            .iter()
+            .all(|e| !element_present(e, &title, &text, &synonyms));
+        let present = keep
+            .iter()
+            .all(|e| element_present(e, &title, &text, &synonyms));
         if !absent || !present {
             continue;
         }
         g.q.items[i].text = text;
         touched.insert(id.clone());
-        record(g, finding(unit, rule, &id), "missing-elements", format!("缺{}", dropped.join("、")));
+        record(
+            g,
+            finding(unit, rule, &id),
+            "missing-elements",
+            format!("缺{}", dropped.join("、")),
+        );
     }
 }
 
-fn channels(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, single: &dyn Fn(CheckKind, &str) -> bool, touched: &mut HashSet<String>) {
+fn channels(
+    g: &mut Gen<'_>,
+    unit: &Unit,
+    rule: Rule<'_>,
+    single: &dyn Fn(CheckKind, &str) -> bool,
+    touched: &mut HashSet<String>,
+) {
     let codes = rule.1.codes.clone().unwrap_or_default();
     for (i, first) in published_entries(g, unit, &codes) {
         let entry = g.q.register[i].clone();
-        if touched.contains(&entry.id) || !single(CheckKind::Channels, &entry.item_code) || !g.period.contains(first) {
+        if touched.contains(&entry.id)
+            || !single(CheckKind::Channels, &entry.item_code)
+            || !g.period.contains(first)
+        {
             continue;
         }
-        let mut items: Vec<(String, String)> = g
-            .q
-            .items
-            .iter()
-            .filter(|it| it.register_ref.as_deref() == Some(&entry.id))
-            .map(|it| (it.id.clone(), it.channel.clone()))
-            .collect();
+        let mut items: Vec<(String, String)> =
+            g.q.items
+                .iter()
+                .filter(|it| it.register_ref.as_deref() == Some(&entry.id))
+                .map(|it| (it.id.clone(), it.channel.clone()))
+                .collect();
         items.sort();
-        if items.len() < 2 || !g.rng.random_bool(MISSING_CHANNEL) {
+        if items.len() < 2 || !chance(g, MISSING_CHANNEL) {
             continue;
         }
         // Keep the first publication: interpretations point at it.
         let (gone, channel) = items.last().cloned().expect("two or more");
         g.q.items.retain(|it| it.id != gone);
         touched.insert(entry.id.clone());
-        record(g, finding(unit, rule, &entry.id), "missing-channel", format!("未在{channel}公开"));
+        record(
+            g,
+            finding(unit, rule, &entry.id),
+            "missing-channel",
+            format!("未在{channel}公开"),
+        );
     }
 }
 
-fn display(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, single: &dyn Fn(CheckKind, &str) -> bool, touched: &mut HashSet<String>) {
+fn display(
+    g: &mut Gen<'_>,
+    unit: &Unit,
+    rule: Rule<'_>,
+    single: &dyn Fn(CheckKind, &str) -> bool,
+    touched: &mut HashSet<String>,
+) {
     let codes = rule.1.codes.clone().unwrap_or_default();
     for i in 0..g.q.items.len() {
         let item = g.q.items[i].clone();
-        if item.unit != unit.id || !codes.contains(&item.item_code) || touched.contains(&item.id) || !single(CheckKind::Display, &item.item_code) {
+        if item.unit != unit.id
+            || !codes.contains(&item.item_code)
+            || touched.contains(&item.id)
+            || !single(CheckKind::Display, &item.item_code)
+        {
             continue;
         }
-        let Some(days) = g.rows.get(item.item_code.as_str()).and_then(|(_, r)| r.time_limit.display_working_days) else { continue };
-        let Ok(until) = g.calendar.add_working_days(item.published_on, days) else { continue };
+        let Some(days) = g
+            .rows
+            .get(item.item_code.as_str())
+            .and_then(|(_, r)| r.time_limit.display_working_days)
+        else {
+            continue;
+        };
+        let Ok(until) = g.calendar.add_working_days(item.published_on, days) else {
+            continue;
+        };
         if until > g.period.end() || item.published_on < g.period.start() {
             continue;
         }
-        let roll: f64 = g.rng.random();
+        let roll: f64 = g.rng.random::<f64>() / g.laxity;
         if roll < SHORT_DISPLAY {
             let short = g.rng.random_range(1..days.min(4));
-            let Ok(withdrawn) = g.calendar.add_working_days(item.published_on, days - short) else { continue };
+            let Ok(withdrawn) = g.calendar.add_working_days(item.published_on, days - short) else {
+                continue;
+            };
             if withdrawn <= item.published_on {
                 continue;
             }
             g.q.items[i].withdrawn_on = Some(withdrawn);
             touched.insert(item.id.clone());
-            record(g, finding(unit, rule, &item.id), "short-display", format!("{}公示，{withdrawn}撤下，不足{days}个工作日", item.published_on));
+            record(
+                g,
+                finding(unit, rule, &item.id),
+                "short-display",
+                format!(
+                    "{}公示，{withdrawn}撤下，不足{days}个工作日",
+                    item.published_on
+                ),
+            );
         } else if roll > 0.96 {
             g.q.items[i].withdrawn_on = Some(until);
             touched.insert(item.id.clone());
@@ -493,27 +730,46 @@ fn review(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<St
     let codes = rule.1.codes.clone();
     for i in 0..g.q.items.len() {
         let item = &g.q.items[i];
-        if item.unit != unit.id || touched.contains(&item.id) || !g.period.contains(item.published_on) {
-            continue;
-        }
-        if codes.as_ref().is_some_and(|c| !c.contains(&item.item_code)) || !g.rng.random_bool(UNREVIEWED) {
-            continue;
-        }
+        let eligible = item.unit == unit.id
+            && !touched.contains(&item.id)
+            && g.period.contains(item.published_on)
+            && codes.as_ref().is_none_or(|c| c.contains(&item.item_code));
         let id = item.id.clone();
+        if !eligible || !chance(g, UNREVIEWED) {
+            continue;
+        }
         g.q.items[i].reviewed = "否";
         touched.insert(id.clone());
-        record(g, finding(unit, rule, &id), "unreviewed-publication", "未经保密审查".into());
+        record(
+            g,
+            finding(unit, rule, &id),
+            "unreviewed-publication",
+            "未经保密审查".into(),
+        );
     }
 }
 
 /// Waives the first planted late application reply (all of that unit's findings under the
 /// rule), and adds an expired waiver, so both kinds show in the results.
 fn waiver(g: &mut Gen<'_>) -> Option<String> {
-    let target = g.q.planted.iter().find(|p| p.code == "late-reply" && p.finding.contains("/ZWGK-204/"))?.finding.clone();
+    let target =
+        g.q.planted
+            .iter()
+            .find(|p| p.code == "late-reply" && p.finding.contains("/ZWGK-204/"))?
+            .finding
+            .clone();
     let mut parts = target.splitn(4, '/');
-    let (unit, standard, requirement) = (parts.next()?.to_string(), parts.next()?.to_string(), parts.next()?.to_string());
+    let (unit, standard, requirement) = (
+        parts.next()?.to_string(),
+        parts.next()?.to_string(),
+        parts.next()?.to_string(),
+    );
     let prefix = format!("{unit}/{standard}/{requirement}/");
-    for planted in g.q.planted.iter_mut().filter(|p| p.finding.starts_with(&prefix)) {
+    for planted in
+        g.q.planted
+            .iter_mut()
+            .filter(|p| p.finding.starts_with(&prefix))
+    {
         planted.note.push_str("（已豁免）");
     }
     let expires = g.period.end() + Days::new(90);
