@@ -2,6 +2,7 @@
 
 mod util;
 
+mod audit;
 mod catalogue;
 mod relevance;
 mod search;

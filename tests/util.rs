@@ -89,3 +89,58 @@ impl Run {
         self.stdout()
     }
 }
+
+impl Sandbox {
+    /// Copies a fixture folder (`tests/fixtures/NAME`) into the sandbox.
+    pub fn fixture(&self, name: &str) -> PathBuf {
+        let target = self.path().join(name);
+        copy_dir(&repo().join("tests/fixtures").join(name), &target);
+        target
+    }
+
+    /// Generates a quarter of data into the sandbox and returns its folder.
+    pub fn generate(&self, period: &str, seed: u64, scale: f64) -> PathBuf {
+        let out = self.path().join(period);
+        let units = repo().join("audits/units.yaml");
+        let standards = shipped_standards();
+        self.run(&[
+            "generate",
+            "--period",
+            period,
+            "--seed",
+            &seed.to_string(),
+            "--scale",
+            &scale.to_string(),
+            "--out",
+            out.to_str().unwrap(),
+            "--units",
+            units.to_str().unwrap(),
+            "--standards",
+            standards.to_str().unwrap(),
+        ])
+        .ok();
+        out
+    }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+/// Appends lines to a file and returns the line number of the first one.
+pub fn append(path: &Path, lines: &[&str]) -> usize {
+    let mut text = std::fs::read_to_string(path).unwrap();
+    let first = text.lines().count() + 1;
+    for line in lines {
+        text.push_str(line);
+        text.push('\n');
+    }
+    std::fs::write(path, text).unwrap();
+    first
+}

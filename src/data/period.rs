@@ -108,14 +108,30 @@ impl Serialize for Period {
 
 impl<'de> Deserialize<'de> for Period {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Period, D::Error> {
-        // serde_yaml reads an unquoted 2018 as a number.
-        let value = serde_yaml::Value::deserialize(deserializer)?;
-        let text = match value {
-            serde_yaml::Value::String(s) => s,
-            serde_yaml::Value::Number(n) => n.to_string(),
-            _ => return Err(serde::de::Error::custom("period must be YYYY-Qn or YYYY")),
-        };
-        Period::parse(&text).map_err(serde::de::Error::custom)
+        deserializer.deserialize_any(PeriodVisitor)
+    }
+}
+
+/// Reads `2018-Q4`, or `2018`, which YAML reads as a number.
+struct PeriodVisitor;
+
+impl serde::de::Visitor<'_> for PeriodVisitor {
+    type Value = Period;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a period, YYYY-Qn or YYYY")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Period, E> {
+        Period::parse(text).map_err(E::custom)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, year: u64) -> Result<Period, E> {
+        self.visit_str(&year.to_string())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, year: i64) -> Result<Period, E> {
+        self.visit_str(&year.to_string())
     }
 }
 
@@ -148,6 +164,8 @@ mod tests {
         );
         assert_eq!(year.months().len(), 12);
         assert_eq!(q4.label_zh(), "2018年第四季度");
+        let from_yaml: Vec<Period> = serde_yaml::from_str("[2018, 2018-Q4]").unwrap();
+        assert_eq!(from_yaml, vec![Period::parse("2018").unwrap(), q4]);
         for bad in ["2018-Q5", "18-Q1", "2018Q1", "abcd", "2018-Q"] {
             assert!(Period::parse(bad).is_err(), "{bad}");
         }
