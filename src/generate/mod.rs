@@ -64,6 +64,9 @@ pub struct ItemRow {
     pub withdrawn_on: Option<NaiveDate>,
     pub url: String,
     pub text: String,
+    /// Removed while planting; not written.
+    #[serde(skip)]
+    pub deleted: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -74,6 +77,8 @@ pub struct RegisterRow {
     pub title: String,
     pub formed_on: NaiveDate,
     pub doc_no: Option<String>,
+    #[serde(skip)]
+    pub deleted: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -140,6 +145,8 @@ pub(crate) struct Gen<'a> {
     pub rows: std::collections::HashMap<&'a str, (&'a Standard, &'a CatalogueItem)>,
     /// The current unit's defect-rate multiplier while planting.
     pub laxity: f64,
+    /// Index of the current unit's first item while generating.
+    unit_start: usize,
     serial: u32,
 }
 
@@ -167,6 +174,7 @@ pub fn generate(catalogue: &Catalogue, options: &GenerateOptions) -> Result<Trut
         q: Quarter::default(),
         rows: catalogue.items(),
         laxity: 1.0,
+        unit_start: 0,
         serial: 0,
     };
     // Dates up to a month before the period are used (carried instances); the calendar
@@ -200,19 +208,20 @@ impl<'a> Gen<'a> {
         (whole as usize) + usize::from(self.rng.random_bool((n - whole).clamp(0.0, 1.0)))
     }
 
-    /// A day in `[from, to]`, a working day when there is one.
+    /// A day in `[from, to]`, a working day when one is found in a few draws.
     fn day_between(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
         if to <= from {
             return from;
         }
-        let days: Vec<NaiveDate> = from.iter_days().take_while(|d| *d <= to).collect();
-        let working: Vec<NaiveDate> = days
-            .iter()
-            .copied()
-            .filter(|d| self.calendar.is_working_day(*d).unwrap_or(false))
-            .collect();
-        let pool = if working.is_empty() { &days } else { &working };
-        *pool.choose(&mut self.rng).expect("non-empty range")
+        let span = (to - from).num_days() as u64;
+        let mut day = from;
+        for _ in 0..8 {
+            day = from + Days::new(self.rng.random_range(0..=span));
+            if self.calendar.is_working_day(day).unwrap_or(false) {
+                break;
+            }
+        }
+        day
     }
 
     pub(crate) fn applicable(&self, unit: &Unit) -> Vec<(&'a Standard, &'a Requirement)> {
@@ -225,6 +234,7 @@ impl<'a> Gen<'a> {
     }
 
     fn unit(&mut self, unit: &Unit) {
+        self.unit_start = self.q.items.len();
         let rules = self.applicable(unit);
         let mut plans: BTreeMap<String, CodePlan> = BTreeMap::new();
         for (_, rule) in &rules {
@@ -352,6 +362,7 @@ impl<'a> Gen<'a> {
             title: title.clone(),
             formed_on: formed,
             doc_no: doc_no.clone(),
+            deleted: false,
         });
         if earliest > latest {
             return; // due after the period: pending, published next quarter
@@ -380,6 +391,7 @@ impl<'a> Gen<'a> {
                 reviewed: "是",
                 withdrawn_on: None,
                 text: text.clone(),
+                deleted: false,
             });
         }
     }
@@ -398,7 +410,7 @@ impl<'a> Gen<'a> {
             .find(|i| i.level1.contains("解读"))
             .cloned();
         let policies: Vec<(String, NaiveDate, String)> =
-            first_publications(&self.q.items, &unit.id, &codes);
+            first_publications(self.q.items[self.unit_start..].iter(), &codes);
         for (policy_id, published, title) in policies {
             let Ok(deadline) = limit.due(self.calendar, published) else {
                 continue;
@@ -433,6 +445,7 @@ impl<'a> Gen<'a> {
                 reviewed: "是",
                 withdrawn_on: None,
                 text,
+                deleted: false,
             });
         }
     }
@@ -479,18 +492,13 @@ impl<'a> Gen<'a> {
             reviewed: "是",
             withdrawn_on: None,
             text,
+            deleted: false,
         });
     }
 
     /// Filler news so that a unit publishes about 250 items a quarter at scale 1.
     fn news(&mut self, unit: &Unit) {
-        let have = self
-            .q
-            .items
-            .iter()
-            .rev()
-            .take_while(|i| i.unit == unit.id)
-            .count();
+        let have = self.q.items.len() - self.unit_start;
         let target = self.count(250.0);
         let (start, end) = (self.period.start(), self.period.end());
         for _ in have..target {
@@ -645,16 +653,12 @@ impl<'a> Gen<'a> {
 }
 
 /// The first publication (earliest, then lowest id) of each register entry with the codes.
-fn first_publications(
-    items: &[ItemRow],
-    unit: &str,
+fn first_publications<'i>(
+    items: impl Iterator<Item = &'i ItemRow>,
     codes: &[String],
 ) -> Vec<(String, NaiveDate, String)> {
     let mut first: BTreeMap<&str, &ItemRow> = BTreeMap::new();
-    for item in items
-        .iter()
-        .filter(|i| i.unit == unit && codes.contains(&i.item_code))
-    {
+    for item in items.filter(|i| !i.deleted && codes.contains(&i.item_code)) {
         let key = item.register_ref.as_deref().unwrap_or(&item.id);
         let best = first.entry(key).or_insert(item);
         if (item.published_on, &item.id) < (best.published_on, &best.id) {
@@ -691,10 +695,16 @@ fn write(
 ) -> Result<Truth> {
     let out = &options.out;
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    write_csv(&out.join("items.csv"), &g.q.items)?;
-    write_csv(&out.join("register.csv"), &g.q.register)?;
-    write_csv(&out.join("applications.csv"), &g.q.applications)?;
-    write_csv(&out.join("messages.csv"), &g.q.messages)?;
+    write_csv(
+        &out.join("items.csv"),
+        g.q.items.iter().filter(|i| !i.deleted),
+    )?;
+    write_csv(
+        &out.join("register.csv"),
+        g.q.register.iter().filter(|e| !e.deleted),
+    )?;
+    write_csv(&out.join("applications.csv"), g.q.applications.iter())?;
+    write_csv(&out.join("messages.csv"), g.q.messages.iter())?;
 
     let units_path = relative_units(out, &options.units, units)?;
     let standards = relative(out, &options.standards)
@@ -718,8 +728,11 @@ fn write(
     }
 
     let mut counts = BTreeMap::new();
-    counts.insert("items", g.q.items.len());
-    counts.insert("register", g.q.register.len());
+    counts.insert("items", g.q.items.iter().filter(|i| !i.deleted).count());
+    counts.insert(
+        "register",
+        g.q.register.iter().filter(|e| !e.deleted).count(),
+    );
     counts.insert("applications", g.q.applications.len());
     counts.insert("messages", g.q.messages.len());
     let (waived, findings): (Vec<Planted>, Vec<Planted>) =
@@ -762,7 +775,7 @@ fn copy_units(out: &Path, units: &UnitsFile) -> Result<String> {
     Ok("units.yaml".into())
 }
 
-fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> Result<()> {
+fn write_csv<'r, T: Serialize + 'r>(path: &Path, rows: impl Iterator<Item = &'r T>) -> Result<()> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
         writer.serialize(row)?;

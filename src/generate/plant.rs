@@ -2,7 +2,7 @@
 //! must report. A record is touched by at most one defect, and defects are only planted
 //! where they cannot change another requirement's result, so the truth is exact.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{Days, NaiveDate};
 use rand::RngExt;
@@ -33,9 +33,71 @@ const EDGE: f64 = 0.5;
 
 type Rule<'a> = (&'a Standard, &'a Requirement);
 
+/// Where records are, so planting stays linear at any scale. Removed records are flagged
+/// `deleted` (indices stay valid) and left out when the files are written.
+#[derive(Default)]
+struct Ix {
+    /// Item indices per register entry id.
+    by_entry: HashMap<String, Vec<usize>>,
+    /// Item and register indices per unit id.
+    unit_items: HashMap<String, Vec<usize>>,
+    unit_entries: HashMap<String, Vec<usize>>,
+    /// Ids of entries and items that already carry a defect (an item's entry included).
+    touched: HashSet<String>,
+}
+
+impl Ix {
+    fn new(g: &Gen<'_>) -> Ix {
+        let mut ix = Ix::default();
+        for (i, item) in g.q.items.iter().enumerate() {
+            ix.unit_items.entry(item.unit.clone()).or_default().push(i);
+            if let Some(entry) = &item.register_ref {
+                ix.by_entry.entry(entry.clone()).or_default().push(i);
+            }
+        }
+        for (i, entry) in g.q.register.iter().enumerate() {
+            ix.unit_entries
+                .entry(entry.unit.clone())
+                .or_default()
+                .push(i);
+        }
+        ix
+    }
+
+    /// Live publications of an entry.
+    fn publications(&self, g: &Gen<'_>, entry: &str) -> Vec<usize> {
+        self.by_entry
+            .get(entry)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|i| !g.q.items[*i].deleted)
+            .collect()
+    }
+
+    fn first_publication(&self, g: &Gen<'_>, entry: &str) -> Option<NaiveDate> {
+        self.publications(g, entry)
+            .into_iter()
+            .map(|i| g.q.items[i].published_on)
+            .min()
+    }
+
+    fn unit_items(&self, unit: &Unit) -> Vec<usize> {
+        self.unit_items.get(&unit.id).cloned().unwrap_or_default()
+    }
+
+    fn touch_item(&mut self, g: &Gen<'_>, i: usize) {
+        let item = &g.q.items[i];
+        self.touched.insert(item.id.clone());
+        if let Some(entry) = &item.register_ref {
+            self.touched.insert(entry.clone());
+        }
+    }
+}
+
 /// Plants defects in every unit; returns waivers.yaml's text when a waiver was planted.
 pub fn plant(g: &mut Gen<'_>, units: &[Unit]) -> Option<String> {
-    let mut touched: HashSet<String> = HashSet::new();
+    let mut ix = Ix::new(g);
     for unit in units {
         // Units differ: most are diligent, a few are lax (planted rates × 0.2 … 4).
         g.laxity = 0.2 + 3.8 * g.rng.random::<f64>().powi(3);
@@ -55,25 +117,23 @@ pub fn plant(g: &mut Gen<'_>, units: &[Unit]) -> Option<String> {
         }
         let single =
             |kind: CheckKind, code: &str| per_kind.get(&(kind, code.to_string())) == Some(&1);
-        holiday_edge(g, unit, &rules, &single, &fixed_dates, &mut touched);
+        holiday_edge(g, unit, &rules, &single, &fixed_dates, &mut ix);
         for rule in &rules {
             match rule.1.check {
-                CheckKind::Timeliness => {
-                    timeliness(g, unit, *rule, &single, &fixed_dates, &mut touched)
-                }
-                CheckKind::Coverage => coverage(g, unit, *rule, &mut touched),
-                CheckKind::Freshness => freshness(g, unit, *rule),
-                CheckKind::Response => response(g, unit, *rule, &mut touched),
-                CheckKind::Interpretation => interpretation(g, unit, *rule, &mut touched),
-                CheckKind::Elements => elements(g, unit, *rule, &single, &mut touched),
-                CheckKind::Channels => channels(g, unit, *rule, &single, &mut touched),
-                CheckKind::Display => display(g, unit, *rule, &single, &mut touched),
+                CheckKind::Timeliness => timeliness(g, unit, *rule, &single, &fixed_dates, &mut ix),
+                CheckKind::Coverage => coverage(g, unit, *rule, &mut ix),
+                CheckKind::Freshness => freshness(g, unit, *rule, &ix),
+                CheckKind::Response => response(g, unit, *rule, &mut ix.touched),
+                CheckKind::Interpretation => interpretation(g, unit, *rule, &mut ix),
+                CheckKind::Elements => elements(g, unit, *rule, &single, &mut ix),
+                CheckKind::Channels => channels(g, unit, *rule, &single, &mut ix),
+                CheckKind::Display => display(g, unit, *rule, &single, &mut ix),
                 CheckKind::Review | CheckKind::Manual => {}
             }
         }
         for rule in &rules {
             if rule.1.check == CheckKind::Review {
-                review(g, unit, *rule, &mut touched);
+                review(g, unit, *rule, &mut ix);
             }
         }
     }
@@ -99,30 +159,20 @@ fn record(g: &mut Gen<'_>, id: String, code: &'static str, note: String) {
 }
 
 /// Entries of the unit under the rule's codes with their first publication date.
-fn published_entries(g: &Gen<'_>, unit: &Unit, codes: &[String]) -> Vec<(usize, NaiveDate)> {
-    g.q.register
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.unit == unit.id && codes.contains(&e.item_code))
-        .filter_map(|(i, e)| {
-            let first =
-                g.q.items
-                    .iter()
-                    .filter(|it| it.register_ref.as_deref() == Some(&e.id))
-                    .map(|it| it.published_on)
-                    .min()?;
-            Some((i, first))
-        })
+fn published_entries(
+    g: &Gen<'_>,
+    ix: &Ix,
+    unit: &Unit,
+    codes: &[String],
+) -> Vec<(usize, NaiveDate)> {
+    ix.unit_entries
+        .get(&unit.id)
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|i| !g.q.register[*i].deleted && codes.contains(&g.q.register[*i].item_code))
+        .filter_map(|i| Some((i, ix.first_publication(g, &g.q.register[i].id)?)))
         .collect()
-}
-
-/// Whether the entry or any of its publications already carries a defect.
-fn entry_touched(g: &Gen<'_>, entry: &str, touched: &HashSet<String>) -> bool {
-    touched.contains(entry)
-        || g.q
-            .items
-            .iter()
-            .any(|it| it.register_ref.as_deref() == Some(entry) && touched.contains(&it.id))
 }
 
 fn limit_for(g: &Gen<'_>, rule: &Requirement, code: &str) -> Option<Limit> {
@@ -130,13 +180,9 @@ fn limit_for(g: &Gen<'_>, rule: &Requirement, code: &str) -> Option<Limit> {
 }
 
 /// Moves every publication of an entry to `day`.
-fn republish(g: &mut Gen<'_>, entry: &str, day: NaiveDate) {
-    for item in
-        g.q.items
-            .iter_mut()
-            .filter(|i| i.register_ref.as_deref() == Some(entry))
-    {
-        item.published_on = day;
+fn republish(g: &mut Gen<'_>, ix: &Ix, entry: &str, day: NaiveDate) {
+    for i in ix.publications(g, entry) {
+        g.q.items[i].published_on = day;
     }
 }
 
@@ -155,13 +201,13 @@ fn timeliness(
     rule: Rule<'_>,
     single: &dyn Fn(CheckKind, &str) -> bool,
     fixed: &BTreeSet<String>,
-    touched: &mut HashSet<String>,
+    ix: &mut Ix,
 ) {
     let codes = rule.1.codes.clone().unwrap_or_default();
     let (start, end) = (g.period.start(), g.period.end());
-    for (i, first) in published_entries(g, unit, &codes) {
+    for (i, first) in published_entries(g, ix, unit, &codes) {
         let entry = g.q.register[i].clone();
-        if entry_touched(g, &entry.id, touched)
+        if ix.touched.contains(&entry.id)
             || fixed.contains(&entry.item_code)
             || !single(CheckKind::Timeliness, &entry.item_code)
         {
@@ -185,8 +231,8 @@ fn timeliness(
             if day > end {
                 continue;
             }
-            republish(g, &entry.id, day);
-            touched.insert(entry.id.clone());
+            republish(g, ix, &entry.id, day);
+            ix.touched.insert(entry.id.clone());
             record(
                 g,
                 finding(unit, rule, &entry.id),
@@ -197,9 +243,10 @@ fn timeliness(
             && deadline >= start
             && deadline <= end
         {
-            g.q.items
-                .retain(|it| it.register_ref.as_deref() != Some(&entry.id));
-            touched.insert(entry.id.clone());
+            for item in ix.publications(g, &entry.id) {
+                g.q.items[item].deleted = true;
+            }
+            ix.touched.insert(entry.id.clone());
             record(
                 g,
                 finding(unit, rule, &entry.id),
@@ -218,63 +265,55 @@ fn holiday_edge(
     rules: &[Rule<'_>],
     single: &dyn Fn(CheckKind, &str) -> bool,
     fixed: &BTreeSet<String>,
-    touched: &mut HashSet<String>,
+    ix: &mut Ix,
 ) {
     let Some(before_holiday) = day_before_longest_holiday(g) else {
         return;
     };
     // One timeliness rule per unit is enough.
-    if let Some(rule) = rules.iter().find(|r| r.1.check == CheckKind::Timeliness) {
-        let codes = rule.1.codes.clone().unwrap_or_default();
-        let candidates: Vec<usize> = published_entries(g, unit, &codes)
-            .into_iter()
-            .map(|(i, _)| i)
-            .filter(|i| {
-                let e = &g.q.register[*i];
-                !entry_touched(g, &e.id, touched)
-                    && !fixed.contains(&e.item_code)
-                    && single(CheckKind::Timeliness, &e.item_code)
-            })
-            .take(2)
-            .collect();
-        for (n, i) in candidates.into_iter().enumerate() {
-            let code = g.q.register[i].item_code.clone();
-            let Some(limit) = limit_for(g, rule.1, &code) else {
-                continue;
-            };
-            let Ok(deadline) = limit.due(g.calendar, before_holiday) else {
-                continue;
-            };
-            let late = Limit::WorkingDays(1)
-                .due(g.calendar, deadline)
-                .unwrap_or(deadline);
-            if deadline < g.period.start() || late > g.period.end() {
-                continue;
-            }
-            let id = g.q.register[i].id.clone();
-            g.q.register[i].formed_on = before_holiday;
-            for item in
-                g.q.items
-                    .iter_mut()
-                    .filter(|it| it.register_ref.as_deref() == Some(&id))
-            {
-                item.formed_on = Some(before_holiday);
-            }
-            touched.insert(id.clone());
-            if n == 0 {
-                republish(g, &id, deadline);
-                g.q.boundary.push(finding(unit, *rule, &id));
-            } else {
-                republish(g, &id, late);
-                record(
-                    g,
-                    finding(unit, *rule, &id),
-                    "late-publication",
-                    format!(
-                        "节假日前{before_holiday}形成，期限{deadline}，{late}公开（节假日边界）"
-                    ),
-                );
-            }
+    let Some(rule) = rules.iter().find(|r| r.1.check == CheckKind::Timeliness) else {
+        return;
+    };
+    let codes = rule.1.codes.clone().unwrap_or_default();
+    let candidates: Vec<usize> = published_entries(g, ix, unit, &codes)
+        .into_iter()
+        .map(|(i, _)| i)
+        .filter(|i| {
+            let e = &g.q.register[*i];
+            !ix.touched.contains(&e.id)
+                && !fixed.contains(&e.item_code)
+                && single(CheckKind::Timeliness, &e.item_code)
+        })
+        .take(2)
+        .collect();
+    for (n, i) in candidates.into_iter().enumerate() {
+        let code = g.q.register[i].item_code.clone();
+        let Some(limit) = limit_for(g, rule.1, &code) else {
+            continue;
+        };
+        let Ok(deadline) = limit.due(g.calendar, before_holiday) else {
+            continue;
+        };
+        let late = Limit::WorkingDays(1)
+            .due(g.calendar, deadline)
+            .unwrap_or(deadline);
+        if deadline < g.period.start() || late > g.period.end() {
+            continue;
+        }
+        let id = g.q.register[i].id.clone();
+        g.q.register[i].formed_on = before_holiday;
+        for item in ix.publications(g, &id) {
+            g.q.items[item].formed_on = Some(before_holiday);
+        }
+        ix.touched.insert(id.clone());
+        if n == 0 {
+            republish(g, ix, &id, deadline);
+            g.q.boundary.push(finding(unit, *rule, &id));
+        } else {
+            republish(g, ix, &id, late);
+            let note =
+                format!("节假日前{before_holiday}形成，期限{deadline}，{late}公开（节假日边界）");
+            record(g, finding(unit, *rule, &id), "late-publication", note);
         }
     }
 }
@@ -304,7 +343,7 @@ fn day_before_longest_holiday(g: &Gen<'_>) -> Option<NaiveDate> {
         .filter(|d| g.calendar.is_working_day(*d).unwrap_or(false))
 }
 
-fn coverage(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<String>) {
+fn coverage(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, ix: &mut Ix) {
     let codes = rule.1.codes.clone().unwrap_or_default();
     let min = rule.1.min.unwrap_or(1) as usize;
     let windows: Vec<(NaiveDate, NaiveDate, String)> = match rule.1.per {
@@ -320,23 +359,27 @@ fn coverage(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<
         if !chance(g, SHORT_MONTH) {
             continue;
         }
-        let entries: Vec<String> = published_entries(g, unit, &codes)
+        let entries: Vec<usize> = published_entries(g, ix, unit, &codes)
             .into_iter()
             .filter(|(_, first)| *first >= from && *first <= to)
-            .map(|(i, _)| g.q.register[i].id.clone())
+            .map(|(i, _)| i)
             .collect();
-        if entries.iter().any(|e| entry_touched(g, e, touched)) || entries.len() < min {
+        if entries
+            .iter()
+            .any(|i| ix.touched.contains(&g.q.register[*i].id))
+            || entries.len() < min
+        {
             continue;
         }
         let keep = g.rng.random_range(0..min);
-        let removed: HashSet<String> = entries.into_iter().skip(keep).collect();
-        g.q.items.retain(|it| {
-            it.register_ref
-                .as_ref()
-                .is_none_or(|r| !removed.contains(r))
-        });
-        g.q.register.retain(|e| !removed.contains(&e.id));
-        touched.extend(removed);
+        for i in entries.into_iter().skip(keep) {
+            let id = g.q.register[i].id.clone();
+            for item in ix.publications(g, &id) {
+                g.q.items[item].deleted = true;
+            }
+            g.q.register[i].deleted = true;
+            ix.touched.insert(id);
+        }
         record(
             g,
             finding(unit, rule, &key),
@@ -346,7 +389,7 @@ fn coverage(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<
     }
 }
 
-fn freshness(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>) {
+fn freshness(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, ix: &Ix) {
     let max_gap = u64::from(rule.1.max_gap_days.unwrap_or(14));
     for column in rule.1.columns.clone().unwrap_or_default() {
         if !chance(g, STALE_COLUMN) {
@@ -357,12 +400,12 @@ fn freshness(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>) {
         if to >= g.period.end() {
             continue;
         }
-        g.q.items.retain(|it| {
-            !(it.unit == unit.id
-                && it.column == column
-                && it.published_on > from
-                && it.published_on < to)
-        });
+        for i in ix.unit_items(unit) {
+            let item = &mut g.q.items[i];
+            if item.column == column && item.published_on > from && item.published_on < to {
+                item.deleted = true;
+            }
+        }
         record(
             g,
             finding(unit, rule, &column),
@@ -431,7 +474,7 @@ fn response(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<
                         "unanswered",
                         format!("{}收到，期限{deadline}，未答复", a.received_on),
                     );
-                } else if roll > 0.97 && deadline >= start && deadline <= end {
+                } else if roll > 0.97 / g.laxity && deadline >= start && deadline <= end {
                     g.q.applications[i].replied_on = Some(deadline);
                     if g.q.applications[i].outcome.is_none() {
                         g.q.applications[i].outcome = Some("予以公开".into());
@@ -517,23 +560,30 @@ fn messages(
     }
 }
 
-fn interpretation(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<String>) {
+fn interpretation(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, ix: &mut Ix) {
     let Some(limit) = rule.1.limit.as_ref().and_then(Limit::from_rule) else {
         return;
     };
     let codes = rule.1.codes.clone().unwrap_or_default();
-    let policies = super::first_publications(&g.q.items, &unit.id, &codes);
+    let unit_items = ix.unit_items(unit);
+    let alive: Vec<&super::ItemRow> = unit_items
+        .iter()
+        .map(|i| &g.q.items[*i])
+        .filter(|i| !i.deleted)
+        .collect();
+    let policies = super::first_publications(alive.iter().copied(), &codes);
+    let interpretations: HashMap<String, usize> = unit_items
+        .iter()
+        .filter(|i| !g.q.items[**i].deleted)
+        .filter_map(|i| Some((g.q.items[*i].interprets.clone()?, *i)))
+        .collect();
     let (start, end) = (g.period.start(), g.period.end());
     for (policy, published, _) in policies {
-        let Some(j) =
-            g.q.items
-                .iter()
-                .position(|it| it.interprets.as_deref() == Some(&policy))
-        else {
+        let Some(&j) = interpretations.get(&policy) else {
             continue;
         };
         let interp_id = g.q.items[j].id.clone();
-        if touched.contains(&interp_id) {
+        if ix.touched.contains(&interp_id) {
             continue;
         }
         let Ok(deadline) = limit.due(g.calendar, published) else {
@@ -549,7 +599,7 @@ fn interpretation(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut Ha
                 continue;
             }
             g.q.items[j].published_on = day;
-            touched.insert(interp_id);
+            ix.touch_item(g, j);
             record(
                 g,
                 finding(unit, rule, &policy),
@@ -560,8 +610,8 @@ fn interpretation(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut Ha
             && deadline >= start
             && deadline <= end
         {
-            g.q.items.remove(j);
-            touched.insert(interp_id);
+            g.q.items[j].deleted = true;
+            ix.touch_item(g, j);
             record(
                 g,
                 finding(unit, rule, &policy),
@@ -577,22 +627,21 @@ fn elements(
     unit: &Unit,
     rule: Rule<'_>,
     single: &dyn Fn(CheckKind, &str) -> bool,
-    touched: &mut HashSet<String>,
+    ix: &mut Ix,
 ) {
     let codes = rule.1.codes.clone().unwrap_or_default();
     let synonyms = g.catalogue.meta.synonyms.clone();
-    for i in 0..g.q.items.len() {
-        let item = g.q.items[i].clone();
-        if item.unit != unit.id
-            || !codes.contains(&item.item_code)
-            || touched.contains(&item.id)
-            || !single(CheckKind::Elements, &item.item_code)
-        {
+    for i in ix.unit_items(unit) {
+        let item = &g.q.items[i];
+        let eligible = !item.deleted
+            && codes.contains(&item.item_code)
+            && !ix.touched.contains(&item.id)
+            && single(CheckKind::Elements, &item.item_code)
+            && g.period.contains(item.published_on);
+        if !eligible || !chance(g, MISSING_ELEMENTS) {
             continue;
         }
-        if !g.period.contains(item.published_on) || !chance(g, MISSING_ELEMENTS) {
-            continue;
-        }
+        let item = &g.q.items[i];
         let required = match &rule.1.elements {
             Some(list) => list.clone(),
             None => match g.rows.get(item.item_code.as_str()) {
@@ -603,10 +652,10 @@ fn elements(
         if required.len() < 2 {
             continue;
         }
+        let (id, day, title) = (item.id.clone(), item.published_on, item.title.clone());
         let drop = g.rng.random_range(1..=required.len().min(2));
         let keep: Vec<String> = required[..required.len() - drop].to_vec();
         let dropped: Vec<String> = required[required.len() - drop..].to_vec();
-        let (id, day, title) = (item.id.clone(), item.published_on, item.title.clone());
         let text = Writer { rng: &mut g.rng }.body(&keep, day, &unit.name);
         // Only a defect if the dropped elements are really absent and the others present.
         let absent = dropped
@@ -619,7 +668,7 @@ fn elements(
             continue;
         }
         g.q.items[i].text = text;
-        touched.insert(id.clone());
+        ix.touch_item(g, i);
         record(
             g,
             finding(unit, rule, &id),
@@ -634,31 +683,31 @@ fn channels(
     unit: &Unit,
     rule: Rule<'_>,
     single: &dyn Fn(CheckKind, &str) -> bool,
-    touched: &mut HashSet<String>,
+    ix: &mut Ix,
 ) {
     let codes = rule.1.codes.clone().unwrap_or_default();
-    for (i, first) in published_entries(g, unit, &codes) {
+    for (i, first) in published_entries(g, ix, unit, &codes) {
         let entry = g.q.register[i].clone();
-        if touched.contains(&entry.id)
+        if ix.touched.contains(&entry.id)
             || !single(CheckKind::Channels, &entry.item_code)
             || !g.period.contains(first)
         {
             continue;
         }
-        let mut items: Vec<(String, String)> =
-            g.q.items
-                .iter()
-                .filter(|it| it.register_ref.as_deref() == Some(&entry.id))
-                .map(|it| (it.id.clone(), it.channel.clone()))
-                .collect();
+        let mut items: Vec<(String, usize)> = ix
+            .publications(g, &entry.id)
+            .into_iter()
+            .map(|j| (g.q.items[j].id.clone(), j))
+            .collect();
         items.sort();
         if items.len() < 2 || !chance(g, MISSING_CHANNEL) {
             continue;
         }
         // Keep the first publication: interpretations point at it.
-        let (gone, channel) = items.last().cloned().expect("two or more");
-        g.q.items.retain(|it| it.id != gone);
-        touched.insert(entry.id.clone());
+        let (_, gone) = items.last().cloned().expect("two or more");
+        let channel = g.q.items[gone].channel.clone();
+        g.q.items[gone].deleted = true;
+        ix.touched.insert(entry.id.clone());
         record(
             g,
             finding(unit, rule, &entry.id),
@@ -673,14 +722,14 @@ fn display(
     unit: &Unit,
     rule: Rule<'_>,
     single: &dyn Fn(CheckKind, &str) -> bool,
-    touched: &mut HashSet<String>,
+    ix: &mut Ix,
 ) {
     let codes = rule.1.codes.clone().unwrap_or_default();
-    for i in 0..g.q.items.len() {
+    for i in ix.unit_items(unit) {
         let item = g.q.items[i].clone();
-        if item.unit != unit.id
+        if item.deleted
             || !codes.contains(&item.item_code)
-            || touched.contains(&item.id)
+            || ix.touched.contains(&item.id)
             || !single(CheckKind::Display, &item.item_code)
         {
             continue;
@@ -708,7 +757,7 @@ fn display(
                 continue;
             }
             g.q.items[i].withdrawn_on = Some(withdrawn);
-            touched.insert(item.id.clone());
+            ix.touch_item(g, i);
             record(
                 g,
                 finding(unit, rule, &item.id),
@@ -718,20 +767,20 @@ fn display(
                     item.published_on
                 ),
             );
-        } else if roll > 0.96 {
+        } else if roll > 0.96 / g.laxity {
             g.q.items[i].withdrawn_on = Some(until);
-            touched.insert(item.id.clone());
+            ix.touch_item(g, i);
             g.q.boundary.push(finding(unit, rule, &item.id));
         }
     }
 }
 
-fn review(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<String>) {
+fn review(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, ix: &mut Ix) {
     let codes = rule.1.codes.clone();
-    for i in 0..g.q.items.len() {
+    for i in ix.unit_items(unit) {
         let item = &g.q.items[i];
-        let eligible = item.unit == unit.id
-            && !touched.contains(&item.id)
+        let eligible = !item.deleted
+            && !ix.touched.contains(&item.id)
             && g.period.contains(item.published_on)
             && codes.as_ref().is_none_or(|c| c.contains(&item.item_code));
         let id = item.id.clone();
@@ -739,7 +788,7 @@ fn review(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<St
             continue;
         }
         g.q.items[i].reviewed = "否";
-        touched.insert(id.clone());
+        ix.touch_item(g, i);
         record(
             g,
             finding(unit, rule, &id),
