@@ -166,9 +166,10 @@ pub fn build(
         for result in results {
             for instance in &result.instances {
                 *summary.instances.entry(instance.outcome).or_insert(0) += 1;
-                let Some((code, message, evidence)) = &instance.finding else {
+                let Some(finding) = &instance.finding else {
                     continue;
                 };
+                let (code, message, evidence) = &**finding;
                 let rule = result.rule_id();
                 let id = format!("{}/{}/{}", unit.id, rule, instance.key);
                 findings.push(UnitFinding {

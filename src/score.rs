@@ -281,7 +281,7 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(i, (outcome, credit))| Instance {
-                    key: format!("x{i}"),
+                    key: format!("x{i}").into(),
                     outcome: *outcome,
                     credit: *credit,
                     event: day("2018-10-01"),

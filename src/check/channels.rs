@@ -48,7 +48,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
         let evidence = Evidence {
             record: Some(key.clone()),
             title: Some(entry.title.to_string()),
-            url: items.first().map(|i| i.url.to_string()),
+            url: items.first().map(|i| i.url().to_string()),
             start: Some(entry.formed_on),
             done: Some(first),
             missing,
@@ -86,7 +86,7 @@ mod tests {
             outcomes(&got),
             vec![("D1".into(), Outcome::Pass), ("D2".into(), Outcome::Fail)]
         );
-        let (code, message, evidence) = got[1].finding.clone().unwrap();
+        let (code, message, evidence) = *got[1].finding.clone().unwrap();
         assert_eq!(code, FindingCode::MissingChannel);
         assert_eq!(evidence.missing, vec!["政府公报"]);
         assert!(message.contains("未在政府公报公开"), "{message}");

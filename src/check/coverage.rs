@@ -28,7 +28,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
                 .iter()
                 .filter(|i| codes.iter().any(|c| **c == *i.item_code))
                 .filter(|i| i.published_on >= first && i.published_on <= last)
-                .map(|i| i.register_ref.as_deref().unwrap_or(&i.id))
+                .map(|i| i.register_ref().unwrap_or(i.id()))
                 .collect();
             let count = published.len() as u32;
             if count >= min {
@@ -90,7 +90,7 @@ mod tests {
                 ("2018-12".into(), Outcome::Fail)
             ]
         );
-        let (code, message, evidence) = got[1].finding.clone().unwrap();
+        let (code, message, evidence) = *got[1].finding.clone().unwrap();
         assert_eq!(code, FindingCode::MissingRequiredItem);
         assert_eq!((evidence.count, evidence.minimum), (Some(1), Some(2)));
         assert!(message.contains("通知公告"), "{message}");

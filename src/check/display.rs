@@ -9,7 +9,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
     super::items_with_codes(rule, unit)
         .filter_map(|item| {
             let days = ctx.row(&item.item_code)?.time_limit.display_working_days?;
-            let key = item.id.to_string();
+            let key = item.id().to_string();
             let until = match ctx.calendar.add_working_days(item.published_on, days) {
                 Ok(day) => day,
                 Err(err) => return Some(Instance::error(key, item.published_on, &err)),
@@ -28,12 +28,16 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
                             .unwrap_or_default();
                         let message = format!(
                             "“{}”{}公示，{}撤下，公示{}个工作日，不足{}个工作日",
-                            item.title, item.published_on, withdrawn, shown, days
+                            item.title(),
+                            item.published_on,
+                            withdrawn,
+                            shown,
+                            days
                         );
                         let evidence = Evidence {
                             record: Some(key.clone()),
-                            title: Some(item.title.to_string()),
-                            url: Some(item.url.to_string()),
+                            title: Some(item.title().to_string()),
+                            url: Some(item.url().to_string()),
                             start: Some(item.published_on),
                             done: Some(withdrawn),
                             deadline: Some(until),
@@ -81,7 +85,7 @@ mod tests {
                 ("L4".into(), Outcome::Pending)
             ]
         );
-        let (code, message, evidence) = got[1].finding.clone().unwrap();
+        let (code, message, evidence) = *got[1].finding.clone().unwrap();
         assert_eq!(code, FindingCode::ShortDisplay);
         assert_eq!(evidence.days, Some(6));
         assert!(message.contains("不足7个工作日"), "{message}");

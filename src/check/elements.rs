@@ -17,25 +17,25 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
             };
             let missing: Vec<String> = required
                 .iter()
-                .filter(|e| !element_present(e, &item.title, &item.text, synonyms))
+                .filter(|e| !element_present(e, item.title(), item.text(), synonyms))
                 .cloned()
                 .collect();
-            let key = item.id.to_string();
+            let key = item.id().to_string();
             if missing.is_empty() {
                 return Some(Instance::pass(key, item.published_on));
             }
             let credit = 1.0 - missing.len() as f64 / required.len() as f64;
             let message = format!(
                 "“{}”缺少公开要素：{}（应含{}项，缺{}项）",
-                item.title,
+                item.title(),
                 missing.join("、"),
                 required.len(),
                 missing.len()
             );
             let evidence = Evidence {
                 record: Some(key.clone()),
-                title: Some(item.title.to_string()),
-                url: Some(item.url.to_string()),
+                title: Some(item.title().to_string()),
+                url: Some(item.url().to_string()),
                 done: Some(item.published_on),
                 missing,
                 line: Some(item.line),
@@ -86,11 +86,14 @@ mod tests {
         let rule = "{id: e, title: e, clause: '1', check: elements, weight: 1, codes: ['209-01']}";
         let mut f = Fixture::new();
         let all = "受理部门：市行政审批局。办理条件：……。办理流程：……。所需材料：……。办理时限：5个工作日。收费依据及标准：不收费。";
-        f.publish("G1", "209-01", "2018-10-10", None).text = all.into();
+        f.publish("G1", "209-01", "2018-10-10", None)
+            .edit_text(|t| t.text = all.into());
         // 申请材料 is a synonym of 所需材料; 收费 missing, 办理时限 missing.
         let partial = "受理部门：市民政局。办理条件：……。办理流程：……。申请材料：……。";
-        f.publish("G2", "209-01", "2018-10-11", None).text = partial.into();
-        f.publish("G3", "209-01", "2018-10-12", None).text = "详见附件。".into();
+        f.publish("G2", "209-01", "2018-10-11", None)
+            .edit_text(|t| t.text = partial.into());
+        f.publish("G3", "209-01", "2018-10-12", None)
+            .edit_text(|t| t.text = "详见附件。".into());
         f.publish("G0", "209-01", "2018-09-12", None); // previous quarter
         let got = run(rule, "2018-Q4", &f);
         assert_eq!(
@@ -102,7 +105,7 @@ mod tests {
             ]
         );
         assert!((got[1].credit - 4.0 / 6.0).abs() < 1e-9);
-        let (code, _, evidence) = got[1].finding.clone().unwrap();
+        let (code, _, evidence) = *got[1].finding.clone().unwrap();
         assert_eq!(code, FindingCode::MissingElements);
         assert_eq!(evidence.missing, vec!["办理时限", "收费依据及标准"]);
     }

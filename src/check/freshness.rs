@@ -22,7 +22,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
             let in_column: Vec<NaiveDate> = unit
                 .items
                 .iter()
-                .filter(|i| *i.column == **column)
+                .filter(|i| i.column() == column.as_str())
                 .map(|i| i.published_on)
                 .collect();
             if in_column.is_empty() {
@@ -71,7 +71,8 @@ mod tests {
     const RULE: &str = "{id: f, title: f, clause: '1', check: freshness, weight: 1, columns: [工作动态, 要闻], max_gap_days: 14}";
 
     fn news(f: &mut Fixture, id: &str, day: &str, column: &str) {
-        f.publish(id, "", day, None).column = column.into();
+        f.publish(id, "", day, None)
+            .edit_text(|t| t.column = column.into());
     }
 
     #[test]
@@ -107,7 +108,7 @@ mod tests {
                 ("要闻".into(), Outcome::Fail)
             ]
         );
-        let (code, message, evidence) = got[1].finding.clone().unwrap();
+        let (code, message, evidence) = *got[1].finding.clone().unwrap();
         assert_eq!(code, FindingCode::StaleColumn);
         assert_eq!(evidence.days, Some(30));
         assert_eq!(evidence.start.unwrap().to_string(), "2018-11-01");

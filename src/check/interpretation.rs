@@ -18,14 +18,14 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
     let mut documents: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
     for item in super::items_with_codes(rule, unit) {
         documents
-            .entry(item.register_ref.as_deref().unwrap_or(&item.id))
+            .entry(item.register_ref().unwrap_or(item.id()))
             .or_default()
             .push(item);
     }
     let mut interpreted: HashMap<&str, &Item> = HashMap::new();
     for item in &unit.items {
-        if let Some(target) = &item.interprets {
-            let best = interpreted.entry(&**target).or_insert(item);
+        if let Some(target) = item.interprets() {
+            let best = interpreted.entry(target).or_insert(item);
             if item.published_on < best.published_on {
                 *best = item;
             }
@@ -34,10 +34,10 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
     documents
         .into_values()
         .filter_map(|items| {
-            let policy = *items.iter().min_by_key(|i| (i.published_on, &i.id))?;
+            let policy = *items.iter().min_by_key(|i| (i.published_on, i.id()))?;
             let interpretation = items
                 .iter()
-                .filter_map(|i| interpreted.get(&*i.id))
+                .filter_map(|i| interpreted.get(i.id()))
                 .min_by_key(|i| i.published_on)
                 .copied();
             judge(ctx, policy, interpretation, limit)
@@ -51,7 +51,7 @@ fn judge(
     interpretation: Option<&Item>,
     limit: Limit,
 ) -> Option<Instance> {
-    let key = policy.id.to_string();
+    let key = policy.id().to_string();
     let published = policy.published_on;
     let deadline = match limit.due(ctx.calendar, published) {
         Ok(day) => day,
@@ -59,8 +59,8 @@ fn judge(
     };
     let mut evidence = Evidence {
         record: Some(key.clone()),
-        title: Some(policy.title.to_string()),
-        url: Some(policy.url.to_string()),
+        title: Some(policy.title().to_string()),
+        url: Some(policy.url().to_string()),
         start: Some(published),
         deadline: Some(deadline),
         limit: Some(limit.label()),
@@ -68,8 +68,7 @@ fn judge(
         ..Evidence::default()
     };
     let doc = policy
-        .doc_no
-        .as_deref()
+        .doc_no()
         .map(|d| format!("（{d}）"))
         .unwrap_or_default();
     match interpretation.map(|i| i.published_on) {
@@ -84,7 +83,7 @@ fn judge(
                 evidence.days = Some(days);
                 let message = format!(
                     "《{}》{doc}{}公开，解读材料{}发布，相隔{}个工作日，未在{}内同步解读",
-                    policy.title,
+                    policy.title(),
                     published,
                     day,
                     days,
@@ -105,7 +104,7 @@ fn judge(
             Placement::Within => {
                 let message = format!(
                     "《{}》{doc}{}公开，至{}未发布解读材料",
-                    policy.title,
+                    policy.title(),
                     published,
                     ctx.period.end()
                 );
@@ -135,9 +134,11 @@ mod tests {
         // Sept (worked) and 8 Oct.
         f.publish("P1", "202-03", "2018-09-28", Some("D1"));
         f.publish("P1b", "202-03", "2018-09-28", Some("D1")).channel = "政府公报".into();
-        f.publish("J1", "202-04", "2018-10-08", None).interprets = Some("P1b".into());
+        f.publish("J1", "202-04", "2018-10-08", None)
+            .edit_text(|t| t.interprets = "P1b".into());
         f.publish("P2", "202-03", "2018-11-05", Some("D2"));
-        f.publish("J2", "202-04", "2018-11-09", None).interprets = Some("P2".into());
+        f.publish("J2", "202-04", "2018-11-09", None)
+            .edit_text(|t| t.interprets = "P2".into());
         f.publish("P3", "202-03", "2018-11-05", Some("D3"));
         f.publish("P4", "202-03", "2018-12-28", Some("D4")); // due January: pending
         let got = run(RULE, "2018-Q4", &f);

@@ -84,21 +84,25 @@ impl Outcome {
     }
 }
 
+/// What a failing instance found: the finding's code, its message and evidence (boxed:
+/// most instances pass, and an audit holds millions of them).
+pub type FindingData = Box<(FindingCode, String, Evidence)>;
+
 /// One checked instance.
 #[derive(Debug, Clone)]
 pub struct Instance {
     /// The instance part of the finding id: item, entry or application id, month, column.
-    pub key: String,
+    pub key: Box<str>,
     pub outcome: Outcome,
     /// Share of the requirement met, 0–1 (pass 1, fail 0, partial in between).
     pub credit: f64,
     /// Date of the event that chose the rule version and dates a waiver.
     pub event: NaiveDate,
-    pub finding: Option<(FindingCode, String, Evidence)>,
+    pub finding: Option<FindingData>,
 }
 
 impl Instance {
-    pub fn pass(key: impl Into<String>, event: NaiveDate) -> Instance {
+    pub fn pass(key: impl Into<Box<str>>, event: NaiveDate) -> Instance {
         Instance {
             key: key.into(),
             outcome: Outcome::Pass,
@@ -109,7 +113,7 @@ impl Instance {
     }
 
     pub fn fail(
-        key: impl Into<String>,
+        key: impl Into<Box<str>>,
         event: NaiveDate,
         code: FindingCode,
         message: String,
@@ -120,11 +124,11 @@ impl Instance {
             outcome: Outcome::Fail,
             credit: 0.0,
             event,
-            finding: Some((code, message, evidence)),
+            finding: Some(Box::new((code, message, evidence))),
         }
     }
 
-    pub fn other(key: impl Into<String>, event: NaiveDate, outcome: Outcome) -> Instance {
+    pub fn other(key: impl Into<Box<str>>, event: NaiveDate, outcome: Outcome) -> Instance {
         Instance {
             key: key.into(),
             outcome,
@@ -135,13 +139,13 @@ impl Instance {
     }
 
     /// A calendar gap: the deadline could not be computed.
-    pub fn error(key: impl Into<String>, event: NaiveDate, err: &MissingYear) -> Instance {
+    pub fn error(key: impl Into<Box<str>>, event: NaiveDate, err: &MissingYear) -> Instance {
         let mut instance = Instance::other(key, event, Outcome::Error);
-        instance.finding = Some((
+        instance.finding = Some(Box::new((
             FindingCode::CalendarMissing,
             err.to_string(),
             Evidence::default(),
-        ));
+        )));
         instance
     }
 }
@@ -259,8 +263,8 @@ fn group_by_unit(data: &Dataset) -> Vec<UnitData<'_>> {
     for item in &data.items {
         let unit = &mut units[item.unit as usize];
         unit.items.push(item);
-        if let Some(entry) = &item.register_ref {
-            unit.publications.entry(&**entry).or_default().push(item);
+        if let Some(entry) = item.register_ref() {
+            unit.publications.entry(entry).or_default().push(item);
         }
     }
     for entry in &data.register {

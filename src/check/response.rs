@@ -157,7 +157,7 @@ mod tests {
                 ("A3".into(), Outcome::Pass)
             ]
         );
-        let (code, _, evidence) = got[1].finding.clone().unwrap();
+        let (code, _, evidence) = *got[1].finding.clone().unwrap();
         assert_eq!(code, FindingCode::LateReply);
         assert_eq!(evidence.days, Some(16));
     }

@@ -12,17 +12,17 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
         .filter(|item| rule.in_force_on(item.published_on))
         .filter(|item| ctx.placement(item.published_on) == Placement::Within)
         .map(|item| {
-            let key = item.id.to_string();
+            let key = item.id().to_string();
             match item.reviewed {
                 Some(true) => Instance::pass(key, item.published_on),
                 None => Instance::other(key, item.published_on, Outcome::NotChecked),
                 Some(false) => {
                     let message =
-                        format!("“{}”{}发布前未经保密审查", item.title, item.published_on);
+                        format!("“{}”{}发布前未经保密审查", item.title(), item.published_on);
                     let evidence = Evidence {
                         record: Some(key.clone()),
-                        title: Some(item.title.to_string()),
-                        url: Some(item.url.to_string()),
+                        title: Some(item.title().to_string()),
+                        url: Some(item.url().to_string()),
                         done: Some(item.published_on),
                         line: Some(item.line),
                         ..Evidence::default()

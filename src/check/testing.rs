@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::{Ctx, Instance, Outcome, UnitData};
 use crate::catalogue::{Catalogue, Requirement, UnitKind};
-use crate::data::{Application, Item, Message, Period, RegisterEntry, Unit};
+use crate::data::{Application, Item, ItemFields, Message, Period, RegisterEntry, Unit};
 
 pub fn catalogue() -> &'static Catalogue {
     static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
@@ -68,23 +68,24 @@ impl Fixture {
         published: &str,
         register_ref: Option<&str>,
     ) -> &mut Item {
+        let strings = ItemFields {
+            id: id.into(),
+            title: format!("{id}标题"),
+            register_ref: register_ref.unwrap_or_default().into(),
+            url: format!("http://www.rugao.gov.cn/{id}.html"),
+            ..ItemFields::default()
+        }
+        .pack();
         self.items.push(Item {
             line: self.items.len() as u32 + 2,
-            id: id.into(),
             unit: 0,
             item_code: code.into(),
-            column: "".into(),
-            title: format!("{id}标题").into(),
             channel: "政府网站".into(),
             published_on: day(published),
             formed_on: None,
-            register_ref: register_ref.map(Box::from),
-            doc_no: None,
-            interprets: None,
             reviewed: Some(true),
             withdrawn_on: None,
-            url: format!("http://www.rugao.gov.cn/{id}.html").into(),
-            text: "".into(),
+            strings,
         });
         self.items.last_mut().expect("just pushed")
     }
@@ -116,8 +117,8 @@ impl Fixture {
     pub fn data(&self) -> UnitData<'_> {
         let mut publications: HashMap<&str, Vec<&Item>> = HashMap::new();
         for item in &self.items {
-            if let Some(entry) = &item.register_ref {
-                publications.entry(&**entry).or_default().push(item);
+            if let Some(entry) = item.register_ref() {
+                publications.entry(entry).or_default().push(item);
             }
         }
         UnitData {
@@ -154,6 +155,6 @@ pub fn run(rule_yaml: &str, period: &str, fixture: &Fixture) -> Vec<Instance> {
 pub fn outcomes(instances: &[Instance]) -> Vec<(String, Outcome)> {
     instances
         .iter()
-        .map(|i| (i.key.clone(), i.outcome))
+        .map(|i| (i.key.to_string(), i.outcome))
         .collect()
 }

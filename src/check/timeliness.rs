@@ -26,7 +26,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
         let first = unit
             .publications
             .get(&*entry.id)
-            .and_then(|items| items.iter().min_by_key(|i| (i.published_on, &i.id)));
+            .and_then(|items| items.iter().min_by_key(|i| (i.published_on, i.id())));
         let mut evidence = Evidence {
             record: Some(key.clone()),
             title: Some(entry.title.to_string()),
@@ -46,10 +46,10 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
                     let days = limit
                         .elapsed(ctx.calendar, entry.formed_on, item.published_on)
                         .unwrap_or_default();
-                    evidence.url = Some(item.url.to_string());
+                    evidence.url = Some(item.url().to_string());
                     evidence.done = Some(item.published_on);
                     evidence.days = Some(days);
-                    evidence.record = Some(format!("{}（{}）", entry.id, item.id));
+                    evidence.record = Some(format!("{}（{}）", entry.id, item.id()));
                     let message = format!(
                         "“{}”{}形成，{}公开，历时{}{}，超过{}的时限",
                         entry.title,
@@ -116,7 +116,7 @@ mod tests {
             outcomes(&got),
             vec![("R1".into(), Outcome::Pass), ("R2".into(), Outcome::Fail)]
         );
-        let (code, message, evidence) = got[1].finding.clone().unwrap();
+        let (code, message, evidence) = *got[1].finding.clone().unwrap();
         assert_eq!(code, FindingCode::LatePublication);
         assert_eq!(evidence.days, Some(21));
         assert_eq!(evidence.deadline.unwrap().to_string(), "2018-10-31");

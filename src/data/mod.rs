@@ -8,6 +8,7 @@ mod table;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -19,7 +20,7 @@ pub use table::{parse_date, InputFile};
 use crate::catalogue::{Catalogue, CheckKind, UnitKind};
 use crate::locate::{serde_problem, Locator};
 use crate::problem::{Problem, Problems};
-use table::{problem_at, Row, Table};
+use table::{problem_at, read_table, Record, Row};
 
 pub const AUDIT_FILE: &str = "audit.yaml";
 
@@ -201,8 +202,8 @@ impl Dataset {
             register.iter().map(|r| (&*r.id, r)).collect();
         let mut cross = Vec::new();
         for item in &items {
-            if let Some(reference) = &item.register_ref {
-                if let Some(entry) = register_ids.get(&**reference) {
+            if let Some(reference) = item.register_ref() {
+                if let Some(entry) = register_ids.get(reference) {
                     if entry.unit != item.unit {
                         cross.push(problem_at(
                             &dir.join("items.csv"),
@@ -260,54 +261,35 @@ impl Dataset {
 /// Reads one CSV file: the records that parsed, the file's entry and file-level problems,
 /// and the row problems (which `keep_going` turns into skipped rows).
 #[allow(clippy::type_complexity)]
-fn read<T>(
+fn read<T: Record + Send>(
     dir: &Path,
     name: &str,
     columns: &[&str],
     required: bool,
-    mut parse: impl FnMut(&mut Row<'_>) -> Option<T>,
+    parse: impl Fn(&mut Row<'_>) -> Option<T> + Sync,
 ) -> (Vec<T>, (Option<InputFile>, Vec<Problem>), Vec<Problem>) {
     let path = dir.join(name);
     if !path.exists() && !required {
         return (Vec::new(), (None, Vec::new()), Vec::new());
     }
-    let mut table = match Table::open(&path, columns) {
-        Ok(table) => table,
-        Err(problem) => return (Vec::new(), (None, vec![problem]), Vec::new()),
-    };
-    let mut records = Vec::new();
-    let mut row_problems = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut rows = 0;
-    let file_problems = table.rows(|row| {
-        rows += 1;
-        if let Some(id) = row.text("id") {
-            if let Some(first) = seen.insert(id.to_string(), row.line) {
-                row.problem("id", format!("duplicate id {id}: first on line {first}"));
-            }
-        }
-        let record = parse(row);
-        if row.problems.is_empty() {
-            records.extend(record);
-        } else {
-            row_problems.append(&mut row.problems);
-        }
-    });
-    let input = InputFile {
-        file: name.to_string(),
-        rows,
-        sha256: table.sha256.clone(),
-    };
-    (records, (Some(input), file_problems), row_problems)
+    match read_table(&path, columns, parse) {
+        Ok(read) => (
+            read.records,
+            (Some(read.input), Vec::new()),
+            read.row_problems,
+        ),
+        Err(problem) => (Vec::new(), (None, vec![problem]), Vec::new()),
+    }
 }
 
 /// What row validation needs: units by id, the catalogue's codes and channels, the calendar.
 struct Context<'a> {
     units: HashMap<&'a str, UnitIx>,
-    codes: HashSet<&'a str>,
+    /// Catalogue row codes and channels, shared by every record that names them.
+    codes: HashMap<&'a str, Arc<str>>,
+    channels: HashMap<&'a str, Arc<str>>,
     /// Codes whose items' text the elements checks read.
     text_codes: HashSet<&'a str>,
-    channels: HashSet<&'a str>,
     years: (i32, i32),
     period_end: NaiveDate,
 }
@@ -325,14 +307,20 @@ impl<'a> Context<'a> {
                 .standards
                 .iter()
                 .flat_map(|s| &s.items)
-                .map(|i| i.code.as_str())
+                .map(|i| (i.code.as_str(), Arc::from(i.code.as_str())))
+                .chain([("", Arc::from(""))])
                 .collect(),
             text_codes: requirements
                 .filter(|r| r.check == CheckKind::Elements)
                 .flat_map(|r| r.codes.iter().flatten())
                 .map(String::as_str)
                 .collect(),
-            channels: catalogue.meta.channels.iter().map(String::as_str).collect(),
+            channels: catalogue
+                .meta
+                .channels
+                .iter()
+                .map(|c| (c.as_str(), Arc::from(c.as_str())))
+                .collect(),
             years: catalogue.calendar.years(),
             period_end: period.end(),
         }
@@ -340,7 +328,7 @@ impl<'a> Context<'a> {
 
     fn unit(&self, row: &mut Row<'_>) -> Option<UnitIx> {
         let id = row.required("unit");
-        match self.units.get(id.as_str()) {
+        match self.units.get(id) {
             Some(ix) => Some(*ix),
             None if id.is_empty() => None,
             None => {
@@ -385,27 +373,30 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn code(&self, row: &mut Row<'_>, required: bool) -> String {
+    /// The row's catalogue code, shared with the catalogue (`None` when unknown).
+    fn code(&self, row: &mut Row<'_>, required: bool) -> Option<Arc<str>> {
         let code = if required {
             row.required("item_code")
         } else {
-            row.text("item_code").unwrap_or_default().to_string()
+            row.text("item_code").unwrap_or_default()
         };
-        if !code.is_empty() && !self.codes.contains(code.as_str()) {
+        let known = self.codes.get(code).cloned();
+        if known.is_none() {
             row.problem("item_code", format!("no catalogue row {code}"));
         }
-        code
+        known
     }
 
-    fn channel(&self, row: &mut Row<'_>) -> String {
+    fn channel(&self, row: &mut Row<'_>) -> Option<Arc<str>> {
         let channel = row.required("channel");
-        if !channel.is_empty() && !self.channels.contains(channel.as_str()) {
+        let known = self.channels.get(channel).cloned();
+        if known.is_none() && !channel.is_empty() {
             row.problem(
                 "channel",
                 format!("unknown channel {channel} (see catalogue.yaml channels)"),
             );
         }
-        channel
+        known
     }
 
     fn item(&self, row: &mut Row<'_>) -> Option<Item> {
@@ -428,29 +419,30 @@ impl<'a> Context<'a> {
         );
         let title = row.required("title");
         let reviewed = row.flag("reviewed");
-        let owned = |v: Option<&str>| v.map(Box::from);
-        let text = if self.text_codes.contains(item_code.as_str()) {
-            row.text("text").unwrap_or_default()
-        } else {
-            ""
+        let text = match &item_code {
+            Some(code) if self.text_codes.contains(&**code) => row.text("text").unwrap_or_default(),
+            _ => "",
         };
+        let strings = ItemText::new([
+            id,
+            row.text("column").unwrap_or_default(),
+            title,
+            row.text("url").unwrap_or_default(),
+            row.text("register_ref").unwrap_or_default(),
+            row.text("doc_no").unwrap_or_default(),
+            row.text("interprets").unwrap_or_default(),
+            text,
+        ]);
         Some(Item {
             line: row.line as u32,
-            id: id.into(),
             unit: unit?,
-            column: row.text("column").unwrap_or_default().into(),
-            title: title.into(),
-            channel: channel.into(),
+            item_code: item_code?,
+            channel: channel?,
             published_on: published_on?,
             formed_on,
-            register_ref: owned(row.text("register_ref")),
-            doc_no: owned(row.text("doc_no")),
-            interprets: owned(row.text("interprets")),
             reviewed,
             withdrawn_on,
-            url: row.text("url").unwrap_or_default().into(),
-            text: text.into(),
-            item_code: item_code.into(),
+            strings,
         })
     }
 
@@ -464,7 +456,7 @@ impl<'a> Context<'a> {
             line: row.line as u32,
             id: id.into(),
             unit: unit?,
-            item_code: item_code.into(),
+            item_code: item_code?,
             title: title.into(),
             formed_on: formed_on?,
             doc_no: row.text("doc_no").map(Box::from),
@@ -527,7 +519,7 @@ impl<'a> Context<'a> {
             line: row.line as u32,
             id: id.into(),
             unit: unit?,
-            channel: channel.into(),
+            channel: channel?,
             received_on: received_on?,
             replied_on,
         })

@@ -1,7 +1,11 @@
 //! The rows of the audit's CSV files.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use serde::Serialize;
+
+use super::table::Record;
 
 pub const ITEM_COLUMNS: &[&str] = &[
     "id",
@@ -36,29 +40,156 @@ pub const MESSAGE_COLUMNS: &[&str] = &["id", "unit", "channel", "received_on", "
 pub type UnitIx = u16;
 
 /// What a unit published (items.csv): one row per publication on one channel.
+///
+/// The free-text fields are packed into one allocation (`ItemText`): a quarter at
+/// province scale holds millions of items, and one allocation per field would double
+/// the memory they take.
 #[derive(Debug, Clone)]
 pub struct Item {
     pub line: u32,
-    pub id: Box<str>,
     pub unit: UnitIx,
-    /// Catalogue row code; empty for items outside the catalogue (news, notices).
-    pub item_code: Box<str>,
-    /// Website column (栏目).
-    pub column: Box<str>,
-    pub title: Box<str>,
-    pub channel: Box<str>,
+    /// Catalogue row code; empty for items outside the catalogue (news, notices). Shared
+    /// with the catalogue's vocabulary rather than copied per row.
+    pub item_code: Arc<str>,
+    pub channel: Arc<str>,
     pub published_on: NaiveDate,
     pub formed_on: Option<NaiveDate>,
-    pub register_ref: Option<Box<str>>,
-    pub doc_no: Option<Box<str>>,
-    /// Id of the policy item this item interprets (政策解读).
-    pub interprets: Option<Box<str>>,
     /// Confidentiality review done; `None` when not recorded.
     pub reviewed: Option<bool>,
     pub withdrawn_on: Option<NaiveDate>,
-    pub url: Box<str>,
+    pub strings: ItemText,
+}
+
+/// The text fields of an item, in one allocation.
+#[derive(Debug, Clone, Default)]
+pub struct ItemText {
+    packed: Box<str>,
+    ends: [u32; ItemText::FIELDS],
+}
+
+impl ItemText {
+    const FIELDS: usize = 8;
+    const ID: usize = 0;
+    const COLUMN: usize = 1;
+    const TITLE: usize = 2;
+    const URL: usize = 3;
+    const REGISTER_REF: usize = 4;
+    const DOC_NO: usize = 5;
+    const INTERPRETS: usize = 6;
+    const TEXT: usize = 7;
+
+    /// Fields in order: id, column, title, url, register_ref, doc_no, interprets, text
+    /// (empty for absent).
+    pub fn new(fields: [&str; ItemText::FIELDS]) -> ItemText {
+        let mut packed = String::with_capacity(fields.iter().map(|f| f.len()).sum());
+        let mut ends = [0u32; ItemText::FIELDS];
+        for (i, field) in fields.iter().enumerate() {
+            packed.push_str(field);
+            ends[i] = packed.len() as u32;
+        }
+        ItemText {
+            packed: packed.into_boxed_str(),
+            ends,
+        }
+    }
+
+    fn get(&self, field: usize) -> &str {
+        let start = if field == 0 {
+            0
+        } else {
+            self.ends[field - 1] as usize
+        };
+        &self.packed[start..self.ends[field] as usize]
+    }
+
+    fn optional(&self, field: usize) -> Option<&str> {
+        Some(self.get(field)).filter(|v| !v.is_empty())
+    }
+}
+
+/// An item's text fields, owned, for editing.
+#[derive(Debug, Clone, Default)]
+pub struct ItemFields {
+    pub id: String,
+    pub column: String,
+    pub title: String,
+    pub url: String,
+    pub register_ref: String,
+    pub doc_no: String,
+    pub interprets: String,
+    pub text: String,
+}
+
+impl ItemFields {
+    pub fn pack(&self) -> ItemText {
+        ItemText::new([
+            &self.id,
+            &self.column,
+            &self.title,
+            &self.url,
+            &self.register_ref,
+            &self.doc_no,
+            &self.interprets,
+            &self.text,
+        ])
+    }
+}
+
+impl Item {
+    pub fn id(&self) -> &str {
+        self.strings.get(ItemText::ID)
+    }
+    /// Website column (栏目).
+    pub fn column(&self) -> &str {
+        self.strings.get(ItemText::COLUMN)
+    }
+    pub fn title(&self) -> &str {
+        self.strings.get(ItemText::TITLE)
+    }
+    pub fn url(&self) -> &str {
+        self.strings.get(ItemText::URL)
+    }
+    /// The register entry (台账) this item publishes.
+    pub fn register_ref(&self) -> Option<&str> {
+        self.strings.optional(ItemText::REGISTER_REF)
+    }
+    pub fn doc_no(&self) -> Option<&str> {
+        self.strings.optional(ItemText::DOC_NO)
+    }
+    /// Id of the policy item this item interprets (政策解读).
+    pub fn interprets(&self) -> Option<&str> {
+        self.strings.optional(ItemText::INTERPRETS)
+    }
     /// Body text; kept only for items whose elements are checked.
-    pub text: Box<str>,
+    pub fn text(&self) -> &str {
+        self.strings.get(ItemText::TEXT)
+    }
+
+    /// Changes text fields and repacks them.
+    pub fn edit_text(&mut self, edit: impl FnOnce(&mut ItemFields)) {
+        let s = &self.strings;
+        let mut fields = ItemFields {
+            id: s.get(ItemText::ID).into(),
+            column: s.get(ItemText::COLUMN).into(),
+            title: s.get(ItemText::TITLE).into(),
+            url: s.get(ItemText::URL).into(),
+            register_ref: s.get(ItemText::REGISTER_REF).into(),
+            doc_no: s.get(ItemText::DOC_NO).into(),
+            interprets: s.get(ItemText::INTERPRETS).into(),
+            text: s.get(ItemText::TEXT).into(),
+        };
+        edit(&mut fields);
+        self.strings = fields.pack();
+    }
+}
+
+impl Record for Item {
+    fn id(&self) -> &str {
+        Item::id(self)
+    }
+    fn line(&self) -> u32 {
+        self.line
+    }
 }
 
 /// Information formed that falls under the catalogue (register.csv, 台账 / 中间库).
@@ -67,7 +198,7 @@ pub struct RegisterEntry {
     pub line: u32,
     pub id: Box<str>,
     pub unit: UnitIx,
-    pub item_code: Box<str>,
+    pub item_code: Arc<str>,
     pub title: Box<str>,
     pub formed_on: NaiveDate,
     pub doc_no: Option<Box<str>>,
@@ -92,10 +223,24 @@ pub struct Message {
     pub line: u32,
     pub id: Box<str>,
     pub unit: UnitIx,
-    pub channel: Box<str>,
+    pub channel: Arc<str>,
     pub received_on: NaiveDate,
     pub replied_on: Option<NaiveDate>,
 }
+
+macro_rules! record {
+    ($($t:ty),*) => {$(
+        impl Record for $t {
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn line(&self) -> u32 {
+                self.line
+            }
+        }
+    )*};
+}
+record!(RegisterEntry, Application, Message);
 
 /// Outcome categories of the annual report's section 三 (2021 format): (大类, 小类).
 pub const OUTCOMES: &[(&str, &[&str])] = &[

@@ -1,13 +1,23 @@
 //! Reading the audit's CSV files: header check, then typed fields that report their file,
 //! line and column when they do not parse.
+//!
+//! Files are streamed (hashed on the way) rather than read whole, and rows are parsed in
+//! batches in parallel: the raw CSV split stays sequential, the field parsing and
+//! validation, which cost most, spread over the cores. Results keep file order.
 
 use std::collections::HashMap;
+use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use rayon::iter::{ParallelBridge, ParallelIterator};
 use sha2::{Digest, Sha256};
 
 use crate::problem::Problem;
+
+/// Rows parsed per parallel batch.
+const BATCH: usize = 8192;
 
 /// One input file as the report lists it.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -17,129 +27,274 @@ pub struct InputFile {
     pub sha256: String,
 }
 
-/// A CSV file with its header checked against the expected columns.
-pub struct Table {
-    pub path: PathBuf,
-    columns: HashMap<String, usize>,
-    reader: csv::Reader<std::io::Cursor<Vec<u8>>>,
-    pub sha256: String,
+/// A record with an id and the line it came from.
+pub trait Record {
+    fn id(&self) -> &str;
+    fn line(&self) -> u32;
 }
 
-impl Table {
-    /// Opens `path`, requiring every column in `columns` and no others (a column the tool
-    /// does not know would be silently ignored otherwise).
-    pub fn open(path: &Path, columns: &[&str]) -> Result<Table, Problem> {
-        let bytes = std::fs::read(path)
-            .map_err(|err| Problem::file(path, format!("cannot read: {err}")))?;
-        let sha256 = format!("{:x}", Sha256::digest(&bytes));
-        // A UTF-8 byte order mark (Excel writes one) is not part of the first column name.
-        let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-            Some(rest) => rest.to_vec(),
-            None => bytes,
-        };
-        let mut reader = csv::ReaderBuilder::new().from_reader(std::io::Cursor::new(bytes));
-        let header = reader
-            .headers()
-            .map_err(|err| Problem::file(path, format!("cannot read the header row: {err}")))?
-            .clone();
-        let mut found = HashMap::new();
-        let mut problems = Vec::new();
-        for (i, name) in header.iter().enumerate() {
-            let name = name.trim();
-            if !columns.contains(&name) {
-                problems.push(format!("unknown column {name:?} (column {})", i + 1));
-            } else if found.insert(name.to_string(), i).is_some() {
-                problems.push(format!("column {name:?} appears twice"));
-            }
-        }
-        for column in columns {
-            if !found.contains_key(*column) {
-                problems.push(format!("missing column {column:?}"));
-            }
-        }
-        if !problems.is_empty() {
-            return Err(Problem {
-                file: path.to_path_buf(),
-                line: Some(1),
-                field: "header".into(),
-                message: format!(
-                    "{}; expected columns: {}",
-                    problems.join("; "),
-                    columns.join(", ")
-                ),
-            });
-        }
-        Ok(Table {
-            path: path.to_path_buf(),
-            columns: found,
-            reader,
-            sha256,
-        })
-    }
+/// What reading one file gave.
+pub struct TableRead<T> {
+    pub records: Vec<T>,
+    pub input: InputFile,
+    /// Rows that did not parse (skipped with --keep-going).
+    pub row_problems: Vec<Problem>,
+}
 
-    /// Calls `each` with every data row; unreadable rows (bad quoting, bad UTF-8, wrong
-    /// field count) are problems too.
-    pub fn rows(&mut self, mut each: impl FnMut(&mut Row<'_>)) -> Vec<Problem> {
+/// Reads `path`, requiring exactly `columns` in its header, and parses every row with
+/// `parse` (which records problems on the row and returns `None` when it cannot build a
+/// record). Duplicate ids are row problems too. `Err` is a problem with the file itself.
+pub fn read_table<T: Record + Send>(
+    path: &Path,
+    columns: &[&str],
+    parse: impl Fn(&mut Row<'_>) -> Option<T> + Sync,
+) -> Result<TableRead<T>, Problem> {
+    let file =
+        File::open(path).map_err(|err| Problem::file(path, format!("cannot read: {err}")))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .buffer_capacity(1 << 20)
+        .from_reader(Hashing::new(file));
+    let header = reader
+        .byte_headers()
+        .map_err(|err| Problem::file(path, format!("cannot read the header row: {err}")))?
+        .clone();
+    let columns = check_header(path, &header, columns)?;
+
+    let batches = Batches {
+        reader: &mut reader,
+        path,
+        next: 0,
+        done: false,
+    };
+    let mut parts: Vec<(usize, Vec<T>, Vec<Problem>, usize)> = batches
+        .par_bridge()
+        .map(|(index, records, mut problems)| {
+            let mut parsed = Vec::with_capacity(records.len());
+            for record in &records {
+                let mut row = Row {
+                    record,
+                    columns: &columns,
+                    path,
+                    line: record.position().map_or(0, |p| p.line() as usize),
+                    problems: Vec::new(),
+                };
+                let value = parse(&mut row);
+                match value {
+                    Some(value) if row.problems.is_empty() => parsed.push(value),
+                    _ => problems.append(&mut row.problems),
+                }
+            }
+            (index, parsed, problems, records.len())
+        })
+        .collect();
+    parts.sort_by_key(|part| part.0);
+
+    let rows: usize = parts.iter().map(|p| p.3).sum();
+    let mut records = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
+    let mut row_problems = Vec::new();
+    for (_, parsed, problems, _) in parts {
+        records.extend(parsed);
+        row_problems.extend(problems);
+    }
+    let duplicates = duplicate_ids(path, &records, &columns);
+    if !duplicates.is_empty() {
+        let lines: std::collections::HashSet<usize> =
+            duplicates.iter().filter_map(|p| p.line).collect();
+        records.retain(|r| !lines.contains(&(r.line() as usize)));
+        row_problems.extend(duplicates);
+    }
+    row_problems.sort_by_key(|p| p.line);
+    let sha256 = reader.into_inner().finish(&mut Vec::new());
+    let input = InputFile {
+        file: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        rows,
+        sha256,
+    };
+    Ok(TableRead {
+        records,
+        input,
+        row_problems,
+    })
+}
+
+/// The index of each expected column, or a problem naming what is missing or unknown (a
+/// column the tool does not know would otherwise be silently ignored).
+fn check_header(
+    path: &Path,
+    header: &csv::ByteRecord,
+    expected: &[&str],
+) -> Result<Vec<(String, usize)>, Problem> {
+    let mut found: Vec<(String, usize)> = Vec::new();
+    let mut problems = Vec::new();
+    for (i, raw) in header.iter().enumerate() {
+        let name = String::from_utf8_lossy(raw);
+        // A UTF-8 byte order mark (Excel writes one) is not part of the first column name.
+        let name = name.trim_start_matches('\u{feff}').trim();
+        if !expected.contains(&name) {
+            problems.push(format!("unknown column {name:?} (column {})", i + 1));
+        } else if found.iter().any(|(n, _)| n == name) {
+            problems.push(format!("column {name:?} appears twice"));
+        } else {
+            found.push((name.to_string(), i));
+        }
+    }
+    for column in expected {
+        if !found.iter().any(|(n, _)| n == column) {
+            problems.push(format!("missing column {column:?}"));
+        }
+    }
+    if problems.is_empty() {
+        return Ok(found);
+    }
+    Err(Problem {
+        file: path.to_path_buf(),
+        line: Some(1),
+        field: "header".into(),
+        message: format!(
+            "{}; expected columns: {}",
+            problems.join("; "),
+            expected.join(", ")
+        ),
+    })
+}
+
+fn duplicate_ids<T: Record>(
+    path: &Path,
+    records: &[T],
+    columns: &[(String, usize)],
+) -> Vec<Problem> {
+    let mut first: HashMap<&str, u32> = HashMap::with_capacity(records.len());
+    let index = columns.iter().find(|(n, _)| n == "id").map(|(_, i)| *i);
+    let mut problems = Vec::new();
+    for record in records {
+        if let Some(line) = first.insert(record.id(), record.line()) {
+            first.insert(record.id(), line);
+            let message = format!("duplicate id {}: first on line {line}", record.id());
+            problems.push(problem_at(
+                path,
+                record.line() as usize,
+                "id",
+                index,
+                message,
+            ));
+        }
+    }
+    problems
+}
+
+/// Raw records in numbered batches; a row that cannot be split into fields is a problem
+/// in its batch and reading goes on, any other read error ends the file.
+struct Batches<'r, R: Read> {
+    reader: &'r mut csv::Reader<R>,
+    path: &'r Path,
+    next: usize,
+    done: bool,
+}
+
+impl<R: Read> Iterator for Batches<'_, R> {
+    type Item = (usize, Vec<csv::ByteRecord>, Vec<Problem>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let mut records = Vec::with_capacity(BATCH);
         let mut problems = Vec::new();
-        let mut record = csv::StringRecord::new();
-        loop {
-            match self.reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {
-                    let line = record.position().map_or(0, |p| p.line() as usize);
-                    let mut row = Row {
-                        record: &record,
-                        columns: &self.columns,
-                        path: &self.path,
-                        line,
-                        problems: Vec::new(),
-                    };
-                    each(&mut row);
+        while records.len() < BATCH {
+            let mut record = csv::ByteRecord::new();
+            match self.reader.read_byte_record(&mut record) {
+                Ok(true) => records.push(record),
+                Ok(false) => {
+                    self.done = true;
+                    break;
                 }
                 Err(err) => {
-                    let line = err.position().map(|p| p.line() as usize);
                     problems.push(Problem {
-                        file: self.path.clone(),
-                        line,
+                        file: self.path.to_path_buf(),
+                        line: err.position().map(|p| p.line() as usize),
                         field: String::new(),
                         message: format!("unreadable row: {err}"),
                     });
-                    if !matches!(
-                        err.kind(),
-                        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-                    ) {
+                    if !matches!(err.kind(), csv::ErrorKind::UnequalLengths { .. }) {
+                        self.done = true;
                         break;
                     }
                 }
             }
         }
-        problems
+        self.next += 1;
+        Some((self.next - 1, records, problems))
+    }
+}
+
+/// A reader that hashes what passes through it.
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Hashing<R> {
+    fn new(inner: R) -> Hashing<R> {
+        Hashing {
+            inner,
+            hasher: Sha256::new(),
+        }
+    }
+
+    /// Reads what is left (so the hash covers the whole file) and returns the hash.
+    fn finish(mut self, scratch: &mut Vec<u8>) -> String {
+        let _ = self.read_to_end(scratch);
+        format!("{:x}", self.hasher.finalize())
+    }
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
     }
 }
 
 /// One data row; typed getters record a problem when a field does not parse.
 pub struct Row<'a> {
-    record: &'a csv::StringRecord,
-    columns: &'a HashMap<String, usize>,
+    record: &'a csv::ByteRecord,
+    columns: &'a [(String, usize)],
     path: &'a Path,
     pub line: usize,
     pub problems: Vec<Problem>,
 }
 
-impl Row<'_> {
-    /// The field, trimmed; `None` when empty.
-    pub fn text(&self, column: &str) -> Option<&str> {
-        let i = self.columns[column];
-        self.record.get(i).map(str::trim).filter(|v| !v.is_empty())
+impl<'a> Row<'a> {
+    fn index(&self, column: &str) -> Option<usize> {
+        self.columns
+            .iter()
+            .find(|(n, _)| n == column)
+            .map(|(_, i)| *i)
+    }
+
+    /// The field, trimmed; `None` when empty (or not UTF-8, which is recorded).
+    pub fn text(&mut self, column: &str) -> Option<&'a str> {
+        let raw = self.index(column).and_then(|i| self.record.get(i))?;
+        match std::str::from_utf8(raw) {
+            Ok(text) => Some(text.trim()).filter(|v| !v.is_empty()),
+            Err(_) => {
+                self.problem(column, "is not valid UTF-8 (save the file as UTF-8)".into());
+                None
+            }
+        }
     }
 
     /// A field that must not be empty (`""` after recording the problem).
-    pub fn required(&mut self, column: &str) -> String {
+    pub fn required(&mut self, column: &str) -> &'a str {
         match self.text(column) {
-            Some(value) => value.to_string(),
+            Some(value) => value,
             None => {
                 self.problem(column, "must not be empty".into());
-                String::new()
+                ""
             }
         }
     }
@@ -177,13 +332,7 @@ impl Row<'_> {
     }
 
     pub fn problem(&mut self, column: &str, message: String) {
-        let problem = problem_at(
-            self.path,
-            self.line,
-            column,
-            self.columns.get(column).copied(),
-            message,
-        );
+        let problem = problem_at(self.path, self.line, column, self.index(column), message);
         self.problems.push(problem);
     }
 }
@@ -201,7 +350,7 @@ pub fn problem_at(
         None => column.to_string(),
     };
     Problem {
-        file: path.to_path_buf(),
+        file: PathBuf::from(path),
         line: Some(line),
         field,
         message,
