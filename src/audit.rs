@@ -45,12 +45,16 @@ pub fn run(dir: &Path, options: &AuditOptions, progress: &dyn Progress) -> Resul
     let data = Dataset::load(dir, config, &catalogue, load).map_err(|p| input_error(&p))?;
     progress.loaded(data.units.len(), data.items.len());
     let run = check::run(&catalogue, &data, &|| progress.unit_done());
-    results::build(
+    let results = results::build(
         &catalogue,
         &data,
         run,
         previous.as_ref().map(|(p, r)| (p.as_path(), r.clone())),
-    )
+    );
+    // Freeing millions of records takes a moment; let the other core do it while the
+    // results are written.
+    std::thread::spawn(move || drop(data));
+    results
 }
 
 /// The previous period's results: the file audit.yaml names or, when it has not been

@@ -6,11 +6,12 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::{Catalogue, UnitKind};
-use crate::check::{AuditRun, Finding, Outcome, WaiverUse};
-use crate::data::{Dataset, InputFile, Period, ScoringModel};
+use crate::check::{AuditRun, Finding, Outcome, RuleResult, WaiverUse};
+use crate::data::{Dataset, InputFile, Period, ScoringModel, Unit};
 use crate::index::catalogue_hash;
 use crate::score::{formula, round2, score_unit, PartScore, RequirementTrace, Veto};
 
@@ -159,53 +160,29 @@ pub fn build(
         .collect();
 
     let mut summary = Summary::default();
-    let mut units: Vec<UnitResult> = Vec::new();
-    for (unit, results) in data.units.iter().zip(&run.units) {
-        let score = score_unit(catalogue, model, results);
-        let mut findings = Vec::new();
-        for result in results {
-            for instance in &result.instances {
-                *summary.instances.entry(instance.outcome).or_insert(0) += 1;
-                let Some(finding) = &instance.finding else {
-                    continue;
-                };
-                let (code, message, evidence) = &**finding;
-                let rule = result.rule_id();
-                let id = format!("{}/{}/{}", unit.id, rule, instance.key);
-                findings.push(UnitFinding {
-                    repeat: previous_findings.contains(id.as_str()),
-                    finding: Finding {
-                        id,
-                        unit: unit.id.clone(),
-                        clause: rules.get(&rule).cloned().unwrap_or_default(),
-                        rule,
-                        code: *code,
-                        result: instance.outcome,
-                        credit: round2(instance.credit),
-                        message: message.clone(),
-                        evidence: evidence.clone(),
-                    },
-                });
+    let mut units: Vec<UnitResult> = data
+        .units
+        .par_iter()
+        .zip(&run.units)
+        .map(|(unit, results)| {
+            let previous = previous_units.get(unit.id.as_str()).copied();
+            unit_result(
+                catalogue,
+                model,
+                unit,
+                results,
+                &rules,
+                previous,
+                &previous_findings,
+            )
+        })
+        .collect();
+    for unit in &units {
+        for line in &unit.trace {
+            for (outcome, n) in &line.outcomes {
+                *summary.instances.entry(*outcome).or_insert(0) += n;
             }
         }
-        let before = previous_units.get(unit.id.as_str());
-        units.push(UnitResult {
-            id: unit.id.clone(),
-            name: unit.name.clone(),
-            kind: unit.kind,
-            areas: unit.areas.clone(),
-            rank: 0,
-            rank_in_kind: 0,
-            score: score.score,
-            grade: score.grade,
-            vetoes: score.vetoes,
-            previous_score: before.and_then(|u| u.score),
-            previous_rank_in_kind: before.map(|u| u.rank_in_kind),
-            subsystems: score.subsystems,
-            standards: score.standards,
-            trace: score.trace,
-            findings,
-        });
     }
     rank(&mut units);
 
@@ -281,6 +258,61 @@ pub fn build(
         units,
         waivers: run.waivers,
     })
+}
+
+/// One unit's score, grade and findings.
+fn unit_result(
+    catalogue: &Catalogue,
+    model: ScoringModel,
+    unit: &Unit,
+    results: &[RuleResult],
+    clauses: &HashMap<String, String>,
+    previous: Option<&UnitResult>,
+    previous_findings: &HashSet<&str>,
+) -> UnitResult {
+    let score = score_unit(catalogue, model, results);
+    let mut findings = Vec::new();
+    for result in results {
+        let rule = result.rule_id();
+        for instance in &result.instances {
+            let Some(finding) = &instance.finding else {
+                continue;
+            };
+            let (code, message, evidence) = &**finding;
+            let id = format!("{}/{}/{}", unit.id, rule, instance.key);
+            findings.push(UnitFinding {
+                repeat: previous_findings.contains(id.as_str()),
+                finding: Finding {
+                    id,
+                    unit: unit.id.clone(),
+                    clause: clauses.get(&rule).cloned().unwrap_or_default(),
+                    rule: rule.clone(),
+                    code: *code,
+                    result: instance.outcome,
+                    credit: round2(instance.credit),
+                    message: message.clone(),
+                    evidence: evidence.clone(),
+                },
+            });
+        }
+    }
+    UnitResult {
+        id: unit.id.clone(),
+        name: unit.name.clone(),
+        kind: unit.kind,
+        areas: unit.areas.clone(),
+        rank: 0,
+        rank_in_kind: 0,
+        score: score.score,
+        grade: score.grade,
+        vetoes: score.vetoes,
+        previous_score: previous.and_then(|u| u.score),
+        previous_rank_in_kind: previous.map(|u| u.rank_in_kind),
+        subsystems: score.subsystems,
+        standards: score.standards,
+        trace: score.trace,
+        findings,
+    }
 }
 
 /// Units without a veto first, by score; then vetoed units by score; ties by id.

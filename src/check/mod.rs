@@ -24,6 +24,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 pub use elements::element_present;
@@ -175,7 +176,7 @@ pub struct UnitData<'a> {
     pub applications: Vec<&'a Application>,
     pub messages: Vec<&'a Message>,
     /// Publications of each register entry, by entry id.
-    pub publications: HashMap<&'a str, Vec<&'a Item>>,
+    pub publications: FxHashMap<&'a str, Vec<&'a Item>>,
 }
 
 /// What every check may read.
@@ -236,9 +237,10 @@ pub fn run(catalogue: &Catalogue, data: &Dataset, on_unit: &(dyn Fn() + Sync)) -
     };
     let grouped = group_by_unit(data);
     let mut units: Vec<Vec<RuleResult>> = grouped
-        .par_iter()
-        .map(|unit| {
-            let results = check_unit(&ctx, unit);
+        .into_par_iter()
+        .map(|mut unit| {
+            unit.index_publications();
+            let results = check_unit(&ctx, &unit);
             on_unit();
             results
         })
@@ -257,14 +259,26 @@ fn group_by_unit(data: &Dataset) -> Vec<UnitData<'_>> {
             register: Vec::new(),
             applications: Vec::new(),
             messages: Vec::new(),
-            publications: HashMap::new(),
+            publications: FxHashMap::default(),
         })
         .collect();
-    for item in &data.items {
-        let unit = &mut units[item.unit as usize];
-        unit.items.push(item);
-        if let Some(entry) = item.register_ref() {
-            unit.publications.entry(entry).or_default().push(item);
+    // Bucket the items by unit in parallel chunks, then join each unit's buckets in
+    // file order.
+    let n = units.len();
+    let buckets: Vec<Vec<Vec<&Item>>> = data
+        .items
+        .par_chunks(1 << 16)
+        .map(|chunk| {
+            let mut buckets = vec![Vec::new(); n];
+            for item in chunk {
+                buckets[item.unit as usize].push(item);
+            }
+            buckets
+        })
+        .collect();
+    for chunk in buckets {
+        for (unit, items) in units.iter_mut().zip(chunk) {
+            unit.items.extend(items);
         }
     }
     for entry in &data.register {
@@ -279,6 +293,16 @@ fn group_by_unit(data: &Dataset) -> Vec<UnitData<'_>> {
         units[message.unit as usize].messages.push(message);
     }
     units
+}
+
+impl UnitData<'_> {
+    fn index_publications(&mut self) {
+        for item in &self.items {
+            if let Some(entry) = item.register_ref() {
+                self.publications.entry(entry).or_default().push(item);
+            }
+        }
+    }
 }
 
 /// Every requirement for one unit, in catalogue order.

@@ -115,7 +115,7 @@ impl Fixture {
     }
 
     pub fn data(&self) -> UnitData<'_> {
-        let mut publications: HashMap<&str, Vec<&Item>> = HashMap::new();
+        let mut publications: rustc_hash::FxHashMap<&str, Vec<&Item>> = Default::default();
         for item in &self.items {
             if let Some(entry) = item.register_ref() {
                 publications.entry(entry).or_default().push(item);

@@ -198,7 +198,7 @@ impl Dataset {
         inputs.extend(file.0);
         keep(file.1, rows);
 
-        let register_ids: HashMap<&str, &RegisterEntry> =
+        let register_ids: rustc_hash::FxHashMap<&str, &RegisterEntry> =
             register.iter().map(|r| (&*r.id, r)).collect();
         let mut cross = Vec::new();
         for item in &items {

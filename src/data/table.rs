@@ -1,23 +1,19 @@
 //! Reading the audit's CSV files: header check, then typed fields that report their file,
 //! line and column when they do not parse.
 //!
-//! Files are streamed (hashed on the way) rather than read whole, and rows are parsed in
-//! batches in parallel: the raw CSV split stays sequential, the field parsing and
-//! validation, which cost most, spread over the cores. Results keep file order.
+//! Files are streamed in blocks (hashed on the way) rather than read whole. Each block is
+//! cut at record boundaries into pieces parsed on every core while the next block is
+//! read; results keep file order.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use rayon::iter::{ParallelBridge, ParallelIterator};
 use sha2::{Digest, Sha256};
 
 use crate::problem::Problem;
-
-/// Rows parsed per parallel batch.
-const BATCH: usize = 8192;
 
 /// One input file as the report lists it.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -51,50 +47,53 @@ pub fn read_table<T: Record + Send>(
 ) -> Result<TableRead<T>, Problem> {
     let file =
         File::open(path).map_err(|err| Problem::file(path, format!("cannot read: {err}")))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .buffer_capacity(1 << 20)
-        .from_reader(Hashing::new(file));
-    let header = reader
-        .byte_headers()
-        .map_err(|err| Problem::file(path, format!("cannot read the header row: {err}")))?
-        .clone();
-    let columns = check_header(path, &header, columns)?;
-
-    let batches = Batches {
-        reader: &mut reader,
-        path,
-        next: 0,
-        done: false,
+    let mut blocks = Blocks::new(file);
+    let read_error = |err: std::io::Error| Problem::file(path, format!("cannot read: {err}"));
+    let first = blocks.next_block().map_err(read_error)?;
+    let Some(first) = first else {
+        return Err(Problem::file(
+            path,
+            "the file is empty: it needs at least the header row",
+        ));
     };
-    let mut parts: Vec<(usize, Vec<T>, Vec<Problem>, usize)> = batches
-        .par_bridge()
-        .map(|(index, records, mut problems)| {
-            let mut parsed = Vec::with_capacity(records.len());
-            for record in &records {
-                let mut row = Row {
-                    record,
-                    columns: &columns,
-                    path,
-                    line: record.position().map_or(0, |p| p.line() as usize),
-                    problems: Vec::new(),
-                };
-                let value = parse(&mut row);
-                match value {
-                    Some(value) if row.problems.is_empty() => parsed.push(value),
-                    _ => problems.append(&mut row.problems),
-                }
-            }
-            (index, parsed, problems, records.len())
-        })
-        .collect();
-    parts.sort_by_key(|part| part.0);
+    let header = parse_header(&first.bytes)
+        .ok_or_else(|| Problem::file(path, "cannot read the header row"))?;
+    let columns = check_header(path, &header.0, columns)?;
+    let width = header.0.len();
 
-    let rows: usize = parts.iter().map(|p| p.3).sum();
-    let mut records = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
+    // Reserve for the whole file from the first block's rows per byte: growing a vector of
+    // millions of records by doubling would copy it over and over, and untouched reserve
+    // costs no memory.
+    let file_bytes = std::fs::metadata(path)
+        .map(|m| m.len() as usize)
+        .unwrap_or(0);
+    let rows_in_first = first.cuts.len().max(1);
+    let estimate = file_bytes / (first.bytes.len() / rows_in_first).max(1) * 11 / 10;
+    let mut records = Vec::with_capacity(estimate);
     let mut row_problems = Vec::new();
-    for (_, parsed, problems, _) in parts {
-        records.extend(parsed);
-        row_problems.extend(problems);
+    let mut rows = 0;
+    let mut block = Some(Block {
+        bytes: first.bytes[header.1..].to_vec(),
+        cuts: first
+            .cuts
+            .iter()
+            .filter(|c| c.0 > header.1)
+            .map(|c| (c.0 - header.1, c.1 - header.2))
+            .collect(),
+        first_line: first.first_line + header.2,
+    });
+    while let Some(current) = block.take() {
+        // Parse this block on every core while the next one is read and hashed.
+        let (parsed, next) = rayon::join(
+            || parse_block(&current, path, &columns, width, &parse),
+            || blocks.next_block(),
+        );
+        for (chunk, problems, count) in parsed {
+            records.extend(chunk);
+            row_problems.extend(problems);
+            rows += count;
+        }
+        block = next.map_err(read_error)?;
     }
     let duplicates = duplicate_ids(path, &records, &columns);
     if !duplicates.is_empty() {
@@ -104,20 +103,225 @@ pub fn read_table<T: Record + Send>(
         row_problems.extend(duplicates);
     }
     row_problems.sort_by_key(|p| p.line);
-    let sha256 = reader.into_inner().finish(&mut Vec::new());
     let input = InputFile {
         file: path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
         rows,
-        sha256,
+        sha256: blocks.finish(),
     };
     Ok(TableRead {
         records,
         input,
         row_problems,
     })
+}
+
+/// Bytes read per block.
+const BLOCK: usize = 8 << 20;
+
+/// A run of whole records, with the record boundaries in it.
+struct Block {
+    bytes: Vec<u8>,
+    /// (offset just past a record's newline, lines ended so far in the block).
+    cuts: Vec<(usize, usize)>,
+    /// File line on which the block starts (1-based).
+    first_line: usize,
+}
+
+/// Cuts a file into blocks of whole records, hashing it on the way. A record boundary is a
+/// newline outside quotes: quotes are counted from the file start, so a quoted field
+/// with line breaks is never cut.
+struct Blocks {
+    file: File,
+    carry: Vec<u8>,
+    hasher: Sha256,
+    line: usize,
+    eof: bool,
+}
+
+impl Blocks {
+    fn new(file: File) -> Blocks {
+        Blocks {
+            file,
+            carry: Vec::new(),
+            hasher: Sha256::new(),
+            line: 1,
+            eof: false,
+        }
+    }
+
+    fn next_block(&mut self) -> std::io::Result<Option<Block>> {
+        if self.eof && self.carry.is_empty() {
+            return Ok(None);
+        }
+        let start = self.carry.len();
+        self.carry.resize(start + BLOCK, 0);
+        let mut filled = start;
+        while filled < self.carry.len() {
+            let n = self.file.read(&mut self.carry[filled..])?;
+            if n == 0 {
+                self.eof = true;
+                break;
+            }
+            filled += n;
+        }
+        self.carry.truncate(filled);
+        self.hasher.update(&self.carry[start..filled]);
+
+        let mut cuts = Vec::new();
+        let mut in_quotes = false;
+        let mut lines = 0;
+        for at in memchr::memchr2_iter(b'"', b'\n', &self.carry) {
+            if self.carry[at] == b'"' {
+                in_quotes = !in_quotes;
+                continue;
+            }
+            lines += 1;
+            if !in_quotes {
+                cuts.push((at + 1, lines));
+            }
+        }
+        let end = match (self.eof, cuts.last()) {
+            (true, _) => self.carry.len(),
+            (false, Some(&(end, _))) => end,
+            // One record longer than a block: read on.
+            (false, None) => return self.next_block(),
+        };
+        let rest = self.carry.split_off(end);
+        let bytes = std::mem::replace(&mut self.carry, rest);
+        let first_line = self.line;
+        self.line += cuts
+            .iter()
+            .take_while(|c| c.0 <= end)
+            .last()
+            .map_or(0, |c| c.1);
+        if self.eof && end > 0 && bytes[end - 1] != b'\n' && !bytes.is_empty() {
+            cuts.push((end, lines + 1));
+        }
+        cuts.retain(|c| c.0 <= end);
+        Ok(Some(Block {
+            bytes,
+            cuts,
+            first_line,
+        }))
+    }
+
+    /// Hashes what is left of the file and returns the SHA-256 of all of it.
+    fn finish(mut self) -> String {
+        let mut rest = Vec::new();
+        if self.file.read_to_end(&mut rest).is_ok() {
+            self.hasher.update(&rest);
+        }
+        format!("{:x}", self.hasher.finalize())
+    }
+}
+
+/// The header record, its length in bytes and in lines.
+fn parse_header(bytes: &[u8]) -> Option<(csv::ByteRecord, usize, usize)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut header = csv::ByteRecord::new();
+    if !reader.read_byte_record(&mut header).ok()? {
+        return None;
+    }
+    let end = reader.position().byte() as usize;
+    let lines = reader.position().line() as usize - 1;
+    Some((header, end, lines))
+}
+
+/// Parses a block in pieces, in parallel; pieces come back in order, each with its
+/// records, its row problems and its row count.
+#[allow(clippy::type_complexity)]
+fn parse_block<T: Send>(
+    block: &Block,
+    path: &Path,
+    columns: &[(String, usize)],
+    width: usize,
+    parse: &(impl Fn(&mut Row<'_>) -> Option<T> + Sync),
+) -> Vec<(Vec<T>, Vec<Problem>, usize)> {
+    let pieces = 4 * rayon::current_num_threads();
+    let target = block.bytes.len() / pieces + 1;
+    let mut bounds = vec![(0, 0)];
+    for &(offset, lines) in &block.cuts {
+        if offset - bounds.last().map_or(0, |b| b.0) >= target {
+            bounds.push((offset, lines));
+        }
+    }
+    if bounds.last().map(|b| b.0) != Some(block.bytes.len()) {
+        bounds.push((block.bytes.len(), 0));
+    }
+    use rayon::prelude::*;
+    bounds
+        .par_windows(2)
+        .map(|pair| {
+            let ((from, lines_before), (to, _)) = (pair[0], pair[1]);
+            let first_line = block.first_line + lines_before;
+            parse_piece(
+                &block.bytes[from..to],
+                first_line,
+                path,
+                columns,
+                width,
+                parse,
+            )
+        })
+        .collect()
+}
+
+fn parse_piece<T>(
+    bytes: &[u8],
+    first_line: usize,
+    path: &Path,
+    columns: &[(String, usize)],
+    width: usize,
+    parse: &impl Fn(&mut Row<'_>) -> Option<T>,
+) -> (Vec<T>, Vec<Problem>, usize) {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    let (mut parsed, mut problems, mut rows) = (Vec::new(), Vec::new(), 0);
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(err) => {
+                problems.push(Problem::file(path, format!("unreadable row: {err}")));
+                break;
+            }
+        }
+        let line = first_line + record.position().map_or(1, |p| p.line() as usize) - 1;
+        rows += 1;
+        if record.len() != width {
+            problems.push(Problem {
+                file: PathBuf::from(path),
+                line: Some(line),
+                field: String::new(),
+                message: format!(
+                    "has {} fields, the header has {width} (check quoting and commas)",
+                    record.len()
+                ),
+            });
+            continue;
+        }
+        let mut row = Row {
+            record: &record,
+            columns,
+            path,
+            line,
+            problems: Vec::new(),
+        };
+        match parse(&mut row) {
+            Some(value) if row.problems.is_empty() => parsed.push(value),
+            _ => problems.append(&mut row.problems),
+        }
+    }
+    (parsed, problems, rows)
 }
 
 /// The index of each expected column, or a problem naming what is missing or unknown (a
@@ -166,7 +370,10 @@ fn duplicate_ids<T: Record>(
     records: &[T],
     columns: &[(String, usize)],
 ) -> Vec<Problem> {
-    let mut first: HashMap<&str, u32> = HashMap::with_capacity(records.len());
+    // FxHash: ids are ours to read, not attacker-chosen keys, and SipHash would make this
+    // one of the slowest steps of a large load.
+    let mut first: FxHashMap<&str, u32> =
+        FxHashMap::with_capacity_and_hasher(records.len(), Default::default());
     let index = columns.iter().find(|(n, _)| n == "id").map(|(_, i)| *i);
     let mut problems = Vec::new();
     for record in records {
@@ -183,80 +390,6 @@ fn duplicate_ids<T: Record>(
         }
     }
     problems
-}
-
-/// Raw records in numbered batches; a row that cannot be split into fields is a problem
-/// in its batch and reading goes on, any other read error ends the file.
-struct Batches<'r, R: Read> {
-    reader: &'r mut csv::Reader<R>,
-    path: &'r Path,
-    next: usize,
-    done: bool,
-}
-
-impl<R: Read> Iterator for Batches<'_, R> {
-    type Item = (usize, Vec<csv::ByteRecord>, Vec<Problem>);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let mut records = Vec::with_capacity(BATCH);
-        let mut problems = Vec::new();
-        while records.len() < BATCH {
-            let mut record = csv::ByteRecord::new();
-            match self.reader.read_byte_record(&mut record) {
-                Ok(true) => records.push(record),
-                Ok(false) => {
-                    self.done = true;
-                    break;
-                }
-                Err(err) => {
-                    problems.push(Problem {
-                        file: self.path.to_path_buf(),
-                        line: err.position().map(|p| p.line() as usize),
-                        field: String::new(),
-                        message: format!("unreadable row: {err}"),
-                    });
-                    if !matches!(err.kind(), csv::ErrorKind::UnequalLengths { .. }) {
-                        self.done = true;
-                        break;
-                    }
-                }
-            }
-        }
-        self.next += 1;
-        Some((self.next - 1, records, problems))
-    }
-}
-
-/// A reader that hashes what passes through it.
-struct Hashing<R> {
-    inner: R,
-    hasher: Sha256,
-}
-
-impl<R: Read> Hashing<R> {
-    fn new(inner: R) -> Hashing<R> {
-        Hashing {
-            inner,
-            hasher: Sha256::new(),
-        }
-    }
-
-    /// Reads what is left (so the hash covers the whole file) and returns the hash.
-    fn finish(mut self, scratch: &mut Vec<u8>) -> String {
-        let _ = self.read_to_end(scratch);
-        format!("{:x}", self.hasher.finalize())
-    }
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
 }
 
 /// One data row; typed getters record a problem when a field does not parse.
