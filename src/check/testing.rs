@@ -1,7 +1,6 @@
 //! Fixtures for the checks' unit tests: the shipped catalogue and calendar, one unit, and
 //! records built in a line each.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
