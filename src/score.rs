@@ -171,7 +171,8 @@ fn trace_line(result: &RuleResult, standard: &Standard, rule: &Requirement) -> R
         .iter()
         .filter(|i| i.outcome.counted())
         .collect();
-    let credit: f64 = counted.iter().map(|i| i.credit).sum();
+    // fold from +0.0: an empty float sum is -0.0, which would print as such.
+    let credit: f64 = counted.iter().fold(0.0, |sum, i| sum + i.credit);
     RequirementTrace {
         rule: result.rule_id(),
         title: rule.title.clone(),
