@@ -29,8 +29,14 @@ pub trait Progress: Sync {
 pub struct Quiet;
 impl Progress for Quiet {}
 
+/// The results of an audit and of the previous period, when there is one (for trends).
+pub struct Audited {
+    pub results: AuditResults,
+    pub previous: Option<AuditResults>,
+}
+
 /// Audits the folder `dir`.
-pub fn run(dir: &Path, options: &AuditOptions, progress: &dyn Progress) -> Result<AuditResults> {
+pub fn run(dir: &Path, options: &AuditOptions, progress: &dyn Progress) -> Result<Audited> {
     let config = AuditConfig::load(dir).map_err(|p| input_error(&p))?;
     let standards = match (&options.standards, &config.catalogue) {
         (Some(dir), _) => dir.clone(),
@@ -54,7 +60,10 @@ pub fn run(dir: &Path, options: &AuditOptions, progress: &dyn Progress) -> Resul
     // Freeing millions of records takes a moment; let the other core do it while the
     // results are written.
     std::thread::spawn(move || drop(data));
-    results
+    Ok(Audited {
+        results: results?,
+        previous: previous.map(|(_, r)| r),
+    })
 }
 
 /// The previous period's results: the file audit.yaml names or, when it has not been

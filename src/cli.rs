@@ -14,6 +14,7 @@ use crate::data::Period;
 use crate::generate::{generate, GenerateOptions};
 use crate::index::{default_cache_dir, row_text, CatalogueIndex, Freshness};
 use crate::problem::Problems;
+use crate::report::{export_templates, write_reports, Format, Renderer};
 use crate::results::{write_atomic, AuditResults};
 use crate::search::{mark, MatchMode, SearchRequest, SearchResults};
 
@@ -107,6 +108,30 @@ enum Command {
         /// No progress bar or summary, only errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Folder of templates overriding the built-in ones by file name.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+    },
+    /// Render the circular again from a results.json, without re-auditing.
+    Report {
+        /// results.json written by `zwgk audit`.
+        results: PathBuf,
+        /// The previous period's results.json, for the trend chart.
+        #[arg(long, value_name = "PREV.json")]
+        previous: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::All)]
+        format: Format,
+        /// Output folder (default: beside RESULTS.json).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Folder of templates overriding the built-in ones by file name.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+    },
+    /// Work with the report templates.
+    Templates {
+        #[command(subcommand)]
+        command: TemplatesCommand,
     },
     /// Generate a realistic quarter of audit data with planted defects and truth.json.
     Generate {
@@ -137,6 +162,12 @@ enum Command {
         #[command(flatten)]
         cache: CacheArgs,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum TemplatesCommand {
+    /// Write the built-in templates into DIR for editing (then pass --templates DIR).
+    Export { dir: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -265,13 +296,52 @@ pub fn run() -> Result<ExitCode> {
             fail_under,
             keep_going,
             quiet,
+            templates,
         } => {
             let options = AuditOptions {
                 standards,
                 keep_going,
             };
             let out = out.unwrap_or_else(|| dir.join("report"));
-            audit(&dir, &options, &out, fail_under, quiet)
+            audit(
+                &dir,
+                &options,
+                &out,
+                fail_under,
+                quiet,
+                templates.as_deref(),
+            )
+        }
+        Command::Report {
+            results,
+            previous,
+            format,
+            out,
+            templates,
+        } => {
+            let renderer = Renderer::new(templates.as_deref())?;
+            let current = AuditResults::read(&results)?;
+            let history: Vec<AuditResults> = previous
+                .iter()
+                .map(|p| AuditResults::read(p))
+                .collect::<Result<_>>()?;
+            let out =
+                out.unwrap_or_else(|| results.parent().map(Path::to_path_buf).unwrap_or_default());
+            let written = write_reports(&current, &history, format, &renderer, &out)?;
+            let mut stdout = std::io::stdout().lock();
+            for path in written {
+                writeln!(stdout, "{}", path.display())?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Templates {
+            command: TemplatesCommand::Export { dir },
+        } => {
+            let mut stdout = std::io::stdout().lock();
+            for path in export_templates(&dir)? {
+                writeln!(stdout, "{}", path.display())?;
+            }
+            Ok(ExitCode::SUCCESS)
         }
     }
 }
@@ -624,20 +694,25 @@ fn audit(
     out: &Path,
     fail_under: Option<f64>,
     quiet: bool,
+    templates: Option<&Path>,
 ) -> Result<ExitCode> {
     let started = Instant::now();
+    // A broken template override is reported before the audit runs.
+    let renderer = Renderer::new(templates)?;
     let progress = Bar::new(quiet);
-    let results = crate::audit::run(dir, options, &progress)?;
+    let audited = crate::audit::run(dir, options, &progress)?;
     progress.finish();
-    let path = out.join("results.json");
-    write_atomic(&path, &results.to_json()?)?;
+    let results = audited.results;
+    write_atomic(&out.join("results.json"), &results.to_json()?)?;
+    let history: Vec<AuditResults> = audited.previous.into_iter().collect();
+    write_reports(&results, &history, Format::All, &renderer, out)?;
     if !quiet {
         let mut stdout = std::io::stdout().lock();
         print_summary(&mut stdout, &results)?;
         writeln!(
             stdout,
-            "结果已写入 {}（{:.2} 秒）",
-            path.display(),
+            "结果已写入 {}：results.json、report.md、report.html、findings.xlsx、notices/（{:.2} 秒）",
+            out.display(),
             started.elapsed().as_secs_f64()
         )?;
     }

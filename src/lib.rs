@@ -18,6 +18,7 @@ pub mod generate;
 pub mod index;
 pub mod locate;
 pub mod problem;
+pub mod report;
 pub mod results;
 pub mod score;
 pub mod search;

@@ -16,6 +16,10 @@ use crate::index::catalogue_hash;
 use crate::score::{formula, round2, score_unit, PartScore, RequirementTrace, Veto};
 
 pub const SCHEMA: &str = "zwgk-results/1";
+/// The circular goes out this many working days after the period ends, unless audit.yaml
+/// sets its date.
+const DEFAULT_CIRCULAR_WORKING_DAYS: u32 = 10;
+const DEFAULT_RECTIFICATION_WORKING_DAYS: u32 = 10;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuditResults {
@@ -26,6 +30,10 @@ pub struct AuditResults {
     pub period_label: String,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
+    /// Date of the circular, and the rectification deadline it sets (N working days on).
+    pub circular_date: NaiveDate,
+    pub rectification_working_days: u32,
+    pub rectification_deadline: NaiveDate,
     pub catalogue: CatalogueInfo,
     pub scoring: ScoringInfo,
     pub inputs: Vec<InputFile>,
@@ -217,6 +225,18 @@ pub fn build(
 
     let (first, last) = catalogue.calendar.years();
     let period = data.config.period;
+    let calendar = &catalogue.calendar;
+    let circular_date = match data.config.circular.date {
+        Some(day) => day,
+        None => calendar.add_working_days(period.end(), DEFAULT_CIRCULAR_WORKING_DAYS)?,
+    };
+    let rectification_working_days = data
+        .config
+        .circular
+        .rectification_working_days
+        .unwrap_or(DEFAULT_RECTIFICATION_WORKING_DAYS);
+    let rectification_deadline =
+        calendar.add_working_days(circular_date, rectification_working_days)?;
     Ok(AuditResults {
         schema: SCHEMA.into(),
         tool: format!("zwgk {}", env!("CARGO_PKG_VERSION")),
@@ -225,6 +245,9 @@ pub fn build(
         period_label: period.label_zh(),
         period_start: period.start(),
         period_end: period.end(),
+        circular_date,
+        rectification_working_days,
+        rectification_deadline,
         catalogue: CatalogueInfo {
             name: catalogue.meta.name.clone(),
             version: catalogue.meta.version.clone(),

@@ -3,6 +3,8 @@
 mod util;
 
 mod audit;
+mod browser;
 mod catalogue;
 mod relevance;
+mod report;
 mod search;

@@ -60,6 +60,22 @@ pub struct AuditConfig {
     /// Previous period's results.json, for trends and repeat findings.
     #[serde(default)]
     pub previous: Option<PathBuf>,
+    /// The circular's date and rectification period.
+    #[serde(default)]
+    pub circular: Circular,
+}
+
+/// `circular:` in audit.yaml.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Circular {
+    /// Date of issue; default: the 10th working day after the period ends.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// Working days after the circular's date within which findings are to be rectified
+    /// (整改期限); default 10.
+    #[serde(default)]
+    pub rectification_working_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -1,0 +1,236 @@
+//! The circular: Markdown and HTML snapshots for the three-unit fixture, template
+//! overrides, re-rendering from results.json, the XLSX read back, notices.
+
+use std::path::Path;
+
+use calamine::{open_workbook, Data, DataType, Reader, Xlsx};
+
+use crate::util::{repo, shipped_standards, Sandbox};
+
+/// Audits the mini fixture into the sandbox and returns its report folder.
+fn audited_mini(sandbox: &Sandbox) -> std::path::PathBuf {
+    let dir = sandbox.fixture("mini");
+    let standards = shipped_standards();
+    sandbox
+        .run(&[
+            "audit",
+            dir.to_str().unwrap(),
+            "--standards",
+            standards.to_str().unwrap(),
+            "-q",
+        ])
+        .ok();
+    dir.join("report")
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn markdown_and_html_snapshots() {
+    let sandbox = Sandbox::new();
+    let report = audited_mini(&sandbox);
+    let md = read(&report.join("report.md"));
+    assert!(
+        md.starts_with("# 关于如皋市2018年第四季度政务公开考核情况的通报"),
+        "{md}"
+    );
+    insta::assert_snapshot!("mini_report_md", md);
+    let html = read(&report.join("report.html"));
+    assert!(html.contains("<svg") && html.contains("chart-trend"));
+    assert!(
+        !html.contains("<script") && !html.contains("<link"),
+        "self-contained, no scripts"
+    );
+    insta::assert_snapshot!("mini_report_html", html);
+}
+
+#[test]
+fn the_circular_reads_like_one() {
+    let sandbox = Sandbox::new();
+    let md = read(&audited_mini(&sandbox).join("report.md"));
+    for section in [
+        "## 一、总体情况",
+        "## 二、考核排名",
+        "## 三、单项否决情况",
+        "## 四、存在的主要问题",
+        "## 五、各单位问题清单",
+        "## 六、工作要求",
+        "## 附：考核方法说明",
+    ] {
+        assert!(md.contains(section), "missing {section}");
+    }
+    // 如城街道 is vetoed for a message unanswered for over three months.
+    assert!(
+        md.contains("如城街道：互动回应差：留言超过3个月未答复或未办理")
+            || md.contains("如城街道："),
+        "{md}"
+    );
+    // Rectification deadline: the circular goes out on the 10th working day after
+    // 2018-12-31 (2019-01-15), and rectification is due 10 working days later.
+    assert!(md.contains("2019年1月29日前"), "{md}");
+    assert!(
+        md.contains("| 3 | 新增 | 超期答复 | ZWGK-204 第5.1条 |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn templates_can_be_exported_overridden_and_are_checked() {
+    let sandbox = Sandbox::new();
+    let report = audited_mini(&sandbox);
+    let templates = sandbox.path().join("templates");
+    let out = sandbox
+        .run(&["templates", "export", templates.to_str().unwrap()])
+        .ok();
+    assert_eq!(out.lines().count(), 3, "{out}");
+    let md = templates.join("circular.md.hbs");
+    std::fs::write(
+        &md,
+        format!("如皋市政务公开办公室（自定义）\n\n{}", read(&md)),
+    )
+    .unwrap();
+    let results = report.join("results.json");
+    let again = sandbox.path().join("again");
+    sandbox
+        .run(&[
+            "report",
+            results.to_str().unwrap(),
+            "--format",
+            "md",
+            "--templates",
+            templates.to_str().unwrap(),
+            "--out",
+            again.to_str().unwrap(),
+        ])
+        .ok();
+    assert!(read(&again.join("report.md")).starts_with("如皋市政务公开办公室（自定义）"));
+    assert!(
+        !again.join("report.html").exists(),
+        "--format md writes Markdown only"
+    );
+
+    std::fs::write(
+        templates.join("circular.html.hbs"),
+        "<html>{{#each units}}<p>{{name}}</p></html>",
+    )
+    .unwrap();
+    let run = sandbox.run(&[
+        "report",
+        results.to_str().unwrap(),
+        "--templates",
+        templates.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("circular.html.hbs"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn re_rendering_gives_the_same_circular() {
+    let sandbox = Sandbox::new();
+    let report = audited_mini(&sandbox);
+    let again = sandbox.path().join("again");
+    sandbox
+        .run(&[
+            "report",
+            report.join("results.json").to_str().unwrap(),
+            "--out",
+            again.to_str().unwrap(),
+        ])
+        .ok();
+    for file in ["report.md", "report.html"] {
+        assert_eq!(read(&report.join(file)), read(&again.join(file)), "{file}");
+    }
+    assert_eq!(
+        std::fs::read(report.join("findings.xlsx")).unwrap(),
+        std::fs::read(again.join("findings.xlsx")).unwrap()
+    );
+}
+
+#[test]
+fn findings_xlsx_reads_back() {
+    let sandbox = Sandbox::new();
+    let report = audited_mini(&sandbox);
+    let results: serde_json::Value =
+        serde_json::from_str(&read(&report.join("results.json"))).unwrap();
+    let mut workbook: Xlsx<_> = open_workbook(report.join("findings.xlsx")).unwrap();
+    assert_eq!(
+        workbook.sheet_names(),
+        vec!["问题清单".to_string(), "考核排名".to_string()]
+    );
+    let findings = workbook.worksheet_range("问题清单").unwrap();
+    let rows: Vec<_> = findings.rows().collect();
+    assert_eq!(rows[0][2], Data::String("单位".into()));
+    assert_eq!(rows[0][5], Data::String("问题类型".into()));
+    assert_eq!(
+        rows.len() - 1,
+        results["summary"]["findings"].as_u64().unwrap() as usize
+    );
+    // Dates are dates, not text.
+    let late = rows
+        .iter()
+        .find(|r| r[13] == Data::String("U01/ZWGK-204/reply-within-limit/A1".into()))
+        .expect("A1 row");
+    assert_eq!(
+        late[7].as_date(),
+        chrono::NaiveDate::from_ymd_opt(2018, 9, 28)
+    );
+    assert_eq!(
+        late[8].as_date(),
+        chrono::NaiveDate::from_ymd_opt(2018, 10, 25)
+    );
+    let ranking = workbook.worksheet_range("考核排名").unwrap();
+    assert_eq!(
+        ranking
+            .rows()
+            .filter(|r| matches!(r[0], Data::Float(_) | Data::Int(_)))
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn notices_list_every_finding_of_a_unit() {
+    let sandbox = Sandbox::new();
+    let report = audited_mini(&sandbox);
+    let notice = read(&report.join("notices/U02-如城街道.md"));
+    assert!(
+        notice.starts_with("# 政务公开问题整改通知书\n\n如城街道："),
+        "{notice}"
+    );
+    assert!(notice.contains("存在以下8个问题"), "{notice}");
+    assert_eq!(
+        notice
+            .lines()
+            .filter(|l| l.starts_with("| ") && l.contains("新增"))
+            .count(),
+        8
+    );
+}
+
+#[test]
+fn the_demo_circular_stays_small() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.path().join("demo");
+    sandbox
+        .run(&[
+            "audit",
+            repo().join("audits/2018-Q4").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+        .ok();
+    let html = std::fs::metadata(out.join("report.html")).unwrap().len();
+    assert!(html < 600_000, "report.html is {html} bytes");
+    let md = read(&out.join("report.md"));
+    assert!(
+        md.contains("另有"),
+        "long lists are capped, the rest is in the XLSX"
+    );
+}
