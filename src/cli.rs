@@ -128,6 +128,28 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
     },
+    /// Combine a year's quarterly results into the annual evaluation.
+    Annual {
+        /// The year, e.g. 2018.
+        #[arg(long)]
+        year: i32,
+        /// Folder holding the quarters' audit folders (YYYY-Q1 … YYYY-Q4).
+        #[arg(default_value = "audits")]
+        audits: PathBuf,
+        /// Weights of Q1–Q4, comma-separated (default equal).
+        #[arg(long, value_delimiter = ',', default_values_t = [1.0, 1.0, 1.0, 1.0])]
+        weights: Vec<f64>,
+        #[arg(long, value_enum, default_value_t = Format::All)]
+        format: Format,
+        /// Output folder (default: AUDITS/YEAR-annual).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Standards folder for quarters audited on the way (default: each audit.yaml's).
+        #[arg(long, value_name = "DIR")]
+        standards: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+    },
     /// Work with the report templates.
     Templates {
         #[command(subcommand)]
@@ -334,6 +356,23 @@ pub fn run() -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Annual {
+            year,
+            audits,
+            weights,
+            format,
+            out,
+            standards,
+            templates,
+        } => annual(
+            year,
+            &audits,
+            &weights,
+            format,
+            out,
+            standards,
+            templates.as_deref(),
+        ),
         Command::Templates {
             command: TemplatesCommand::Export { dir },
         } => {
@@ -835,4 +874,50 @@ impl Progress for Bar {
             self.bar.suspend(|| eprintln!("{message}"));
         }
     }
+}
+
+/// The annual roll-up: each quarter's written results, or an audit of its folder when
+/// none were written yet.
+fn annual(
+    year: i32,
+    audits: &Path,
+    weights: &[f64],
+    format: Format,
+    out: Option<PathBuf>,
+    standards: Option<PathBuf>,
+    templates: Option<&Path>,
+) -> Result<ExitCode> {
+    if weights.len() != 4 || weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
+        bail!("--weights must be four numbers of 0 or more");
+    }
+    let renderer = Renderer::new(templates)?;
+    let mut quarters = Vec::new();
+    let mut missing = Vec::new();
+    for (q, weight) in (1..=4).zip(weights) {
+        let period = Period {
+            year,
+            quarter: Some(q),
+        };
+        let folder = audits.join(period.to_string());
+        let written = folder.join("report/results.json");
+        if written.exists() {
+            quarters.push((AuditResults::read(&written)?, *weight));
+        } else if folder.join(crate::data::AUDIT_FILE).exists() {
+            let options = AuditOptions {
+                standards: standards.clone(),
+                keep_going: false,
+            };
+            let audited = crate::audit::run(&folder, &options, &crate::audit::Quiet)?;
+            quarters.push((audited.results, *weight));
+        } else {
+            missing.push(period.label_zh());
+        }
+    }
+    let annual = crate::report::annual::annual(year, &quarters, missing)?;
+    let out = out.unwrap_or_else(|| audits.join(format!("{year}-annual")));
+    let mut stdout = std::io::stdout().lock();
+    for path in crate::report::write_annual(&annual, format, &renderer, &out)? {
+        writeln!(stdout, "{}", path.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

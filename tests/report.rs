@@ -234,3 +234,71 @@ fn the_demo_circular_stays_small() {
         "long lists are capped, the rest is in the XLSX"
     );
 }
+
+#[test]
+fn annual_roll_up_combines_quarters_and_lists_unrectified_findings() {
+    let sandbox = Sandbox::new();
+    let report = audited_mini(&sandbox);
+    let q4: serde_json::Value = serde_json::from_str(&read(&report.join("results.json"))).unwrap();
+    // The same findings a quarter earlier: a results file for 2018-Q3 with Q4's findings.
+    let mut q3 = q4.clone();
+    q3["period"] = "2018-Q3".into();
+    q3["period_label"] = "2018年第三季度".into();
+    q3["units"][0]["score"] = 50.0.into();
+    let audits = sandbox.path().join("audits");
+    for (period, results) in [("2018-Q3", &q3), ("2018-Q4", &q4)] {
+        let dir = audits.join(period).join("report");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("results.json"),
+            serde_json::to_vec(results).unwrap(),
+        )
+        .unwrap();
+    }
+    let out = sandbox
+        .run(&[
+            "annual",
+            "--year",
+            "2018",
+            audits.to_str().unwrap(),
+            "--weights",
+            "1,1,1,3",
+        ])
+        .ok();
+    assert_eq!(out.lines().count(), 4, "{out}");
+    let md = read(&audits.join("2018-annual/annual.md"));
+    assert!(
+        md.contains("2018年第一季度、2018年第二季度无考核结果未计入"),
+        "{md}"
+    );
+    assert!(
+        md.contains("2018年第三季度（权重1，") || md.contains("2018年第三季度（权重1.0，"),
+        "{md}"
+    );
+    // 市民政局: 50 in Q3 (weight 1), 69.08 in Q4 (weight 3): (50 + 3 × 69.08) / 4 = 64.31.
+    assert!(
+        md.contains("| 市民政局 | 50.00 | 69.08 | 64.31 | 合格 |"),
+        "{md}"
+    );
+    // Every Q4 finding was also found in Q3: all 19 are unrectified.
+    let annual: serde_json::Value =
+        serde_json::from_str(&read(&audits.join("2018-annual/annual.json"))).unwrap();
+    assert_eq!(annual["unrectified"].as_array().unwrap().len(), 19);
+    assert_eq!(
+        annual["unrectified"][0]["quarters"],
+        "2018年第三季度、2018年第四季度"
+    );
+    let mut workbook: Xlsx<_> = open_workbook(audits.join("2018-annual/annual.xlsx")).unwrap();
+    assert_eq!(
+        workbook.sheet_names(),
+        vec!["年度排名".to_string(), "未整改问题".to_string()]
+    );
+    assert_eq!(
+        workbook
+            .worksheet_range("未整改问题")
+            .unwrap()
+            .rows()
+            .count(),
+        20
+    );
+}
