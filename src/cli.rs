@@ -111,6 +111,9 @@ enum Command {
         /// Folder of templates overriding the built-in ones by file name.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
+        /// Write results.json only, not the circular (for automation and benchmarks).
+        #[arg(long)]
+        no_reports: bool,
     },
     /// Render the circular again from a results.json, without re-auditing.
     Report {
@@ -319,20 +322,15 @@ pub fn run() -> Result<ExitCode> {
             keep_going,
             quiet,
             templates,
+            no_reports,
         } => {
             let options = AuditOptions {
                 standards,
                 keep_going,
             };
             let out = out.unwrap_or_else(|| dir.join("report"));
-            audit(
-                &dir,
-                &options,
-                &out,
-                fail_under,
-                quiet,
-                templates.as_deref(),
-            )
+            let reports = (!no_reports).then_some(templates.as_deref());
+            audit(&dir, &options, &out, fail_under, quiet, reports)
         }
         Command::Report {
             results,
@@ -733,18 +731,21 @@ fn audit(
     out: &Path,
     fail_under: Option<f64>,
     quiet: bool,
-    templates: Option<&Path>,
+    // `None`: results.json only; `Some(templates)`: the circular too.
+    reports: Option<Option<&Path>>,
 ) -> Result<ExitCode> {
     let started = Instant::now();
     // A broken template override is reported before the audit runs.
-    let renderer = Renderer::new(templates)?;
+    let renderer = reports.map(Renderer::new).transpose()?;
     let progress = Bar::new(quiet);
     let audited = crate::audit::run(dir, options, &progress)?;
     progress.finish();
     let results = audited.results;
     write_atomic(&out.join("results.json"), &results.to_json()?)?;
     let history: Vec<AuditResults> = audited.previous.into_iter().collect();
-    write_reports(&results, &history, Format::All, &renderer, out)?;
+    if let Some(renderer) = &renderer {
+        write_reports(&results, &history, Format::All, renderer, out)?;
+    }
     if !quiet {
         let mut stdout = std::io::stdout().lock();
         print_summary(&mut stdout, &results)?;
