@@ -38,12 +38,7 @@ pub struct Audited {
 /// Audits the folder `dir`.
 pub fn run(dir: &Path, options: &AuditOptions, progress: &dyn Progress) -> Result<Audited> {
     let config = AuditConfig::load(dir).map_err(|p| input_error(&p))?;
-    let standards = match (&options.standards, &config.catalogue) {
-        (Some(dir), _) => dir.clone(),
-        (None, Some(relative)) => dir.join(relative),
-        (None, None) => PathBuf::from("standards"),
-    };
-    let catalogue = Catalogue::load(&standards).map_err(|p| input_error(&p))?;
+    let catalogue = load_catalogue(dir, &config, options)?;
     let previous = previous_results(dir, &config, options, progress)?;
     let load = LoadOptions {
         keep_going: options.keep_going,
@@ -64,6 +59,32 @@ pub fn run(dir: &Path, options: &AuditOptions, progress: &dyn Progress) -> Resul
         results: results?,
         previous: previous.map(|(_, r)| r),
     })
+}
+
+/// The catalogue an audit folder uses: `--standards`, else audit.yaml's `catalogue`,
+/// else `./standards`.
+pub fn load_catalogue(
+    dir: &Path,
+    config: &AuditConfig,
+    options: &AuditOptions,
+) -> Result<Catalogue> {
+    let standards = match (&options.standards, &config.catalogue) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(relative)) => dir.join(relative),
+        (None, None) => PathBuf::from("standards"),
+    };
+    Catalogue::load(&standards).map_err(|p| input_error(&p))
+}
+
+/// The catalogue and data of an audit folder, validated (for commands that do not audit).
+pub fn load(dir: &Path, options: &AuditOptions) -> Result<(Catalogue, Dataset)> {
+    let config = AuditConfig::load(dir).map_err(|p| input_error(&p))?;
+    let catalogue = load_catalogue(dir, &config, options)?;
+    let load = LoadOptions {
+        keep_going: options.keep_going,
+    };
+    let data = Dataset::load(dir, config, &catalogue, load).map_err(|p| input_error(&p))?;
+    Ok((catalogue, data))
 }
 
 /// The previous period's results: the file audit.yaml names or, when it has not been

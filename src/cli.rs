@@ -16,6 +16,7 @@ use crate::index::{default_cache_dir, row_text, CatalogueIndex, Freshness};
 use crate::problem::Problems;
 use crate::report::{export_templates, write_reports, Format, Renderer};
 use crate::results::{write_atomic, AuditResults};
+use crate::sample::{worksheet_csv, worksheet_xlsx, Level, SampleOptions};
 use crate::search::{mark, MatchMode, SearchRequest, SearchResults};
 
 /// Exit code for bad input or usage (clap uses it for usage errors too).
@@ -130,6 +131,35 @@ enum Command {
         /// Folder of templates overriding the built-in ones by file name.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
+    },
+    /// Draw the spot-check sample and write the inspectors' worksheet.
+    Sample {
+        /// Audit folder with audit.yaml and the CSV files.
+        #[arg(default_value = "audits/2018-Q4")]
+        dir: PathBuf,
+        /// ISO 2859-1 inspection level (default: audit.yaml's sampling, else II).
+        #[arg(long, value_enum, ignore_case = true)]
+        level: Option<Level>,
+        /// Confidence for the items within a unit (default 0.95).
+        #[arg(long)]
+        confidence: Option<f64>,
+        /// Tolerable deviation rate (default 0.10).
+        #[arg(long)]
+        tolerable: Option<f64>,
+        /// Seed of the draw (default: audit.yaml's, else the period end as YYYYMMDD).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Limit the population to standards or areas (专项检查), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        focus: Vec<String>,
+        /// The manual requirement verdicts are recorded under.
+        #[arg(long, default_value = "ZWGK-302/spot-check-item")]
+        rule: String,
+        /// Output folder (default: AUDIT_DIR/sample).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        standards: Option<PathBuf>,
     },
     /// Combine a year's quarterly results into the annual evaluation.
     Annual {
@@ -352,6 +382,102 @@ pub fn run() -> Result<ExitCode> {
             for path in written {
                 writeln!(stdout, "{}", path.display())?;
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sample {
+            dir,
+            level,
+            confidence,
+            tolerable,
+            seed,
+            focus,
+            rule,
+            out,
+            standards,
+        } => {
+            let (catalogue, data) = crate::audit::load(
+                &dir,
+                &AuditOptions {
+                    standards,
+                    keep_going: false,
+                },
+            )?;
+            let configured = data
+                .config
+                .sampling
+                .clone()
+                .unwrap_or(crate::data::Sampling {
+                    level: None,
+                    confidence: None,
+                    tolerable_rate: None,
+                    seed: None,
+                });
+            let level = match (level, &configured.level) {
+                (Some(level), _) => level,
+                (None, Some(text)) => Level::parse(text).with_context(|| {
+                    format!("audit.yaml sampling.level {text} is not S-1…S-4, I, II or III")
+                })?,
+                (None, None) => Level::II,
+            };
+            let options = SampleOptions {
+                level,
+                confidence: confidence.or(configured.confidence).unwrap_or(0.95),
+                tolerable: tolerable.or(configured.tolerable_rate).unwrap_or(0.10),
+                seed: seed.or(configured.seed).unwrap_or_else(|| {
+                    data.config
+                        .period
+                        .end()
+                        .format("%Y%m%d")
+                        .to_string()
+                        .parse()
+                        .unwrap_or(0)
+                }),
+                focus,
+                rule,
+            };
+            if !(0.0 < options.confidence
+                && options.confidence < 1.0
+                && 0.0 < options.tolerable
+                && options.tolerable < 1.0)
+            {
+                bail!("--confidence and --tolerable must be between 0 and 1");
+            }
+            let plan = crate::sample::draw(&catalogue, &data, &options)?;
+            let out = out.unwrap_or_else(|| dir.join("sample"));
+            write_atomic(&out.join("sample.json"), &serde_json::to_vec_pretty(&plan)?)?;
+            write_atomic(
+                &out.join("worksheet.xlsx"),
+                &worksheet_xlsx(&plan, &catalogue, &data)?,
+            )?;
+            write_atomic(
+                &out.join("worksheet.csv"),
+                &worksheet_csv(&plan, &catalogue, &data)?,
+            )?;
+            let items: usize = plan.units.iter().map(|u| u.items.len()).sum();
+            let strata: Vec<String> = plan
+                .strata
+                .iter()
+                .map(|s| {
+                    let kind = if s.kind == UnitKind::Department {
+                        "市级部门"
+                    } else {
+                        "镇（区、街道）"
+                    };
+                    format!("{kind}{}/{}", s.sampled, s.units)
+                })
+                .collect();
+            writeln!(
+                std::io::stdout(),
+                "抽取{}个单位（{}）、{}条信息；种子{}；总体{}个单位{}条信息（SHA-256 {}…）\n{}",
+                plan.units.len(),
+                strata.join("，"),
+                items,
+                plan.seed,
+                plan.population.units,
+                plan.population.items,
+                &plan.population.sha256[..16],
+                out.display()
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Annual {

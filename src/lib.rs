@@ -20,5 +20,6 @@ pub mod locate;
 pub mod problem;
 pub mod report;
 pub mod results;
+pub mod sample;
 pub mod score;
 pub mod search;

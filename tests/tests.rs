@@ -7,4 +7,5 @@ mod browser;
 mod catalogue;
 mod relevance;
 mod report;
+mod sample;
 mod search;

@@ -1,0 +1,336 @@
+//! Spot checks (随机抽查): a reproducible, stratified two-stage sample and the inspectors'
+//! worksheet.
+//!
+//! The draw, so that anyone can redo it by hand from sample.json:
+//!
+//! 1. Units are split into strata by kind (departments, then towns), each sorted by id.
+//!    The number of units is the ISO 2859-1 sample size for all units at the level;
+//!    strata get shares proportional to their size (largest remainders), at least one each.
+//! 2. A ChaCha8 generator is seeded with the seed (`rand_chacha`, whose stream does not
+//!    change between versions). From each stratum, k units are drawn by a partial
+//!    Fisher–Yates shuffle: for i = 0 … k−1, j = i + (next_u64 mod (len − i)), swap i and j;
+//!    the first k are drawn.
+//! 3. In each drawn unit, in id order, its items (sorted by id) are drawn the same way,
+//!    continuing the same stream: the attribute-sampling size at the confidence and
+//!    tolerable rate (hypergeometric for small units), or all items when fewer.
+//!
+//! The population hash is the SHA-256 of the lines `unit<TAB>item` of the whole population
+//! in that order.
+
+pub mod plan;
+mod worksheet;
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Result};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub use plan::Level;
+pub use worksheet::{worksheet_csv, worksheet_xlsx};
+
+use crate::catalogue::{Catalogue, CheckKind, UnitKind};
+use crate::data::{Dataset, Item, Period};
+
+pub const SCHEMA: &str = "zwgk-sample/1";
+
+#[derive(Debug, Clone)]
+pub struct SampleOptions {
+    pub level: Level,
+    pub confidence: f64,
+    pub tolerable: f64,
+    pub seed: u64,
+    /// Standards (ZWGK-212, 212) or areas (财政预决算) the population is limited to.
+    pub focus: Vec<String>,
+    /// The manual requirement inspectors' verdicts are recorded under.
+    pub rule: String,
+}
+
+/// What was drawn and how; written as sample.json.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SamplePlan {
+    pub schema: String,
+    pub jurisdiction: String,
+    pub period: Period,
+    pub seed: u64,
+    pub level: Level,
+    pub confidence: f64,
+    pub tolerable_rate: f64,
+    pub focus: Vec<String>,
+    pub rule: String,
+    pub algorithm: String,
+    pub population: Population,
+    pub strata: Vec<Stratum>,
+    pub units: Vec<SampledUnit>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Population {
+    pub units: usize,
+    pub items: usize,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Stratum {
+    pub kind: UnitKind,
+    pub units: usize,
+    pub sampled: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SampledUnit {
+    pub id: String,
+    pub name: String,
+    pub kind: UnitKind,
+    /// Items of the unit in the population.
+    pub population: usize,
+    /// Item ids drawn, in the order drawn.
+    pub items: Vec<String>,
+}
+
+/// Draws the sample from a loaded dataset.
+pub fn draw(catalogue: &Catalogue, data: &Dataset, options: &SampleOptions) -> Result<SamplePlan> {
+    check_rule(catalogue, &options.rule)?;
+    let in_focus = focus_filter(catalogue, &options.focus)?;
+    let mut by_unit: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
+    for item in &data.items {
+        let unit = &data.units[item.unit as usize];
+        if data.config.period.contains(item.published_on) && in_focus(&unit.areas, &item.item_code)
+        {
+            by_unit.entry(&unit.id).or_default().push(item);
+        }
+    }
+    for items in by_unit.values_mut() {
+        items.sort_by(|a, b| a.id().cmp(b.id()));
+    }
+    let units: Vec<&crate::data::Unit> = data
+        .units
+        .iter()
+        .filter(|u| by_unit.contains_key(u.id.as_str()))
+        .collect();
+    if units.is_empty() {
+        bail!(
+            "no published items in the period{}: nothing to sample",
+            if options.focus.is_empty() {
+                ""
+            } else {
+                " within the focus"
+            }
+        );
+    }
+
+    let mut hasher = Sha256::new();
+    for (unit, items) in &by_unit {
+        for item in items {
+            hasher.update(format!("{unit}\t{}\n", item.id()));
+        }
+    }
+    let total = plan::iso_sample_size(units.len() as u64, options.level) as usize;
+    let strata_units: Vec<(UnitKind, Vec<&crate::data::Unit>)> =
+        [UnitKind::Department, UnitKind::Town]
+            .into_iter()
+            .map(|kind| {
+                let mut members: Vec<_> =
+                    units.iter().copied().filter(|u| u.kind == kind).collect();
+                members.sort_by(|a, b| a.id.cmp(&b.id));
+                (kind, members)
+            })
+            .filter(|(_, members)| !members.is_empty())
+            .collect();
+    let sizes: Vec<usize> = strata_units.iter().map(|(_, m)| m.len()).collect();
+    let allocation = allocate(total, &sizes);
+
+    let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+    let mut drawn_units = Vec::new();
+    let mut strata = Vec::new();
+    for ((kind, members), k) in strata_units.iter().zip(&allocation) {
+        strata.push(Stratum {
+            kind: *kind,
+            units: members.len(),
+            sampled: *k,
+        });
+        let mut picked = partial_shuffle(&mut rng, members.clone(), *k);
+        picked.sort_by(|a, b| a.id.cmp(&b.id));
+        drawn_units.extend(picked);
+    }
+    drawn_units.sort_by(|a, b| a.id.cmp(&b.id));
+    let sampled = drawn_units
+        .into_iter()
+        .map(|unit| {
+            let items = &by_unit[unit.id.as_str()];
+            let n =
+                plan::items_to_inspect(items.len() as u64, options.confidence, options.tolerable)
+                    as usize;
+            let picked = partial_shuffle(&mut rng, items.clone(), n);
+            SampledUnit {
+                id: unit.id.clone(),
+                name: unit.name.clone(),
+                kind: unit.kind,
+                population: items.len(),
+                items: picked.iter().map(|i| i.id().to_string()).collect(),
+            }
+        })
+        .collect();
+    Ok(SamplePlan {
+        schema: SCHEMA.into(),
+        jurisdiction: data.config.jurisdiction.clone(),
+        period: data.config.period,
+        seed: options.seed,
+        level: options.level,
+        confidence: options.confidence,
+        tolerable_rate: options.tolerable,
+        focus: options.focus.clone(),
+        rule: options.rule.clone(),
+        algorithm: "ISO 2859-1 code letter for the units, stratified by kind (largest remainders, at least one per stratum); attribute sampling n = ceil(ln(1-confidence)/ln(1-tolerable)), hypergeometric for small units, for the items; ChaCha8 seeded with `seed`, partial Fisher-Yates with j = i + (next_u64 mod (len - i)) over ids sorted ascending: strata in order department, town, then each drawn unit's items in unit id order".into(),
+        population: Population {
+            units: units.len(),
+            items: by_unit.values().map(Vec::len).sum(),
+            sha256: format!("{:x}", hasher.finalize()),
+        },
+        strata,
+        units: sampled,
+    })
+}
+
+/// The first `k` after a partial Fisher–Yates shuffle driven by the raw ChaCha8 stream.
+fn partial_shuffle<T>(rng: &mut ChaCha8Rng, mut list: Vec<T>, k: usize) -> Vec<T> {
+    let k = k.min(list.len());
+    for i in 0..k {
+        let remaining = (list.len() - i) as u64;
+        let j = i + (rng.next_u64() % remaining) as usize;
+        list.swap(i, j);
+    }
+    list.truncate(k);
+    list
+}
+
+/// Proportional allocation of `total` over strata of `sizes`, largest remainders first,
+/// at least one per stratum and never more than a stratum holds.
+pub fn allocate(total: usize, sizes: &[usize]) -> Vec<usize> {
+    let population: usize = sizes.iter().sum();
+    if population == 0 {
+        return vec![0; sizes.len()];
+    }
+    let total = total.min(population).max(sizes.len().min(population));
+    let quotas: Vec<f64> = sizes
+        .iter()
+        .map(|s| total as f64 * *s as f64 / population as f64)
+        .collect();
+    let mut shares: Vec<usize> = quotas
+        .iter()
+        .zip(sizes)
+        .map(|(q, s)| (q.floor() as usize).max(1).min(*s))
+        .collect();
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by(|a, b| {
+        (quotas[*b] - quotas[*b].floor())
+            .total_cmp(&(quotas[*a] - quotas[*a].floor()))
+            .then(a.cmp(b))
+    });
+    while shares.iter().sum::<usize>() < total {
+        let Some(&i) = order.iter().find(|i| shares[**i] < sizes[**i]) else {
+            break;
+        };
+        shares[i] += 1;
+        order.rotate_left(1);
+    }
+    while shares.iter().sum::<usize>() > total {
+        let Some(i) = (0..sizes.len())
+            .filter(|i| shares[*i] > 1)
+            .max_by_key(|i| shares[*i])
+        else {
+            break;
+        };
+        shares[i] -= 1;
+    }
+    shares
+}
+
+fn check_rule(catalogue: &Catalogue, rule: &str) -> Result<()> {
+    let found = rule.split_once('/').and_then(|(standard, id)| {
+        catalogue
+            .standard(standard)?
+            .requirements
+            .iter()
+            .find(|r| r.id == id)
+    });
+    match found {
+        Some(r) if r.check == CheckKind::Manual => Ok(()),
+        Some(_) => bail!("{rule} is not a manual requirement: verdicts are recorded under one"),
+        None => bail!("no requirement {rule} in the catalogue"),
+    }
+}
+
+/// A predicate on (unit areas, item code) for the focus: standards keep items whose code
+/// is a row of, or named by a requirement of, those standards; areas keep units with the
+/// area. An empty focus keeps everything.
+#[allow(clippy::type_complexity)]
+fn focus_filter<'a>(
+    catalogue: &'a Catalogue,
+    focus: &'a [String],
+) -> Result<Box<dyn Fn(&[String], &str) -> bool + 'a>> {
+    if focus.is_empty() {
+        return Ok(Box::new(|_, _| true));
+    }
+    let mut codes: Vec<String> = Vec::new();
+    let mut areas: Vec<&str> = Vec::new();
+    for name in focus {
+        if let Some(standard) = catalogue.lookup(name) {
+            codes.extend(standard.items.iter().map(|i| i.code.clone()));
+            codes.extend(
+                standard
+                    .requirements
+                    .iter()
+                    .flat_map(|r| r.codes.iter().flatten().cloned()),
+            );
+        } else if catalogue.meta.areas.contains(name) {
+            areas.push(name);
+        } else {
+            bail!(
+                "--focus {name}: neither a standard (ZWGK-212, 212) nor an area of catalogue.yaml"
+            );
+        }
+    }
+    Ok(Box::new(move |unit_areas: &[String], code: &str| {
+        let by_code = codes.iter().any(|c| c == code);
+        let by_area = !areas.is_empty()
+            && areas.iter().any(|a| unit_areas.iter().any(|u| u == a))
+            && !code.is_empty();
+        by_code || by_area
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proportional_allocation_with_a_floor_of_one() {
+        // 46 departments and 14 towns, 13 units: 9.97 and 3.03 → 10 and 3.
+        assert_eq!(allocate(13, &[46, 14]), vec![10, 3]);
+        assert_eq!(allocate(5, &[46, 14]), vec![4, 1]);
+        assert_eq!(allocate(2, &[58, 2]), vec![1, 1]);
+        assert_eq!(allocate(20, &[3, 2]), vec![3, 2]);
+    }
+
+    #[test]
+    fn the_shuffle_is_a_pure_function_of_the_seed() {
+        let draw = |seed| {
+            partial_shuffle(
+                &mut ChaCha8Rng::seed_from_u64(seed),
+                (0..60).collect::<Vec<_>>(),
+                13,
+            )
+        };
+        assert_eq!(draw(7), draw(7));
+        assert_ne!(draw(7), draw(8));
+        let picked = draw(7);
+        let mut unique = picked.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 13);
+    }
+}

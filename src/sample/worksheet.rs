@@ -1,0 +1,121 @@
+//! The inspectors' worksheet (抽查工作底稿): one row per sampled item with what to verify
+//! and columns for the verdict, as XLSX (verdicts restricted to 合格/不合格/不适用) and as
+//! CSV with a UTF-8 byte order mark so that Excel shows the Chinese.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use rust_xlsxwriter::{DataValidation, Format, Workbook};
+
+use super::SamplePlan;
+use crate::catalogue::Catalogue;
+use crate::data::{Dataset, Item};
+
+pub const VERDICTS: [&str; 3] = ["合格", "不合格", "不适用"];
+pub const SHEET: &str = "抽查工作底稿";
+/// Column headers; the first four identify the row and must not be edited.
+pub const HEADERS: [&str; 14] = [
+    "序号",
+    "单位编号",
+    "单位",
+    "信息编号",
+    "标题",
+    "链接",
+    "发布日期",
+    "公开事项",
+    "依据",
+    "核查要点",
+    "核查结论",
+    "说明",
+    "核查人",
+    "核查日期",
+];
+const WIDTHS: [f64; 14] = [
+    6.0, 8.0, 16.0, 18.0, 36.0, 36.0, 11.0, 24.0, 20.0, 50.0, 10.0, 24.0, 10.0, 11.0,
+];
+
+/// The worksheet's rows, in sample order, as text.
+fn rows(plan: &SamplePlan, catalogue: &Catalogue, data: &Dataset) -> Vec<[String; 14]> {
+    let items: HashMap<&str, &Item> = data.items.iter().map(|i| (i.id(), i)).collect();
+    let rows = catalogue.items();
+    let (standard, rule) = plan
+        .rule
+        .split_once('/')
+        .and_then(|(s, r)| {
+            let standard = catalogue.standard(s)?;
+            Some((standard, standard.requirements.iter().find(|q| q.id == r)?))
+        })
+        .expect("the rule was checked when drawing");
+    let basis = format!("{} {} 第{}条", standard.number, standard.title, rule.clause);
+    let verify = rule.verify.clone().unwrap_or_default();
+    let mut out = Vec::new();
+    for unit in &plan.units {
+        for id in &unit.items {
+            let Some(item) = items.get(id.as_str()) else {
+                continue;
+            };
+            let row = rows.get(&*item.item_code).map(|(_, r)| *r);
+            let matter = row
+                .map(|r| format!("{} {}", r.code, r.name()))
+                .unwrap_or_else(|| item.column().to_string());
+            let elements = row
+                .map(|r| format!("；应含要素：{}", r.elements.join("、")))
+                .unwrap_or_default();
+            out.push([
+                (out.len() + 1).to_string(),
+                unit.id.clone(),
+                unit.name.clone(),
+                id.clone(),
+                item.title().to_string(),
+                item.url().to_string(),
+                item.published_on.to_string(),
+                matter,
+                basis.clone(),
+                format!("{verify}{elements}"),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+        }
+    }
+    out
+}
+
+pub fn worksheet_xlsx(plan: &SamplePlan, catalogue: &Catalogue, data: &Dataset) -> Result<Vec<u8>> {
+    let rows = rows(plan, catalogue, data);
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet().set_name(SHEET)?;
+    let header = Format::new().set_bold().set_background_color("#D9E1F2");
+    let wrap = Format::new().set_text_wrap();
+    for (c, (name, width)) in HEADERS.iter().zip(WIDTHS).enumerate() {
+        sheet.write_string_with_format(0, c as u16, *name, &header)?;
+        sheet.set_column_width(c as u16, width)?;
+    }
+    sheet.set_freeze_panes(1, 4)?;
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            if c == 9 {
+                sheet.write_string_with_format(r as u32 + 1, c as u16, text, &wrap)?;
+            } else {
+                sheet.write_string(r as u32 + 1, c as u16, text)?;
+            }
+        }
+    }
+    if !rows.is_empty() {
+        let verdict = DataValidation::new()
+            .allow_list_strings(&VERDICTS)?
+            .set_error_message("核查结论只能填写：合格、不合格、不适用")?;
+        sheet.add_data_validation(1, 10, rows.len() as u32, 10, &verdict)?;
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
+pub fn worksheet_csv(plan: &SamplePlan, catalogue: &Catalogue, data: &Dataset) -> Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    writer.write_record(HEADERS)?;
+    for row in rows(plan, catalogue, data) {
+        writer.write_record(&row)?;
+    }
+    writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
