@@ -10,6 +10,7 @@ use crate::check;
 use crate::data::{AuditConfig, Dataset, LoadOptions, AUDIT_FILE};
 use crate::problem::Problems;
 use crate::results::{self, AuditResults};
+use crate::sample::{agreement, verdicts};
 
 #[derive(Debug, Clone, Default)]
 pub struct AuditOptions {
@@ -44,13 +45,24 @@ pub fn run(dir: &Path, options: &AuditOptions, progress: &dyn Progress) -> Resul
         keep_going: options.keep_going,
     };
     let data = Dataset::load(dir, config, &catalogue, load).map_err(|p| input_error(&p))?;
+    let inspections = match verdicts::find(dir) {
+        Some((plan, filled)) => verdicts::load(&plan, &filled).map_err(|p| input_error(&p))?,
+        None => None,
+    };
     progress.loaded(data.units.len(), data.items.len());
-    let run = check::run(&catalogue, &data, &|| progress.unit_done());
+    let run = check::run(&catalogue, &data, inspections.as_ref(), &|| {
+        progress.unit_done()
+    });
+    let spot_check = inspections.as_ref().map(|i| {
+        let before = previous.as_ref().and_then(|(_, p)| p.spot_check.as_ref());
+        agreement::spot_check(i, &data, &run.units, before)
+    });
     let results = results::build(
         &catalogue,
         &data,
         run,
         previous.as_ref().map(|(p, r)| (p.as_path(), r.clone())),
+        spot_check,
     );
     // Freeing millions of records takes a moment; let the other core do it while the
     // results are written.
@@ -133,8 +145,11 @@ fn previous_results(
     let data = Dataset::load(&folder, config, &catalogue, load)
         .map_err(|p| input_error(&p))
         .with_context(|| format!("auditing the previous period in {}", folder.display()))?;
-    let run = check::run(&catalogue, &data, &|| {});
-    Ok(Some((path, results::build(&catalogue, &data, run, None)?)))
+    let run = check::run(&catalogue, &data, None, &|| {});
+    Ok(Some((
+        path,
+        results::build(&catalogue, &data, run, None, None)?,
+    )))
 }
 
 /// Input problems as one error listing them all.

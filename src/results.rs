@@ -13,6 +13,7 @@ use crate::catalogue::{Catalogue, UnitKind};
 use crate::check::{AuditRun, Finding, Outcome, RuleResult, WaiverUse};
 use crate::data::{Dataset, InputFile, Period, ScoringModel, Unit};
 use crate::index::catalogue_hash;
+use crate::sample::agreement::SpotCheck;
 use crate::score::{formula, round2, score_unit, PartScore, RequirementTrace, Veto};
 
 pub const SCHEMA: &str = "zwgk-results/1";
@@ -44,6 +45,9 @@ pub struct AuditResults {
     /// Ranked: units without a veto by score, then vetoed units by score.
     pub units: Vec<UnitResult>,
     pub waivers: Vec<WaiverUse>,
+    /// The spot check, when inspectors' verdicts came back.
+    #[serde(default)]
+    pub spot_check: Option<SpotCheck>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -147,6 +151,7 @@ pub fn build(
     data: &Dataset,
     run: AuditRun,
     previous: Option<(&Path, AuditResults)>,
+    spot_check: Option<SpotCheck>,
 ) -> Result<AuditResults> {
     let model = data.config.scoring.model;
     let rules: HashMap<String, String> = catalogue
@@ -280,6 +285,7 @@ pub fn build(
         summary,
         units,
         waivers: run.waivers,
+        spot_check,
     })
 }
 

@@ -125,3 +125,216 @@ fn worksheets_list_the_sampled_items() {
     );
     assert!(matches!(&rows[1][8], Data::String(s) if s.contains("第6.1条")));
 }
+
+/// A copy of the shipped 2018-Q4 folder (with units.yaml beside it) and its drawn sample.
+fn sampled_copy(sandbox: &Sandbox) -> (std::path::PathBuf, serde_json::Value) {
+    let audits = sandbox.path().join("audits");
+    crate::util::copy_dir(&repo().join("audits/2018-Q4"), &audits.join("2018-Q4"));
+    std::fs::copy(repo().join("audits/units.yaml"), audits.join("units.yaml")).unwrap();
+    let dir = audits.join("2018-Q4");
+    let standards = crate::util::shipped_standards();
+    sandbox
+        .run(&[
+            "sample",
+            dir.to_str().unwrap(),
+            "--standards",
+            standards.to_str().unwrap(),
+        ])
+        .ok();
+    let plan =
+        serde_json::from_slice(&std::fs::read(dir.join("sample/sample.json")).unwrap()).unwrap();
+    (dir, plan)
+}
+
+fn audit(sandbox: &Sandbox, dir: &std::path::Path) -> crate::util::Run {
+    let standards = crate::util::shipped_standards();
+    sandbox.run(&[
+        "audit",
+        dir.to_str().unwrap(),
+        "--standards",
+        standards.to_str().unwrap(),
+        "-q",
+        "--no-reports",
+    ])
+}
+
+fn results(dir: &std::path::Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("report/results.json")).unwrap()).unwrap()
+}
+
+/// Fills the CSV worksheet: `verdict(row index, item id)` gives each row's verdict.
+fn fill_csv(dir: &std::path::Path, verdict: impl Fn(usize, &str) -> &'static str) {
+    let text = std::fs::read_to_string(dir.join("sample/worksheet.csv")).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    for (i, record) in reader.records().enumerate() {
+        let mut row: Vec<String> = record.unwrap().iter().map(String::from).collect();
+        if i > 0 {
+            row[10] = verdict(i, &row[3]).into();
+            row[11] = if row[10] == "不合格" {
+                "链接打开后内容与标题不符".into()
+            } else {
+                String::new()
+            };
+            row[12] = "张某某".into();
+            row[13] = "2019-01-08".into();
+        }
+        writer.write_record(&row).unwrap();
+    }
+    std::fs::write(dir.join("inspections.csv"), writer.into_inner().unwrap()).unwrap();
+}
+
+#[test]
+fn verdicts_come_back_as_findings_with_agreement_figures() {
+    let sandbox = Sandbox::new();
+    let (dir, plan) = sampled_copy(&sandbox);
+    // Without verdicts the spot check is absent and the rule notchecked.
+    audit(&sandbox, &dir).ok();
+    assert!(results(&dir)["spot_check"].is_null());
+
+    // Inspectors agree with the automated checks on every item but fail one item that
+    // the checks passed.
+    // Items the automated checks failed: by item id, or through their register entry.
+    let before = results(&dir);
+    let records: std::collections::BTreeSet<String> = before["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|u| {
+            u["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|f| f["evidence"]["record"].as_str())
+        })
+        .map(|r| r.split('（').next().unwrap().to_string())
+        .collect();
+    let items = std::fs::read_to_string(dir.join("items.csv")).unwrap();
+    let failing: std::collections::BTreeSet<String> = items
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').collect::<Vec<_>>())
+        .filter(|f| records.contains(f[0]) || records.contains(f[8]))
+        .map(|f| f[0].to_string())
+        .collect();
+    let first = plan["units"][0]["items"][0].as_str().unwrap().to_string();
+    fill_csv(&dir, |_, item| {
+        if failing.contains(item) || item == first {
+            "不合格"
+        } else {
+            "合格"
+        }
+    });
+    audit(&sandbox, &dir).ok();
+    let after = results(&dir);
+    let spot = &after["spot_check"];
+    let sampled = spot["items_sampled"].as_u64().unwrap();
+    assert_eq!(
+        spot["passed"].as_u64().unwrap() + spot["failed"].as_u64().unwrap(),
+        sampled
+    );
+    assert_eq!(
+        spot["compared"].as_u64().unwrap(),
+        sampled,
+        "every item has an automated result (review)"
+    );
+    assert_eq!(spot["deviations"], 1, "{spot}");
+    assert_eq!(
+        spot["accepted"], true,
+        "1 deviation in {sampled}: bound under 10 %"
+    );
+    let unit = plan["units"][0]["id"].as_str().unwrap();
+    let id = format!("{unit}/ZWGK-302/spot-check-item/{first}");
+    let finding = after["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|u| u["findings"].as_array().unwrap())
+        .find(|f| f["id"] == id.as_str())
+        .unwrap_or_else(|| panic!("no finding {id}"));
+    assert_eq!(finding["code"], "inspection-failed");
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("核查人张某某"),
+        "{finding}"
+    );
+
+    // The circular reports the spot check.
+    let out = sandbox.path().join("circular");
+    let results_path = dir.join("report/results.json");
+    sandbox
+        .run(&[
+            "report",
+            results_path.to_str().unwrap(),
+            "--format",
+            "md",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .ok();
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains(
+            "随机抽查情况：按GB/T 2828.1（ISO 2859-1）一般检查水平II从60个单位中分层抽取13个单位"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("偏差1条"), "{md}");
+    assert!(md.contains("自动检查结果可以信赖"), "{md}");
+}
+
+#[test]
+fn a_filled_xlsx_worksheet_is_read_too() {
+    use rust_xlsxwriter::Workbook;
+    let sandbox = Sandbox::new();
+    let (dir, _) = sampled_copy(&sandbox);
+    let mut book: Xlsx<_> = open_workbook(dir.join("sample/worksheet.xlsx")).unwrap();
+    let range = book.worksheet_range("抽查工作底稿").unwrap();
+    let mut filled = Workbook::new();
+    let sheet = filled.add_worksheet().set_name("抽查工作底稿").unwrap();
+    for (r, row) in range.rows().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet
+                .write_string(r as u32, c as u16, cell.to_string())
+                .unwrap();
+        }
+        if r > 0 {
+            sheet
+                .write_string(r as u32, 10, if r == 1 { "不合格" } else { "合格" })
+                .unwrap();
+        }
+    }
+    filled.save(dir.join("worksheet.xlsx")).unwrap();
+    audit(&sandbox, &dir).ok();
+    let spot = &results(&dir)["spot_check"];
+    assert_eq!(spot["failed"], 1);
+    assert_eq!(spot["file"], "worksheet.xlsx");
+}
+
+#[test]
+fn edited_rows_and_bad_verdicts_are_errors() {
+    let sandbox = Sandbox::new();
+    let (dir, _) = sampled_copy(&sandbox);
+    fill_csv(&dir, |i, _| if i == 2 { "基本合格" } else { "合格" });
+    let text = std::fs::read_to_string(dir.join("inspections.csv")).unwrap();
+    let edited = text.replacen(",U", ",X", 1);
+    std::fs::write(dir.join("inspections.csv"), edited).unwrap();
+    let run = audit(&sandbox, &dir);
+    assert_eq!(run.code(), 2);
+    let err = run.stderr();
+    assert!(err.contains("inspections.csv:2: 信息编号: X"), "{err}");
+    assert!(
+        err.contains("is not in the sample drawn with seed 20181231"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "inspections.csv:3: 核查结论: \"基本合格\" is not one of 合格、不合格、不适用"
+        ),
+        "{err}"
+    );
+}

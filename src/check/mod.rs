@@ -34,6 +34,7 @@ pub use limits::Limit;
 use crate::calendar::{Calendar, MissingYear};
 use crate::catalogue::{Catalogue, CatalogueItem, CheckKind, Requirement, Standard};
 use crate::data::{Application, Dataset, Item, Message, Period, RegisterEntry, Unit, Waiver};
+use crate::sample::verdicts::Inspections;
 
 /// Result of one instance (XCCDF result values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -182,6 +183,8 @@ pub struct UnitData<'a> {
 /// What every check may read.
 pub struct Ctx<'a> {
     pub catalogue: &'a Catalogue,
+    /// Inspectors' verdicts on the spot-check sample, when they have come back.
+    pub inspections: Option<&'a Inspections>,
     pub calendar: &'a Calendar,
     pub period: Period,
     pub rows: HashMap<&'a str, (&'a Standard, &'a CatalogueItem)>,
@@ -228,9 +231,15 @@ pub struct WaiverUse {
 
 /// Runs every requirement of the catalogue for every unit of the dataset, in parallel;
 /// `on_unit` is called as each unit is done (for a progress bar).
-pub fn run(catalogue: &Catalogue, data: &Dataset, on_unit: &(dyn Fn() + Sync)) -> AuditRun {
+pub fn run(
+    catalogue: &Catalogue,
+    data: &Dataset,
+    inspections: Option<&Inspections>,
+    on_unit: &(dyn Fn() + Sync),
+) -> AuditRun {
     let ctx = Ctx {
         catalogue,
+        inspections,
         calendar: &catalogue.calendar,
         period: data.config.period,
         rows: catalogue.items(),
@@ -311,10 +320,15 @@ pub fn check_unit(ctx: &Ctx<'_>, unit: &UnitData<'_>) -> Vec<RuleResult> {
     for standard in &ctx.catalogue.standards {
         for requirement in &standard.requirements {
             let applicable = applies(requirement, unit.unit);
-            let instances = if applicable {
-                check(ctx, requirement, unit)
-            } else {
-                Vec::new()
+            let rule_id = format!("{}/{}", standard.id, requirement.id);
+            let verdicts = ctx
+                .inspections
+                .filter(|i| i.plan.rule == rule_id)
+                .and_then(|i| i.for_unit(&unit.unit.id));
+            let instances = match (applicable, verdicts) {
+                (false, _) => Vec::new(),
+                (true, Some(verdicts)) => manual::from_verdicts(verdicts, unit),
+                (true, None) => check(ctx, requirement, unit),
             };
             results.push(RuleResult {
                 standard: standard.id.clone(),

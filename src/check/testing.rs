@@ -139,6 +139,7 @@ pub fn ctx(period: &str) -> Ctx<'static> {
     let catalogue = catalogue();
     Ctx {
         catalogue,
+        inspections: None,
         calendar: &catalogue.calendar,
         period: Period::parse(period).expect("period"),
         rows: catalogue.items(),

@@ -17,7 +17,9 @@
 //! The population hash is the SHA-256 of the lines `unit<TAB>item` of the whole population
 //! in that order.
 
+pub mod agreement;
 pub mod plan;
+pub mod verdicts;
 mod worksheet;
 
 use std::collections::BTreeMap;
