@@ -186,7 +186,13 @@ fn republish(g: &mut Gen<'_>, ix: &Ix, entry: &str, day: NaiveDate) {
     }
 }
 
-/// Late days past a deadline: the first working day after it (half the time) or 2–4.
+/// A day past `deadline`: the first working day after it (half the time: the boundary
+/// case) or the 2nd to 4th.
+fn late_day(g: &mut Gen<'_>, deadline: NaiveDate) -> Option<NaiveDate> {
+    let k = late_by(g);
+    Limit::WorkingDays(k).due(g.calendar, deadline).ok()
+}
+
 fn late_by(g: &mut Gen<'_>) -> u32 {
     if g.rng.random_bool(EDGE) {
         1
@@ -224,8 +230,7 @@ fn timeliness(
         }
         let roll: f64 = g.rng.random::<f64>() / g.laxity;
         if roll < LATE_PUBLICATION {
-            let k = late_by(g);
-            let Ok(day) = Limit::WorkingDays(k).due(g.calendar, deadline) else {
+            let Some(day) = late_day(g, deadline) else {
                 continue;
             };
             if day > end {
@@ -446,8 +451,7 @@ fn response(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<
                 };
                 let roll: f64 = g.rng.random::<f64>() / g.laxity;
                 if roll < LATE_REPLY {
-                    let k = late_by(g);
-                    let Ok(day) = Limit::WorkingDays(k).due(g.calendar, deadline) else {
+                    let Some(day) = late_day(g, deadline) else {
                         continue;
                     };
                     if day > end || day < start {
@@ -542,8 +546,7 @@ fn messages(
         let Ok(deadline) = limit.due(g.calendar, m.received_on) else {
             continue;
         };
-        let k = late_by(g);
-        let Ok(day) = Limit::WorkingDays(k).due(g.calendar, deadline) else {
+        let Some(day) = late_day(g, deadline) else {
             continue;
         };
         if day > end || day < start || (day - m.received_on).num_days() > 60 {
@@ -591,8 +594,7 @@ fn interpretation(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, ix: &mut Ix) {
         };
         let roll: f64 = g.rng.random::<f64>() / g.laxity;
         if roll < LATE_INTERPRETATION {
-            let k = late_by(g);
-            let Ok(day) = Limit::WorkingDays(k).due(g.calendar, deadline) else {
+            let Some(day) = late_day(g, deadline) else {
                 continue;
             };
             if day > end || day < start {
