@@ -1,0 +1,288 @@
+//! The annual evaluation (年度考核): the year's quarterly results combined — annual score,
+//! grade and ranking, each unit's quarters side by side, and the findings never rectified.
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Result};
+use rust_xlsxwriter::{Format, Workbook};
+use serde::Serialize;
+
+use super::model::chinese_date;
+use crate::catalogue::UnitKind;
+use crate::results::AuditResults;
+use crate::score::round2;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Annual {
+    pub title: String,
+    pub issuer: String,
+    pub date: String,
+    pub year: i32,
+    /// The quarters combined, with their weights.
+    pub quarters: Vec<QuarterInfo>,
+    pub missing_quarters: Vec<String>,
+    pub average: String,
+    pub grades: Vec<(String, usize)>,
+    pub rankings: Vec<AnnualRanking>,
+    pub unrectified: Vec<Unrectified>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuarterInfo {
+    pub label: String,
+    pub weight: f64,
+    pub average: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnualRanking {
+    pub label: String,
+    pub rows: Vec<AnnualRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnualRow {
+    pub rank: usize,
+    pub id: String,
+    pub name: String,
+    /// One per quarter combined, "—" where the unit was not assessed.
+    pub quarters: Vec<String>,
+    pub score: String,
+    pub grade: String,
+    /// Quarters in which the unit was vetoed.
+    pub vetoed_in: String,
+    #[serde(skip)]
+    pub value: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Unrectified {
+    pub unit: String,
+    pub id: String,
+    pub problem: String,
+    pub message: String,
+    /// Quarters in which it was found.
+    pub quarters: String,
+}
+
+/// Combines quarterly results (in quarter order) with their weights.
+pub fn annual(year: i32, quarters: &[(AuditResults, f64)], missing: Vec<String>) -> Result<Annual> {
+    let Some((last, _)) = quarters.last() else {
+        bail!("no quarterly results for {year}: audit at least one quarter first");
+    };
+    let mut units: BTreeMap<&str, (&str, UnitKind)> = BTreeMap::new();
+    for (results, _) in quarters {
+        for unit in &results.units {
+            units.entry(&unit.id).or_insert((&unit.name, unit.kind));
+        }
+    }
+    let mut rows: Vec<(UnitKind, AnnualRow)> = units
+        .iter()
+        .map(|(id, (name, kind))| {
+            let per_quarter: Vec<Option<&crate::results::UnitResult>> = quarters
+                .iter()
+                .map(|(r, _)| r.units.iter().find(|u| u.id == *id))
+                .collect();
+            let (sum, weights) = per_quarter
+                .iter()
+                .zip(quarters)
+                .filter_map(|(u, (_, w))| u.and_then(|u| u.score).map(|s| (s * w, *w)))
+                .fold((0.0, 0.0), |(s, w), (a, b)| (s + a, w + b));
+            let value = (weights > 0.0).then(|| round2(sum / weights));
+            let vetoed_in: Vec<String> = per_quarter
+                .iter()
+                .zip(quarters)
+                .filter(|(u, _)| u.is_some_and(|u| !u.vetoes.is_empty()))
+                .map(|(_, (r, _))| r.period_label.clone())
+                .collect();
+            let grade = grade(last, value, !vetoed_in.is_empty());
+            let row = AnnualRow {
+                rank: 0,
+                id: id.to_string(),
+                name: name.to_string(),
+                quarters: per_quarter
+                    .iter()
+                    .map(|u| {
+                        u.and_then(|u| u.score)
+                            .map_or("—".into(), |s| format!("{s:.2}"))
+                    })
+                    .collect(),
+                score: value.map_or("—".into(), |s| format!("{s:.2}")),
+                grade,
+                vetoed_in: vetoed_in.join("、"),
+                value,
+            };
+            (*kind, row)
+        })
+        .collect();
+    rows.sort_by(|(_, a), (_, b)| {
+        a.vetoed_in
+            .is_empty()
+            .cmp(&b.vetoed_in.is_empty())
+            .reverse()
+            .then(b.value.unwrap_or(-1.0).total_cmp(&a.value.unwrap_or(-1.0)))
+            .then(a.id.cmp(&b.id))
+    });
+    let rankings = [
+        (UnitKind::Department, "市级部门"),
+        (UnitKind::Town, "镇（区、街道）"),
+    ]
+    .into_iter()
+    .map(|(kind, label)| AnnualRanking {
+        label: label.into(),
+        rows: rows
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .enumerate()
+            .map(|(i, (_, row))| AnnualRow {
+                rank: i + 1,
+                ..row.clone()
+            })
+            .collect(),
+    })
+    .collect();
+    let scores: Vec<f64> = rows.iter().filter_map(|(_, r)| r.value).collect();
+    let average = if scores.is_empty() {
+        "—".into()
+    } else {
+        format!("{:.2}", scores.iter().sum::<f64>() / scores.len() as f64)
+    };
+    let grades = last
+        .scoring
+        .grades
+        .iter()
+        .map(|(name, _)| {
+            (
+                name.clone(),
+                rows.iter().filter(|(_, r)| &r.grade == name).count(),
+            )
+        })
+        .collect();
+    Ok(Annual {
+        title: format!(
+            "关于{}{}年度政务公开考核结果的通报",
+            last.jurisdiction, year
+        ),
+        issuer: last.catalogue.issuer.clone(),
+        date: chinese_date(last.circular_date),
+        year,
+        quarters: quarters
+            .iter()
+            .map(|(r, w)| QuarterInfo {
+                label: r.period_label.clone(),
+                weight: *w,
+                average: r.summary.average.map_or("—".into(), |a| format!("{a:.2}")),
+            })
+            .collect(),
+        missing_quarters: missing,
+        average,
+        grades,
+        rankings,
+        unrectified: unrectified(quarters),
+    })
+}
+
+fn grade(results: &AuditResults, score: Option<f64>, vetoed: bool) -> String {
+    let bands = &results.scoring.grades;
+    let lowest = bands.last().map(|(n, _)| n.clone()).unwrap_or_default();
+    match score {
+        Some(s) if !vetoed => bands
+            .iter()
+            .find(|(_, min)| s >= *min)
+            .map(|(n, _)| n.clone())
+            .unwrap_or(lowest),
+        _ => lowest,
+    }
+}
+
+/// Findings of the last quarter also found, under the same id, in the quarters before it,
+/// without a break: reported again and again, never rectified.
+fn unrectified(quarters: &[(AuditResults, f64)]) -> Vec<Unrectified> {
+    let Some((last, _)) = quarters.last() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for unit in &last.units {
+        for f in &unit.findings {
+            let mut seen_in = vec![last.period_label.clone()];
+            for (earlier, _) in quarters.iter().rev().skip(1) {
+                let found = earlier
+                    .units
+                    .iter()
+                    .filter(|u| u.id == unit.id)
+                    .flat_map(|u| &u.findings)
+                    .any(|e| e.finding.id == f.finding.id);
+                if !found {
+                    break;
+                }
+                seen_in.insert(0, earlier.period_label.clone());
+            }
+            if seen_in.len() >= 2 {
+                out.push(Unrectified {
+                    unit: unit.name.clone(),
+                    id: f.finding.id.clone(),
+                    problem: f.finding.code.description().into(),
+                    message: f.finding.message.clone(),
+                    quarters: seen_in.join("、"),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// annual.xlsx: the ranking with the quarters side by side, and the unrectified findings.
+pub fn annual_workbook(annual: &Annual) -> Result<Vec<u8>> {
+    let mut workbook = Workbook::new();
+    let header = Format::new().set_bold().set_background_color("#D9E1F2");
+    let sheet = workbook.add_worksheet().set_name("年度排名")?;
+    let mut columns: Vec<String> = vec!["类别".into(), "排名".into(), "单位".into()];
+    columns.extend(annual.quarters.iter().map(|q| q.label.clone()));
+    columns.extend(["年度得分".into(), "等次".into(), "单项否决".into()]);
+    for (i, name) in columns.iter().enumerate() {
+        sheet.write_string_with_format(0, i as u16, name, &header)?;
+        sheet.set_column_width(i as u16, if i == 2 { 18.0 } else { 12.0 })?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    let mut r = 1;
+    for ranking in &annual.rankings {
+        for row in &ranking.rows {
+            sheet.write_string(r, 0, &ranking.label)?;
+            sheet.write_number(r, 1, row.rank as f64)?;
+            sheet.write_string(r, 2, &row.name)?;
+            let mut c = 3;
+            for q in &row.quarters {
+                match q.parse::<f64>() {
+                    Ok(v) => sheet.write_number(r, c, v)?,
+                    Err(_) => sheet.write_string(r, c, q)?,
+                };
+                c += 1;
+            }
+            if let Some(v) = row.value {
+                sheet.write_number(r, c, v)?;
+            }
+            sheet.write_string(r, c + 1, &row.grade)?;
+            sheet.write_string(r, c + 2, &row.vetoed_in)?;
+            r += 1;
+        }
+    }
+    sheet.autofilter(0, 0, r.saturating_sub(1).max(1), columns.len() as u16 - 1)?;
+    let sheet = workbook.add_worksheet().set_name("未整改问题")?;
+    for (i, name) in ["单位", "问题类型", "问题描述", "发现季度", "问题编号"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string_with_format(0, i as u16, *name, &header)?;
+        sheet.set_column_width(i as u16, [18.0, 14.0, 60.0, 30.0, 50.0][i])?;
+    }
+    for (i, u) in annual.unrectified.iter().enumerate() {
+        let r = i as u32 + 1;
+        for (c, text) in [&u.unit, &u.problem, &u.message, &u.quarters, &u.id]
+            .into_iter()
+            .enumerate()
+        {
+            sheet.write_string(r, c as u16, text)?;
+        }
+    }
+    Ok(workbook.save_to_buffer()?)
+}

@@ -1,0 +1,219 @@
+//! The quarterly circular (季度考核通报): one results model rendered to Markdown and HTML
+//! through handlebars templates, and to XLSX for office users, plus a rectification notice
+//! (整改通知书) per unit with findings.
+//!
+//! Templates are embedded in the binary; a folder given with `--templates` overrides any
+//! of them by file name, and `zwgk templates export DIR` writes the defaults out to edit.
+
+pub mod annual;
+mod charts;
+pub mod model;
+mod xlsx;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use handlebars::Handlebars;
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use model::{circular, Circular};
+
+use crate::results::{write_atomic, AuditResults};
+
+/// The embedded templates: (file name, text).
+pub const TEMPLATES: [(&str, &str); 5] = [
+    ("circular.md.hbs", include_str!("templates/circular.md.hbs")),
+    (
+        "circular.html.hbs",
+        include_str!("templates/circular.html.hbs"),
+    ),
+    ("notice.md.hbs", include_str!("templates/notice.md.hbs")),
+    ("annual.md.hbs", include_str!("templates/annual.md.hbs")),
+    ("annual.html.hbs", include_str!("templates/annual.html.hbs")),
+];
+
+/// Output formats, matched in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Md,
+    Html,
+    Xlsx,
+    All,
+}
+
+impl Format {
+    fn includes(self, other: Format) -> bool {
+        self == Format::All || self == other
+    }
+}
+
+/// Handlebars with the templates registered: the embedded ones, replaced by any file of
+/// the same name in `overrides`.
+pub struct Renderer {
+    markdown: Handlebars<'static>,
+    html: Handlebars<'static>,
+}
+
+impl Renderer {
+    pub fn new(overrides: Option<&Path>) -> Result<Renderer> {
+        let mut markdown = Handlebars::new();
+        markdown.set_strict_mode(true);
+        // Markdown is not HTML: print text as it is.
+        markdown.register_escape_fn(handlebars::no_escape);
+        let mut html = Handlebars::new();
+        html.set_strict_mode(true);
+        for (name, embedded) in TEMPLATES {
+            let (text, origin) = match overrides.map(|dir| dir.join(name)).filter(|p| p.exists()) {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("reading template {}", path.display()))?;
+                    (text, path.display().to_string())
+                }
+                None => (embedded.to_string(), format!("built-in {name}")),
+            };
+            let registry = if name.ends_with(".html.hbs") {
+                &mut html
+            } else {
+                &mut markdown
+            };
+            registry
+                .register_template_string(name, text)
+                .map_err(|err| anyhow::anyhow!("template {origin}: {err}"))?;
+        }
+        Ok(Renderer { markdown, html })
+    }
+
+    fn render<T: Serialize>(&self, name: &str, data: &T) -> Result<String> {
+        let registry = if name.ends_with(".html.hbs") {
+            &self.html
+        } else {
+            &self.markdown
+        };
+        registry
+            .render(name, data)
+            .map_err(|err| anyhow::anyhow!("rendering {name}: {err}"))
+    }
+}
+
+/// Writes the embedded templates into `dir` for editing.
+pub fn export_templates(dir: &Path) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    TEMPLATES
+        .iter()
+        .map(|(name, text)| {
+            let path = dir.join(name);
+            write_atomic(&path, text.as_bytes())?;
+            Ok(path)
+        })
+        .collect()
+}
+
+/// Renders one output file's bytes.
+type RenderJob<'a> = Box<dyn Fn() -> Result<Vec<u8>> + Send + Sync + 'a>;
+
+/// Renders the requested formats of the circular into `out`; returns the files written.
+pub fn write_reports(
+    results: &AuditResults,
+    history: &[AuditResults],
+    format: Format,
+    renderer: &Renderer,
+    out: &Path,
+) -> Result<Vec<PathBuf>> {
+    let circular = circular(results, history);
+    // Each file is rendered and written on its own task: the XLSX of a large quarter
+    // takes as long as everything else together.
+    let mut jobs: Vec<(String, RenderJob<'_>)> = Vec::new();
+    if format.includes(Format::Md) {
+        jobs.push((
+            "report.md".into(),
+            Box::new(|| Ok(renderer.render("circular.md.hbs", &circular)?.into_bytes())),
+        ));
+        // Notices list every finding of the unit, not the circular's first few.
+        for unit in model::unit_sections(results, usize::MAX) {
+            let name = format!("notices/{}-{}.md", unit.id, unit.name);
+            let circular = &circular;
+            jobs.push((
+                name,
+                Box::new(move || {
+                    Ok(renderer
+                        .render(
+                            "notice.md.hbs",
+                            &Notice {
+                                circular,
+                                unit: &unit,
+                            },
+                        )?
+                        .into_bytes())
+                }),
+            ));
+        }
+    }
+    if format.includes(Format::Html) {
+        jobs.push((
+            "report.html".into(),
+            Box::new(|| {
+                Ok(renderer
+                    .render("circular.html.hbs", &circular)?
+                    .into_bytes())
+            }),
+        ));
+    }
+    if format.includes(Format::Xlsx) {
+        jobs.push((
+            "findings.xlsx".into(),
+            Box::new(|| xlsx::findings_workbook(results)),
+        ));
+    }
+    // The workbook first: it is the longest job.
+    jobs.sort_by_key(|(name, _)| !name.ends_with(".xlsx"));
+    jobs.par_iter()
+        .map(|(name, render)| {
+            let path = out.join(name);
+            write_atomic(&path, &render()?)?;
+            Ok(path)
+        })
+        .collect()
+}
+
+/// Renders the annual evaluation into `out`; returns the files written.
+pub fn write_annual(
+    annual: &annual::Annual,
+    format: Format,
+    renderer: &Renderer,
+    out: &Path,
+) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    let mut write = |name: &str, bytes: &[u8]| -> Result<()> {
+        let path = out.join(name);
+        write_atomic(&path, bytes)?;
+        written.push(path);
+        Ok(())
+    };
+    write("annual.json", &serde_json::to_vec_pretty(annual)?)?;
+    if format.includes(Format::Md) {
+        write(
+            "annual.md",
+            renderer.render("annual.md.hbs", annual)?.as_bytes(),
+        )?;
+    }
+    if format.includes(Format::Html) {
+        write(
+            "annual.html",
+            renderer.render("annual.html.hbs", annual)?.as_bytes(),
+        )?;
+    }
+    if format.includes(Format::Xlsx) {
+        write("annual.xlsx", &annual::annual_workbook(annual)?)?;
+    }
+    Ok(written)
+}
+
+/// What the rectification notice template sees.
+#[derive(Serialize)]
+struct Notice<'a> {
+    circular: &'a Circular,
+    unit: &'a model::UnitSection,
+}
+
+pub use xlsx::FINDINGS_SHEET;

@@ -1,0 +1,507 @@
+//! The circular's view of the results: every number and phrase the templates print,
+//! computed once here so that no format computes its own.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use super::charts::{self, Charts};
+use crate::catalogue::UnitKind;
+use crate::check::Evidence;
+use crate::results::{AuditResults, UnitResult};
+
+/// Findings shown per unit in the Markdown and HTML circular; the rest are counted and
+/// listed in findings.xlsx, so a 60-unit circular stays quick to open.
+pub const FINDINGS_SHOWN: usize = 15;
+/// Most-failed requirements listed under 主要问题.
+const PROBLEMS_SHOWN: usize = 10;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Circular {
+    pub title: String,
+    pub issuer: String,
+    pub date: String,
+    pub period_label: String,
+    pub jurisdiction: String,
+    pub overview: Overview,
+    pub rankings: Vec<Ranking>,
+    pub vetoes: Vec<VetoRow>,
+    pub problems: Vec<ProblemRow>,
+    pub units: Vec<UnitSection>,
+    pub rectification: Rectification,
+    pub method: Method,
+    pub charts: Charts,
+    /// The spot check, when inspectors' verdicts came back.
+    pub spot_check: Option<SpotCheckView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpotCheckView {
+    pub plan: String,
+    pub coverage: String,
+    pub verdicts: String,
+    pub agreement: String,
+    pub recommendation: String,
+}
+
+fn spot_check_view(s: &crate::sample::agreement::SpotCheck) -> SpotCheckView {
+    let level = serde_json::to_value(s.level)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
+    SpotCheckView {
+        plan: format!(
+            "按GB/T 2828.1（ISO 2859-1）一般检查水平{level}从{}个单位中分层抽取{}个单位，每个单位按置信度{:.0}%、可容忍偏差率{:.0}%抽取信息（属性抽样），随机数种子{}，总体SHA-256 {}…",
+            s.population_units,
+            s.units_sampled,
+            s.confidence * 100.0,
+            s.tolerable_rate * 100.0,
+            s.seed,
+            &s.population_sha256[..16.min(s.population_sha256.len())]
+        ),
+        coverage: format!("共抽查信息{}条（总体{}条）", s.items_sampled, s.population_items),
+        verdicts: format!("核查合格{}条、不合格{}条、不适用{}条", s.passed, s.failed, s.not_applicable),
+        agreement: match s.agreement_rate {
+            Some(rate) => format!(
+                "与自动检查结果比对{}条，一致{}条，一致率{rate:.2}%，偏差{}条，偏差率上限{:.1}%（置信度{:.0}%）",
+                s.compared,
+                s.agreed,
+                s.deviations,
+                s.upper_bound * 100.0,
+                s.confidence * 100.0
+            ),
+            None => "抽查信息均无自动检查结果可比对".into(),
+        },
+        recommendation: s.recommendation.clone(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Overview {
+    pub units: usize,
+    pub departments: usize,
+    pub towns: usize,
+    pub items: usize,
+    pub register_entries: usize,
+    pub applications: usize,
+    pub messages: usize,
+    pub instances: usize,
+    pub findings: usize,
+    pub new_findings: usize,
+    pub repeat_findings: usize,
+    pub average: String,
+    pub median: String,
+    /// "上升0.68分" / "下降1.20分" / "" without a previous period.
+    pub change: String,
+    pub grades: Vec<GradeCount>,
+    pub vetoed: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GradeCount {
+    pub name: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ranking {
+    /// 市级部门 / 镇（区、街道）
+    pub label: String,
+    pub rows: Vec<RankRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RankRow {
+    pub rank: usize,
+    pub name: String,
+    pub score: String,
+    pub grade: String,
+    /// ↑3, ↓2, 持平, or — without a previous period.
+    pub change: String,
+    pub vetoed: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VetoRow {
+    pub name: String,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProblemRow {
+    pub no: usize,
+    pub rule: String,
+    pub title: String,
+    pub clause: String,
+    pub problem: String,
+    pub units: usize,
+    pub findings: usize,
+    pub example: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitSection {
+    pub no: usize,
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub score: String,
+    pub grade: String,
+    pub vetoed: bool,
+    pub total: usize,
+    pub new: usize,
+    pub repeat: usize,
+    pub findings: Vec<FindingRow>,
+    /// Findings not shown (they are all in findings.xlsx).
+    pub more: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingRow {
+    pub no: usize,
+    pub id: String,
+    /// 新增 / 重复
+    pub status: String,
+    pub problem: String,
+    pub rule: String,
+    pub clause: String,
+    pub message: String,
+    /// Dates, days counted against the limit, what is missing.
+    pub evidence: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rectification {
+    pub working_days: u32,
+    pub deadline: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Method {
+    pub model: String,
+    pub formula: String,
+    pub weights: String,
+    pub grades: String,
+    pub catalogue: String,
+    pub calendar: String,
+    pub inputs: Vec<InputRow>,
+    pub skipped: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InputRow {
+    pub file: String,
+    pub rows: usize,
+    pub sha256: String,
+}
+
+/// 2019年1月15日
+pub fn chinese_date(day: NaiveDate) -> String {
+    format!("{}年{}月{}日", day.year(), day.month(), day.day())
+}
+
+fn score_text(score: Option<f64>) -> String {
+    score.map_or("—".into(), |s| format!("{s:.2}"))
+}
+
+fn kind_label(kind: UnitKind) -> &'static str {
+    match kind {
+        UnitKind::Department => "市级部门",
+        UnitKind::Town => "镇（区、街道）",
+    }
+}
+
+/// Builds the circular from the results; `history` holds earlier periods' results (oldest
+/// first) for the trend chart.
+pub fn circular(results: &AuditResults, history: &[AuditResults]) -> Circular {
+    let findings_total: usize = results.units.iter().map(|u| u.findings.len()).sum();
+    let repeats: usize = results
+        .units
+        .iter()
+        .flat_map(|u| &u.findings)
+        .filter(|f| f.repeat)
+        .count();
+    let s = &results.summary;
+    let change = match (s.average, s.previous_average) {
+        (Some(now), Some(before)) if now > before => format!("较上期上升{:.2}分", now - before),
+        (Some(now), Some(before)) if now < before => format!("较上期下降{:.2}分", before - now),
+        (Some(_), Some(_)) => "与上期持平".into(),
+        _ => String::new(),
+    };
+    Circular {
+        title: format!(
+            "关于{}{}政务公开考核情况的通报",
+            results.jurisdiction, results.period_label
+        ),
+        issuer: results.catalogue.issuer.clone(),
+        date: chinese_date(results.circular_date),
+        period_label: results.period_label.clone(),
+        jurisdiction: results.jurisdiction.clone(),
+        overview: Overview {
+            units: s.units,
+            departments: s.departments,
+            towns: s.towns,
+            items: s.items,
+            register_entries: s.register_entries,
+            applications: s.applications,
+            messages: s.messages,
+            instances: s
+                .instances
+                .iter()
+                .filter(|(o, _)| o.counted())
+                .map(|(_, n)| n)
+                .sum(),
+            findings: findings_total,
+            new_findings: findings_total - repeats,
+            repeat_findings: repeats,
+            average: score_text(s.average),
+            median: score_text(s.median),
+            change,
+            grades: s
+                .grades
+                .iter()
+                .map(|(name, count)| GradeCount {
+                    name: name.clone(),
+                    count: *count,
+                })
+                .collect(),
+            vetoed: s.vetoed,
+        },
+        rankings: [UnitKind::Department, UnitKind::Town]
+            .into_iter()
+            .map(|kind| ranking(results, kind))
+            .collect(),
+        vetoes: results
+            .units
+            .iter()
+            .filter(|u| !u.vetoes.is_empty())
+            .map(|u| VetoRow {
+                name: u.name.clone(),
+                reasons: u.vetoes.iter().map(|v| v.reason.clone()).collect(),
+            })
+            .collect(),
+        problems: problems(results),
+        units: unit_sections(results, FINDINGS_SHOWN),
+        rectification: Rectification {
+            working_days: results.rectification_working_days,
+            deadline: chinese_date(results.rectification_deadline),
+        },
+        method: method(results),
+        charts: charts::charts(results, history),
+        spot_check: results.spot_check.as_ref().map(spot_check_view),
+    }
+}
+
+fn ranking(results: &AuditResults, kind: UnitKind) -> Ranking {
+    let rows = results
+        .units
+        .iter()
+        .filter(|u| u.kind == kind)
+        .map(|u| RankRow {
+            rank: u.rank_in_kind,
+            name: u.name.clone(),
+            score: score_text(u.score),
+            grade: u.grade.clone(),
+            change: rank_change(u, results.previous.is_some()),
+            vetoed: !u.vetoes.is_empty(),
+        })
+        .collect();
+    Ranking {
+        label: kind_label(kind).into(),
+        rows,
+    }
+}
+
+fn rank_change(unit: &UnitResult, has_previous: bool) -> String {
+    match unit.previous_rank_in_kind {
+        Some(before) if before > unit.rank_in_kind => format!("↑{}", before - unit.rank_in_kind),
+        Some(before) if before < unit.rank_in_kind => format!("↓{}", unit.rank_in_kind - before),
+        Some(_) => "持平".into(),
+        None if has_previous => "新增".into(),
+        None => "—".into(),
+    }
+}
+
+/// The requirements failed by most units, then by most findings.
+fn problems(results: &AuditResults) -> Vec<ProblemRow> {
+    struct Tally<'a> {
+        units: usize,
+        findings: usize,
+        first: &'a crate::check::Finding,
+        unit: &'a str,
+        title: &'a str,
+    }
+    let mut by_rule: BTreeMap<&str, Tally<'_>> = BTreeMap::new();
+    for unit in &results.units {
+        let titles: HashMap<&str, &str> = unit
+            .trace
+            .iter()
+            .map(|t| (t.rule.as_str(), t.title.as_str()))
+            .collect();
+        let mut seen_here = std::collections::HashSet::new();
+        for f in &unit.findings {
+            let rule = f.finding.rule.as_str();
+            let tally = by_rule.entry(rule).or_insert(Tally {
+                units: 0,
+                findings: 0,
+                first: &f.finding,
+                unit: &unit.name,
+                title: titles.get(rule).copied().unwrap_or(rule),
+            });
+            tally.findings += 1;
+            if seen_here.insert(rule) {
+                tally.units += 1;
+            }
+        }
+    }
+    let mut rows: Vec<(&str, Tally<'_>)> = by_rule.into_iter().collect();
+    rows.sort_by(|a, b| {
+        b.1.units
+            .cmp(&a.1.units)
+            .then(b.1.findings.cmp(&a.1.findings))
+            .then(a.0.cmp(b.0))
+    });
+    rows.into_iter()
+        .take(PROBLEMS_SHOWN)
+        .enumerate()
+        .map(|(i, (rule, t))| ProblemRow {
+            no: i + 1,
+            rule: rule.into(),
+            title: t.title.into(),
+            clause: clause_ref(rule, &t.first.clause),
+            problem: t.first.code.description().into(),
+            units: t.units,
+            findings: t.findings,
+            example: format!("{}：{}", t.unit, t.first.message),
+        })
+        .collect()
+}
+
+/// Q/RGZW-style reference to a clause: ZWGK-204 第5.1条.
+fn clause_ref(rule: &str, clause: &str) -> String {
+    let standard = rule.split('/').next().unwrap_or(rule);
+    format!("{standard} 第{clause}条")
+}
+
+/// Units with findings, in ranking order, each with at most `cap` findings listed.
+pub fn unit_sections(results: &AuditResults, cap: usize) -> Vec<UnitSection> {
+    let mut sections: Vec<&UnitResult> = results
+        .units
+        .iter()
+        .filter(|u| !u.findings.is_empty())
+        .collect();
+    // In the order of the ranking tables: departments, then towns, each by rank.
+    sections.sort_by_key(|u| (u.kind != UnitKind::Department, u.rank_in_kind));
+    sections
+        .into_iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let repeat = u.findings.iter().filter(|f| f.repeat).count();
+            UnitSection {
+                no: i + 1,
+                id: u.id.clone(),
+                name: u.name.clone(),
+                kind: kind_label(u.kind).into(),
+                score: score_text(u.score),
+                grade: u.grade.clone(),
+                vetoed: !u.vetoes.is_empty(),
+                total: u.findings.len(),
+                new: u.findings.len() - repeat,
+                repeat,
+                findings: u
+                    .findings
+                    .iter()
+                    .take(cap)
+                    .enumerate()
+                    .map(|(n, f)| FindingRow {
+                        no: n + 1,
+                        id: f.finding.id.clone(),
+                        status: if f.repeat { "重复" } else { "新增" }.into(),
+                        problem: f.finding.code.description().into(),
+                        rule: f.finding.rule.clone(),
+                        clause: clause_ref(&f.finding.rule, &f.finding.clause),
+                        message: f.finding.message.clone(),
+                        evidence: evidence_text(&f.finding.evidence),
+                        url: f.finding.evidence.url.clone().unwrap_or_default(),
+                    })
+                    .collect(),
+                more: u.findings.len().saturating_sub(cap),
+            }
+        })
+        .collect()
+}
+
+/// Evidence in one line: record, dates, days counted against the limit, what is missing.
+pub fn evidence_text(e: &Evidence) -> String {
+    let mut parts = Vec::new();
+    if let Some(record) = &e.record {
+        parts.push(format!("编号{record}"));
+    }
+    if let Some(start) = e.start {
+        parts.push(format!("起算{start}"));
+    }
+    if let Some(deadline) = e.deadline {
+        parts.push(format!("期限{deadline}"));
+    }
+    if let Some(done) = e.done {
+        parts.push(format!("完成{done}"));
+    }
+    match (e.days, &e.limit) {
+        (Some(days), Some(limit)) => parts.push(format!("计{days}（时限{limit}）")),
+        (None, Some(limit)) => parts.push(format!("时限{limit}")),
+        _ => {}
+    }
+    if let (Some(count), Some(min)) = (e.count, e.minimum) {
+        parts.push(format!("{count}条/应{min}条"));
+    }
+    if !e.missing.is_empty() {
+        parts.push(format!("缺{}", e.missing.join("、")));
+    }
+    parts.join("；")
+}
+
+fn method(results: &AuditResults) -> Method {
+    let scoring = &results.scoring;
+    Method {
+        model: scoring.model.name().into(),
+        formula: scoring.formula.clone(),
+        weights: scoring
+            .subsystem_weights
+            .iter()
+            .map(|(k, v)| format!("{k}{v}%"))
+            .collect::<Vec<_>>()
+            .join("、"),
+        grades: scoring
+            .grades
+            .iter()
+            .map(|(name, min)| {
+                if *min > 0.0 {
+                    format!("{name}（{min}分以上）")
+                } else {
+                    name.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("、"),
+        catalogue: format!(
+            "{}（{}版）",
+            results.catalogue.name, results.catalogue.version
+        ),
+        calendar: format!(
+            "国务院办公厅部分节假日安排通知（{}—{}年）",
+            results.catalogue.calendar_years.0, results.catalogue.calendar_years.1
+        ),
+        inputs: results
+            .inputs
+            .iter()
+            .map(|i| InputRow {
+                file: i.file.clone(),
+                rows: i.rows,
+                sha256: i.sha256.chars().take(16).collect(),
+            })
+            .collect(),
+        skipped: results.skipped_rows.len(),
+    }
+}
