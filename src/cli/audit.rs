@@ -1,0 +1,436 @@
+//! The audit commands: `audit`, `report`, `annual`, `templates`, `sample`, `generate`.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+
+use super::style::pad;
+use super::{AnnualArgs, AuditArgs, GenerateArgs, ReportArgs, SampleArgs};
+use crate::audit::{AuditOptions, Progress};
+use crate::catalogue::UnitKind;
+use crate::data::Period;
+use crate::generate::{generate, GenerateOptions};
+use crate::report::{export_templates, write_reports, Format, Renderer};
+use crate::results::{write_atomic, AuditResults};
+use crate::sample::{worksheet_csv, worksheet_xlsx, Level, SampleOptions};
+
+fn audit(
+    dir: &Path,
+    options: &AuditOptions,
+    out: &Path,
+    fail_under: Option<f64>,
+    quiet: bool,
+    // `None`: results.json only; `Some(templates)`: the circular too.
+    reports: Option<Option<&Path>>,
+) -> Result<ExitCode> {
+    let started = Instant::now();
+    // A broken template override is reported before the audit runs.
+    let renderer = reports.map(Renderer::new).transpose()?;
+    let progress = Bar::new(quiet);
+    let audited = crate::audit::run(dir, options, &progress)?;
+    progress.finish();
+    let results = audited.results;
+    write_atomic(&out.join("results.json"), &results.to_json()?)?;
+    let history: Vec<AuditResults> = audited.previous.into_iter().collect();
+    if let Some(renderer) = &renderer {
+        write_reports(&results, &history, Format::All, renderer, out)?;
+    }
+    if !quiet {
+        let mut stdout = std::io::stdout().lock();
+        print_summary(&mut stdout, &results)?;
+        writeln!(
+            stdout,
+            "结果已写入 {}：results.json、report.md、report.html、findings.xlsx、notices/（{:.2} 秒）",
+            out.display(),
+            started.elapsed().as_secs_f64()
+        )?;
+    }
+    let breached = fail_under.is_some_and(|min| {
+        results
+            .units
+            .iter()
+            .any(|u| !u.vetoes.is_empty() || u.score.is_some_and(|s| s < min))
+    });
+    Ok(if breached {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_summary(out: &mut impl Write, r: &AuditResults) -> Result<()> {
+    let s = &r.summary;
+    let score = |v: Option<f64>| v.map_or("—".to_string(), |x| format!("{x:.2}"));
+    writeln!(
+        out,
+        "{}{}政务公开考核：{}个单位（部门{}个，镇区街道{}个），信息{}条、台账{}条、依申请{}件、留言{}条",
+        r.jurisdiction, r.period_label, s.units, s.departments, s.towns, s.items, s.register_entries, s.applications, s.messages
+    )?;
+    let previous = s
+        .previous_average
+        .map(|p| format!("（上期 {p:.2}）"))
+        .unwrap_or_default();
+    let grades: Vec<String> = s.grades.iter().map(|(g, n)| format!("{g}{n}")).collect();
+    writeln!(
+        out,
+        "平均分 {}{previous}，中位数 {}；{}；单项否决 {} 个；问题 {} 条",
+        score(s.average),
+        score(s.median),
+        grades.join("、"),
+        s.vetoed,
+        s.findings
+    )?;
+    writeln!(
+        out,
+        "{:>4}  {}  {}  {:>6}  等次",
+        "排名",
+        pad("单位", 24),
+        pad("类型", 4),
+        "得分"
+    )?;
+    let shown: Vec<_> = if r.units.len() > 15 {
+        r.units
+            .iter()
+            .take(10)
+            .chain(r.units.iter().skip(r.units.len() - 5))
+            .collect()
+    } else {
+        r.units.iter().collect()
+    };
+    for (i, unit) in shown.iter().enumerate() {
+        if i == 10 && r.units.len() > 15 {
+            writeln!(out, "   …")?;
+        }
+        let kind = match unit.kind {
+            UnitKind::Department => "部门",
+            UnitKind::Town => "镇街",
+        };
+        let veto = if unit.vetoes.is_empty() {
+            ""
+        } else {
+            "（单项否决）"
+        };
+        writeln!(
+            out,
+            "{:>4}  {}  {}  {:>6}  {}{veto}",
+            unit.rank,
+            pad(&unit.name, 24),
+            kind,
+            score(unit.score),
+            unit.grade
+        )?;
+    }
+    Ok(())
+}
+
+/// Progress on stderr: hidden when stderr is not a terminal or with --quiet.
+struct Bar {
+    bar: indicatif::ProgressBar,
+    quiet: bool,
+}
+
+impl Bar {
+    fn new(quiet: bool) -> Bar {
+        let bar = if quiet || !std::io::stderr().is_terminal() {
+            indicatif::ProgressBar::hidden()
+        } else {
+            indicatif::ProgressBar::new_spinner().with_message("读取数据…")
+        };
+        Bar { bar, quiet }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Progress for Bar {
+    fn loaded(&self, units: usize, items: usize) {
+        self.bar.set_length(units as u64);
+        self.bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        self.bar.set_message(format!("检查 {items} 条信息"));
+    }
+
+    fn unit_done(&self) {
+        self.bar.inc(1);
+    }
+
+    fn note(&self, message: &str) {
+        if !self.quiet {
+            self.bar.suspend(|| eprintln!("{message}"));
+        }
+    }
+}
+
+/// The annual roll-up: each quarter's written results, or an audit of its folder when
+/// none were written yet.
+fn annual(
+    year: i32,
+    audits: &Path,
+    weights: &[f64],
+    format: Format,
+    out: Option<PathBuf>,
+    standards: Option<PathBuf>,
+    templates: Option<&Path>,
+) -> Result<ExitCode> {
+    if weights.len() != 4 || weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
+        bail!("--weights must be four numbers of 0 or more");
+    }
+    let renderer = Renderer::new(templates)?;
+    let mut quarters = Vec::new();
+    let mut missing = Vec::new();
+    for (q, weight) in (1..=4).zip(weights) {
+        let period = Period {
+            year,
+            quarter: Some(q),
+        };
+        let folder = audits.join(period.to_string());
+        let written = folder.join("report/results.json");
+        if written.exists() {
+            quarters.push((AuditResults::read(&written)?, *weight));
+        } else if folder.join(crate::data::AUDIT_FILE).exists() {
+            let options = AuditOptions {
+                standards: standards.clone(),
+                keep_going: false,
+            };
+            let audited = crate::audit::run(&folder, &options, &crate::audit::Quiet)?;
+            quarters.push((audited.results, *weight));
+        } else {
+            missing.push(period.label_zh());
+        }
+    }
+    let annual = crate::report::annual::annual(year, &quarters, missing)?;
+    let out = out.unwrap_or_else(|| audits.join(format!("{year}-annual")));
+    let mut stdout = std::io::stdout().lock();
+    for path in crate::report::write_annual(&annual, format, &renderer, &out)? {
+        writeln!(stdout, "{}", path.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn audit_command(args: AuditArgs) -> Result<ExitCode> {
+    let AuditArgs {
+        dir,
+        standards,
+        out,
+        fail_under,
+        keep_going,
+        quiet,
+        templates,
+        no_reports,
+    } = args;
+    let options = AuditOptions {
+        standards,
+        keep_going,
+    };
+    let out = out.unwrap_or_else(|| dir.join("report"));
+    let reports = (!no_reports).then_some(templates.as_deref());
+    audit(&dir, &options, &out, fail_under, quiet, reports)
+}
+
+pub(super) fn report_command(args: ReportArgs) -> Result<ExitCode> {
+    let ReportArgs {
+        results,
+        previous,
+        format,
+        out,
+        templates,
+    } = args;
+    let renderer = Renderer::new(templates.as_deref())?;
+    let current = AuditResults::read(&results)?;
+    let history: Vec<AuditResults> = previous
+        .iter()
+        .map(|p| AuditResults::read(p))
+        .collect::<Result<_>>()?;
+    let out = out.unwrap_or_else(|| results.parent().map(Path::to_path_buf).unwrap_or_default());
+    let written = write_reports(&current, &history, format, &renderer, &out)?;
+    let mut stdout = std::io::stdout().lock();
+    for path in written {
+        writeln!(stdout, "{}", path.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn sample_command(args: SampleArgs) -> Result<ExitCode> {
+    let SampleArgs {
+        dir,
+        level,
+        confidence,
+        tolerable,
+        seed,
+        focus,
+        rule,
+        out,
+        standards,
+    } = args;
+    let (catalogue, data) = crate::audit::load(
+        &dir,
+        &AuditOptions {
+            standards,
+            keep_going: false,
+        },
+    )?;
+    let configured = data
+        .config
+        .sampling
+        .clone()
+        .unwrap_or(crate::data::Sampling {
+            level: None,
+            confidence: None,
+            tolerable_rate: None,
+            seed: None,
+        });
+    let level = match (level, &configured.level) {
+        (Some(level), _) => level,
+        (None, Some(text)) => Level::parse(text).with_context(|| {
+            format!("audit.yaml sampling.level {text} is not S-1…S-4, I, II or III")
+        })?,
+        (None, None) => Level::II,
+    };
+    let options = SampleOptions {
+        level,
+        confidence: confidence.or(configured.confidence).unwrap_or(0.95),
+        tolerable: tolerable.or(configured.tolerable_rate).unwrap_or(0.10),
+        seed: seed.or(configured.seed).unwrap_or_else(|| {
+            data.config
+                .period
+                .end()
+                .format("%Y%m%d")
+                .to_string()
+                .parse()
+                .unwrap_or(0)
+        }),
+        focus,
+        rule,
+    };
+    if !(0.0 < options.confidence
+        && options.confidence < 1.0
+        && 0.0 < options.tolerable
+        && options.tolerable < 1.0)
+    {
+        bail!("--confidence and --tolerable must be between 0 and 1");
+    }
+    let plan = crate::sample::draw(&catalogue, &data, &options)?;
+    let out = out.unwrap_or_else(|| dir.join("sample"));
+    write_atomic(&out.join("sample.json"), &serde_json::to_vec_pretty(&plan)?)?;
+    write_atomic(
+        &out.join("worksheet.xlsx"),
+        &worksheet_xlsx(&plan, &catalogue, &data)?,
+    )?;
+    write_atomic(
+        &out.join("worksheet.csv"),
+        &worksheet_csv(&plan, &catalogue, &data)?,
+    )?;
+    let items: usize = plan.units.iter().map(|u| u.items.len()).sum();
+    let strata: Vec<String> = plan
+        .strata
+        .iter()
+        .map(|s| {
+            let kind = if s.kind == UnitKind::Department {
+                "市级部门"
+            } else {
+                "镇（区、街道）"
+            };
+            format!("{kind}{}/{}", s.sampled, s.units)
+        })
+        .collect();
+    writeln!(
+        std::io::stdout(),
+        "抽取{}个单位（{}）、{}条信息；种子{}；总体{}个单位{}条信息（SHA-256 {}…）\n{}",
+        plan.units.len(),
+        strata.join("，"),
+        items,
+        plan.seed,
+        plan.population.units,
+        plan.population.items,
+        &plan.population.sha256[..16],
+        out.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn annual_command(args: AnnualArgs) -> Result<ExitCode> {
+    let AnnualArgs {
+        year,
+        audits,
+        weights,
+        format,
+        out,
+        standards,
+        templates,
+    } = args;
+    annual(
+        year,
+        &audits,
+        &weights,
+        format,
+        out,
+        standards,
+        templates.as_deref(),
+    )
+}
+
+pub(super) fn templates_export(dir: &Path) -> Result<ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    for path in export_templates(dir)? {
+        writeln!(stdout, "{}", path.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn generate_command(args: GenerateArgs) -> Result<ExitCode> {
+    let GenerateArgs {
+        period,
+        seed,
+        scale,
+        out,
+        units,
+        previous,
+        catalogue,
+    } = args;
+    let period = Period::parse(&period).map_err(anyhow::Error::msg)?;
+    if !(scale > 0.0 && scale.is_finite()) {
+        bail!("--scale must be a positive number");
+    }
+    let previous = previous.or_else(|| {
+        let sibling = out.parent()?.join(period.previous().to_string());
+        sibling
+            .is_dir()
+            .then(|| PathBuf::from(format!("../{}/report/results.json", period.previous())))
+    });
+    let catalogue = super::catalogue::load(&catalogue.standards)?;
+    let options = GenerateOptions {
+        period,
+        seed,
+        scale,
+        units,
+        out,
+        standards: catalogue.dir.clone(),
+        previous,
+    };
+    let started = Instant::now();
+    let truth = generate(&catalogue, &options)?;
+    let counts: Vec<String> = truth
+        .counts
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
+    writeln!(
+        std::io::stdout(),
+        "{}: {}; {} planted defects ({} waived), {} boundary passes; {:.1} s",
+        options.out.display(),
+        counts.join(", "),
+        truth.findings.len(),
+        truth.waived.len(),
+        truth.boundary_passes.len(),
+        started.elapsed().as_secs_f64()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
