@@ -45,10 +45,7 @@ pub fn run(dir: &Path, options: &AuditOptions, progress: &dyn Progress) -> Resul
         keep_going: options.keep_going,
     };
     let data = Dataset::load(dir, config, &catalogue, load).map_err(|p| input_error(&p))?;
-    let inspections = match verdicts::find(dir) {
-        Some((plan, filled)) => verdicts::load(&plan, &filled).map_err(|p| input_error(&p))?,
-        None => None,
-    };
+    let inspections = inspections_of(dir)?;
     progress.loaded(data.units.len(), data.items.len());
     let run = check::run(&catalogue, &data, inspections.as_ref(), &|| {
         progress.unit_done()
@@ -145,11 +142,24 @@ fn previous_results(
     let data = Dataset::load(&folder, config, &catalogue, load)
         .map_err(|p| input_error(&p))
         .with_context(|| format!("auditing the previous period in {}", folder.display()))?;
-    let run = check::run(&catalogue, &data, None, &|| {});
+    // Its spot check too, so the switching state carries on.
+    let inspections = inspections_of(&folder)?;
+    let run = check::run(&catalogue, &data, inspections.as_ref(), &|| {});
+    let spot_check = inspections
+        .as_ref()
+        .map(|i| agreement::spot_check(i, &data, &run.units, None));
     Ok(Some((
         path,
-        results::build(&catalogue, &data, run, None, None)?,
+        results::build(&catalogue, &data, run, None, spot_check)?,
     )))
+}
+
+/// The inspectors' verdicts returned to an audit folder, if any.
+fn inspections_of(dir: &Path) -> Result<Option<verdicts::Inspections>> {
+    match verdicts::find(dir) {
+        Some((plan, filled)) => verdicts::load(&plan, &filled).map_err(|p| input_error(&p)),
+        None => Ok(None),
+    }
 }
 
 /// Input problems as one error listing them all.

@@ -338,3 +338,40 @@ fn edited_rows_and_bad_verdicts_are_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn switching_state_carries_from_the_previous_quarter() {
+    let sandbox = Sandbox::new();
+    let audits = sandbox.path().join("audits");
+    for period in ["2018-Q3", "2018-Q4"] {
+        crate::util::copy_dir(&repo().join("audits").join(period), &audits.join(period));
+    }
+    std::fs::copy(repo().join("audits/units.yaml"), audits.join("units.yaml")).unwrap();
+    let standards = crate::util::shipped_standards();
+    for period in ["2018-Q3", "2018-Q4"] {
+        let dir = audits.join(period);
+        sandbox
+            .run(&[
+                "sample",
+                dir.to_str().unwrap(),
+                "--standards",
+                standards.to_str().unwrap(),
+            ])
+            .ok();
+        // Inspectors fail every item: most disagree with the automated checks.
+        fill_csv(&dir, |_, _| "不合格");
+    }
+    let q4 = audits.join("2018-Q4");
+    audit(&sandbox, &q4).ok();
+    let spot = &results(&q4)["spot_check"];
+    assert_eq!(spot["history"], serde_json::json!([false, false]), "{spot}");
+    assert_eq!(spot["severity"], "normal");
+    assert_eq!(spot["next_severity"], "tightened");
+    assert!(
+        spot["recommendation"]
+            .as_str()
+            .unwrap()
+            .contains("加严检查"),
+        "{spot}"
+    );
+}
