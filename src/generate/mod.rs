@@ -202,6 +202,33 @@ impl<'a> Gen<'a> {
         )
     }
 
+    /// A reviewed item with a fresh id and its page address, published by `unit` on
+    /// `day`; callers fill in what it is.
+    fn new_item(&mut self, unit: &Unit, day: NaiveDate) -> ItemRow {
+        let id = self.next_id("I");
+        ItemRow {
+            url: format!(
+                "http://www.rugao.gov.cn/{}/{id}.html",
+                unit.id.to_lowercase()
+            ),
+            id,
+            unit: unit.id.clone(),
+            item_code: String::new(),
+            column: String::new(),
+            title: String::new(),
+            channel: "政府网站".into(),
+            published_on: day,
+            formed_on: None,
+            register_ref: None,
+            doc_no: None,
+            interprets: None,
+            reviewed: "是",
+            withdrawn_on: None,
+            text: String::new(),
+            deleted: false,
+        }
+    }
+
     fn count(&mut self, base: f64) -> usize {
         let n = base * self.scale;
         let whole = n.floor();
@@ -370,28 +397,17 @@ impl<'a> Gen<'a> {
         let published = self.day_between(earliest, latest);
         let text = Writer { rng: &mut self.rng }.body(&row.elements, published, &unit.name);
         for channel in channels {
-            let item_id = self.next_id("I");
+            let item = self.new_item(unit, published);
             self.q.items.push(ItemRow {
-                url: format!(
-                    "http://www.rugao.gov.cn/{}/{}.html",
-                    unit.id.to_lowercase(),
-                    item_id
-                ),
-                id: item_id,
-                unit: unit.id.clone(),
                 item_code: row.code.clone(),
                 column: column_of(row),
                 title: title.clone(),
                 channel: channel.clone(),
-                published_on: published,
                 formed_on: Some(formed),
                 register_ref: Some(id.clone()),
                 doc_no: doc_no.clone(),
-                interprets: None,
-                reviewed: "是",
-                withdrawn_on: None,
                 text: text.clone(),
-                deleted: false,
+                ..item
             });
         }
     }
@@ -423,29 +439,15 @@ impl<'a> Gen<'a> {
                 Some(row) => (row.code.clone(), column_of(row), row.elements.clone()),
                 None => (String::new(), "政策解读".to_string(), Vec::new()),
             };
-            let item_id = self.next_id("I");
+            let item = self.new_item(unit, day);
             let text = Writer { rng: &mut self.rng }.body(&elements, day, &unit.name);
             self.q.items.push(ItemRow {
-                url: format!(
-                    "http://www.rugao.gov.cn/{}/{}.html",
-                    unit.id.to_lowercase(),
-                    item_id
-                ),
-                id: item_id,
-                unit: unit.id.clone(),
                 item_code: code,
                 column,
                 title: format!("《{title}》政策解读"),
-                channel: "政府网站".into(),
-                published_on: day,
-                formed_on: None,
-                register_ref: None,
-                doc_no: None,
                 interprets: Some(policy_id),
-                reviewed: "是",
-                withdrawn_on: None,
                 text,
-                deleted: false,
+                ..item
             });
         }
     }
@@ -463,7 +465,7 @@ impl<'a> Gen<'a> {
     }
 
     fn news_item(&mut self, unit: &Unit, column: &str, day: NaiveDate) {
-        let item_id = self.next_id("I");
+        let item = self.new_item(unit, day);
         let mut w = Writer { rng: &mut self.rng };
         let title = w.headline(&unit.name);
         let text = w.news_body(day);
@@ -473,26 +475,11 @@ impl<'a> Gen<'a> {
             "政务新媒体"
         };
         self.q.items.push(ItemRow {
-            url: format!(
-                "http://www.rugao.gov.cn/{}/{}.html",
-                unit.id.to_lowercase(),
-                item_id
-            ),
-            id: item_id,
-            unit: unit.id.clone(),
-            item_code: String::new(),
             column: column.to_string(),
             title,
             channel: channel.into(),
-            published_on: day,
-            formed_on: None,
-            register_ref: None,
-            doc_no: None,
-            interprets: None,
-            reviewed: "是",
-            withdrawn_on: None,
             text,
-            deleted: false,
+            ..item
         });
     }
 
