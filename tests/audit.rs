@@ -4,24 +4,11 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::util::{append, repo, shipped_standards, Sandbox};
-
-fn json(path: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
-}
+use crate::util::{append, findings, read_json, repo, shipped_standards, Sandbox};
 
 fn finding_ids(results: &serde_json::Value) -> BTreeSet<String> {
-    results["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|u| {
-            u["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|f| f["id"].as_str().unwrap().to_string())
-        })
+    findings(results)
+        .map(|f| f["id"].as_str().unwrap().to_string())
         .collect()
 }
 
@@ -39,7 +26,7 @@ fn planted(truth: &serde_json::Value, key: &str) -> BTreeSet<String> {
 /// Every planted defect found, nothing else: precision and recall 1.0. Returns the
 /// finding codes seen.
 fn assert_matches_truth(dir: &Path, results: &serde_json::Value) -> BTreeSet<String> {
-    let truth = json(&dir.join("truth.json"));
+    let truth = read_json(&dir.join("truth.json"));
     let want = planted(&truth, "findings");
     let got = finding_ids(results);
     let missed: Vec<_> = want.difference(&got).collect();
@@ -62,17 +49,8 @@ fn assert_matches_truth(dir: &Path, results: &serde_json::Value) -> BTreeSet<Str
     for waived in planted(&truth, "waived") {
         assert!(!got.contains(&waived), "{waived} is waived");
     }
-    results["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|u| {
-            u["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|f| f["code"].as_str().unwrap().to_string())
-        })
+    findings(results)
+        .map(|f| f["code"].as_str().unwrap().to_string())
         .collect()
 }
 
@@ -112,7 +90,7 @@ fn generated_quarters_are_audited_exactly() {
                 "-q",
             ])
             .ok();
-        let results = json(&out.join("results.json"));
+        let results = read_json(&out.join("results.json"));
         assert_eq!(results["units"].as_array().unwrap().len(), 60);
         assert_matches_truth(&dir, &results);
     }
@@ -139,18 +117,12 @@ fn the_shipped_demo_matches_its_truth_and_shows_trends() {
         "Q3 audited for the trend: {}",
         run.stderr()
     );
-    let results = json(&out.join("results.json"));
+    let results = read_json(&out.join("results.json"));
     assert_every_kind(&assert_matches_truth(&dir, &results));
     assert_eq!(results["previous"]["period"], "2018-Q3");
     assert!(results["summary"]["previous_average"].is_number());
     assert!(results["units"][0]["previous_score"].is_number());
-    let repeats = results["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|u| u["findings"].as_array().unwrap())
-        .filter(|f| f["repeat"] == true)
-        .count();
+    let repeats = findings(&results).filter(|f| f["repeat"] == true).count();
     // Column staleness and monthly counts recur by id across quarters only by chance;
     // the flag must be computed, not constant.
     assert!(repeats < finding_ids(&results).len());
@@ -188,18 +160,8 @@ fn output_is_byte_identical_run_to_run() {
 #[test]
 fn mini_fixture_results_snapshot() {
     let sandbox = Sandbox::new();
-    let dir = sandbox.fixture("mini");
-    let standards = shipped_standards();
-    sandbox
-        .run(&[
-            "audit",
-            dir.to_str().unwrap(),
-            "--standards",
-            standards.to_str().unwrap(),
-            "-q",
-        ])
-        .ok();
-    let results = json(&dir.join("report/results.json"));
+    let dir = sandbox.audited_fixture("mini");
+    let results = read_json(&dir.join("report/results.json"));
     insta::assert_json_snapshot!("mini_results", results, {
         ".catalogue.sha256" => "[catalogue hash]",
         ".tool" => "[version]",
@@ -295,7 +257,7 @@ fn bad_rows_are_reported_with_file_line_and_column() {
         "-q",
     ]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
-    let results = json(&dir.join("report/results.json"));
+    let results = read_json(&dir.join("report/results.json"));
     assert_eq!(
         results["skipped_rows"].as_array().unwrap().len(),
         13,

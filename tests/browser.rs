@@ -48,16 +48,7 @@ fn the_html_circular_renders_in_chromium() {
         return;
     };
     let sandbox = Sandbox::new();
-    let out = sandbox.path().join("demo");
-    sandbox
-        .run(&[
-            "audit",
-            repo().join("audits/2018-Q4").to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ])
-        .ok();
+    let out = sandbox.audited_demo();
     let url = format!("file://{}", out.join("report.html").display());
 
     let dom = headless(&chromium, &sandbox.path().join("profile-dom"))

@@ -5,22 +5,11 @@ use std::path::Path;
 
 use calamine::{open_workbook, Data, DataType, Reader, Xlsx};
 
-use crate::util::{repo, shipped_standards, Sandbox};
+use crate::util::{read_json, Sandbox};
 
 /// Audits the mini fixture into the sandbox and returns its report folder.
 fn audited_mini(sandbox: &Sandbox) -> std::path::PathBuf {
-    let dir = sandbox.fixture("mini");
-    let standards = shipped_standards();
-    sandbox
-        .run(&[
-            "audit",
-            dir.to_str().unwrap(),
-            "--standards",
-            standards.to_str().unwrap(),
-            "-q",
-        ])
-        .ok();
-    dir.join("report")
+    sandbox.audited_fixture("mini").join("report")
 }
 
 fn read(path: &Path) -> String {
@@ -156,8 +145,7 @@ fn re_rendering_gives_the_same_circular() {
 fn findings_xlsx_reads_back() {
     let sandbox = Sandbox::new();
     let report = audited_mini(&sandbox);
-    let results: serde_json::Value =
-        serde_json::from_str(&read(&report.join("results.json"))).unwrap();
+    let results: serde_json::Value = read_json(&report.join("results.json"));
     let mut workbook: Xlsx<_> = open_workbook(report.join("findings.xlsx")).unwrap();
     assert_eq!(
         workbook.sheet_names(),
@@ -216,16 +204,7 @@ fn notices_list_every_finding_of_a_unit() {
 #[test]
 fn the_demo_circular_stays_small() {
     let sandbox = Sandbox::new();
-    let out = sandbox.path().join("demo");
-    sandbox
-        .run(&[
-            "audit",
-            repo().join("audits/2018-Q4").to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ])
-        .ok();
+    let out = sandbox.audited_demo();
     let html = std::fs::metadata(out.join("report.html")).unwrap().len();
     assert!(html < 600_000, "report.html is {html} bytes");
     let md = read(&out.join("report.md"));
@@ -239,7 +218,7 @@ fn the_demo_circular_stays_small() {
 fn annual_roll_up_combines_quarters_and_lists_unrectified_findings() {
     let sandbox = Sandbox::new();
     let report = audited_mini(&sandbox);
-    let q4: serde_json::Value = serde_json::from_str(&read(&report.join("results.json"))).unwrap();
+    let q4: serde_json::Value = read_json(&report.join("results.json"));
     // The same findings a quarter earlier: a results file for 2018-Q3 with Q4's findings.
     let mut q3 = q4.clone();
     q3["period"] = "2018-Q3".into();
@@ -281,8 +260,7 @@ fn annual_roll_up_combines_quarters_and_lists_unrectified_findings() {
         "{md}"
     );
     // Every Q4 finding was also found in Q3: all 19 are unrectified.
-    let annual: serde_json::Value =
-        serde_json::from_str(&read(&audits.join("2018-annual/annual.json"))).unwrap();
+    let annual: serde_json::Value = read_json(&audits.join("2018-annual/annual.json"));
     assert_eq!(annual["unrectified"].as_array().unwrap().len(), 19);
     assert_eq!(
         annual["unrectified"][0]["quarters"],

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 
-use crate::util::{repo, Sandbox};
+use crate::util::{findings, read_json, repo, Sandbox};
 
 fn draw(sandbox: &Sandbox, out: &str, args: &[&str]) -> serde_json::Value {
     let dir = repo().join("audits/2018-Q4");
@@ -17,7 +17,7 @@ fn draw(sandbox: &Sandbox, out: &str, args: &[&str]) -> serde_json::Value {
     ];
     all.extend_from_slice(args);
     sandbox.run(&all).ok();
-    serde_json::from_slice(&std::fs::read(out.join("sample.json")).unwrap()).unwrap()
+    read_json(&out.join("sample.json"))
 }
 
 fn units(plan: &serde_json::Value) -> Vec<String> {
@@ -141,8 +141,7 @@ fn sampled_copy(sandbox: &Sandbox) -> (std::path::PathBuf, serde_json::Value) {
             standards.to_str().unwrap(),
         ])
         .ok();
-    let plan =
-        serde_json::from_slice(&std::fs::read(dir.join("sample/sample.json")).unwrap()).unwrap();
+    let plan = read_json(&dir.join("sample/sample.json"));
     (dir, plan)
 }
 
@@ -159,7 +158,7 @@ fn audit(sandbox: &Sandbox, dir: &std::path::Path) -> crate::util::Run {
 }
 
 fn results(dir: &std::path::Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(dir.join("report/results.json")).unwrap()).unwrap()
+    read_json(&dir.join("report/results.json"))
 }
 
 /// Fills the CSV worksheet: `verdict(row index, item id)` gives each row's verdict.
@@ -198,17 +197,8 @@ fn verdicts_come_back_as_findings_with_agreement_figures() {
     // the checks passed.
     // Items the automated checks failed: by item id, or through their register entry.
     let before = results(&dir);
-    let records: std::collections::BTreeSet<String> = before["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|u| {
-            u["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter_map(|f| f["evidence"]["record"].as_str())
-        })
+    let records: BTreeSet<String> = findings(&before)
+        .filter_map(|f| f["evidence"]["record"].as_str())
         .map(|r| r.split('（').next().unwrap().to_string())
         .collect();
     let items = std::fs::read_to_string(dir.join("items.csv")).unwrap();
@@ -247,11 +237,7 @@ fn verdicts_come_back_as_findings_with_agreement_figures() {
     );
     let unit = plan["units"][0]["id"].as_str().unwrap();
     let id = format!("{unit}/ZWGK-302/spot-check-item/{first}");
-    let finding = after["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|u| u["findings"].as_array().unwrap())
+    let finding = findings(&after)
         .find(|f| f["id"] == id.as_str())
         .unwrap_or_else(|| panic!("no finding {id}"));
     assert_eq!(finding["code"], "inspection-failed");

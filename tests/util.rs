@@ -144,3 +144,51 @@ pub fn append(path: &Path, lines: &[&str]) -> usize {
     std::fs::write(path, text).unwrap();
     first
 }
+
+/// A JSON file, parsed.
+pub fn read_json(path: &Path) -> serde_json::Value {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every finding of a results.json, unit by unit.
+pub fn findings(results: &serde_json::Value) -> impl Iterator<Item = &serde_json::Value> {
+    results["units"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .flat_map(|u| u["findings"].as_array().expect("findings"))
+}
+
+impl Sandbox {
+    /// Copies the fixture `name`, audits it with the shipped standards and returns the copy
+    /// (its report is in `report/`).
+    pub fn audited_fixture(&self, name: &str) -> PathBuf {
+        let dir = self.fixture(name);
+        let standards = shipped_standards();
+        self.run(&[
+            "audit",
+            dir.to_str().unwrap(),
+            "--standards",
+            standards.to_str().unwrap(),
+            "-q",
+        ])
+        .ok();
+        dir
+    }
+
+    /// Audits the shipped 2018-Q4 demo into the sandbox; returns its report folder.
+    pub fn audited_demo(&self) -> PathBuf {
+        let out = self.path().join("demo");
+        let dir = repo().join("audits/2018-Q4");
+        self.run(&[
+            "audit",
+            dir.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+        .ok();
+        out
+    }
+}
