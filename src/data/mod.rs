@@ -172,85 +172,64 @@ impl Dataset {
         catalogue: &Catalogue,
         options: LoadOptions,
     ) -> Result<Dataset, Problems> {
-        let mut problems = Problems::default();
-        let units = load_units(&dir.join(&config.units), catalogue).map_err(|p| {
-            let mut all = Problems::default();
-            all.extend(p);
-            all
-        })?;
+        let units = load_units(&dir.join(&config.units), catalogue)?;
         let ctx = Context::new(&units, catalogue, &config.period);
-        let mut inputs = Vec::new();
-        let mut skipped = Vec::new();
-        let mut keep = |file_problems: Vec<Problem>, row_problems: Vec<Problem>| {
-            for p in file_problems {
-                problems.push(p);
-            }
-            if options.keep_going {
-                skipped.extend(row_problems);
-            } else {
-                for p in row_problems {
-                    problems.push(p);
-                }
-            }
+        let mut loads = Collector {
+            keep_going: options.keep_going,
+            ..Collector::default()
         };
-
-        let (items, file, rows) = read(dir, "items.csv", ITEM_COLUMNS, true, |row| ctx.item(row));
-        inputs.extend(file.0);
-        keep(file.1, rows);
-        let (register, file, rows) = read(dir, "register.csv", REGISTER_COLUMNS, true, |row| {
+        let mut items = loads.take(read(dir, "items.csv", ITEM_COLUMNS, true, |row| {
+            ctx.item(row)
+        }));
+        let register = loads.take(read(dir, "register.csv", REGISTER_COLUMNS, true, |row| {
             ctx.register(row)
-        });
-        inputs.extend(file.0);
-        keep(file.1, rows);
-        let (applications, file, rows) =
-            read(dir, "applications.csv", APPLICATION_COLUMNS, false, |row| {
-                ctx.application(row)
-            });
-        inputs.extend(file.0);
-        keep(file.1, rows);
-        let (messages, file, rows) = read(dir, "messages.csv", MESSAGE_COLUMNS, false, |row| {
+        }));
+        let applications = loads.take(read(
+            dir,
+            "applications.csv",
+            APPLICATION_COLUMNS,
+            false,
+            |row| ctx.application(row),
+        ));
+        let messages = loads.take(read(dir, "messages.csv", MESSAGE_COLUMNS, false, |row| {
             ctx.message(row)
-        });
-        inputs.extend(file.0);
-        keep(file.1, rows);
+        }));
 
+        // An item may only publish its own unit's register entry.
         let register_ids: rustc_hash::FxHashMap<&str, &RegisterEntry> =
             register.iter().map(|r| (&*r.id, r)).collect();
         let mut cross = Vec::new();
         for item in &items {
-            if let Some(reference) = item.register_ref() {
-                if let Some(entry) = register_ids.get(reference) {
-                    if entry.unit != item.unit {
-                        cross.push(problem_at(
-                            &dir.join("items.csv"),
-                            item.line as usize,
-                            "register_ref",
-                            ITEM_COLUMNS.iter().position(|c| *c == "register_ref"),
-                            format!(
-                                "register entry {reference} belongs to {}, not {}",
-                                units[entry.unit as usize].id, units[item.unit as usize].id
-                            ),
-                        ));
-                    }
-                }
+            let Some(reference) = item.register_ref() else {
+                continue;
+            };
+            let Some(entry) = register_ids.get(reference) else {
+                continue;
+            };
+            if entry.unit != item.unit {
+                cross.push(problem_at(
+                    &dir.join("items.csv"),
+                    item.line as usize,
+                    "register_ref",
+                    ITEM_COLUMNS.iter().position(|c| *c == "register_ref"),
+                    format!(
+                        "register entry {reference} belongs to {}, not {}",
+                        units[entry.unit as usize].id, units[item.unit as usize].id
+                    ),
+                ));
             }
         }
-        let (items, register) = if options.keep_going {
-            let bad: HashSet<usize> = cross.iter().filter_map(|p| p.line).collect();
-            skipped.extend(cross);
-            (
-                items
-                    .into_iter()
-                    .filter(|i| !bad.contains(&(i.line as usize)))
-                    .collect(),
-                register,
-            )
-        } else {
-            for p in cross {
-                problems.push(p);
-            }
-            (items, register)
-        };
+        let bad: HashSet<usize> = cross.iter().filter_map(|p| p.line).collect();
+        loads.rows(cross);
+        if options.keep_going {
+            items.retain(|i| !bad.contains(&(i.line as usize)));
+        }
+        let Collector {
+            mut problems,
+            mut skipped,
+            inputs,
+            ..
+        } = loads;
 
         let waivers =
             load_waivers(&dir.join("waivers.yaml"), &units, catalogue).unwrap_or_else(|p| {
@@ -274,27 +253,72 @@ impl Dataset {
     }
 }
 
-/// Reads one CSV file: the records that parsed, the file's entry and file-level problems,
-/// and the row problems (which `keep_going` turns into skipped rows).
-#[allow(clippy::type_complexity)]
+/// What reading one file gave: its records, its entry for the report, and problems with
+/// the file itself and with its rows.
+struct Loaded<T> {
+    records: Vec<T>,
+    input: Option<InputFile>,
+    file_problems: Vec<Problem>,
+    row_problems: Vec<Problem>,
+}
+
+/// Reads one CSV file; an optional file that is absent gives no records.
 fn read<T: Record + Send>(
     dir: &Path,
     name: &str,
     columns: &[&str],
     required: bool,
     parse: impl Fn(&mut Row<'_>) -> Option<T> + Sync,
-) -> (Vec<T>, (Option<InputFile>, Vec<Problem>), Vec<Problem>) {
+) -> Loaded<T> {
     let path = dir.join(name);
+    let mut loaded = Loaded {
+        records: Vec::new(),
+        input: None,
+        file_problems: Vec::new(),
+        row_problems: Vec::new(),
+    };
     if !path.exists() && !required {
-        return (Vec::new(), (None, Vec::new()), Vec::new());
+        return loaded;
     }
     match read_table(&path, columns, parse) {
-        Ok(read) => (
-            read.records,
-            (Some(read.input), Vec::new()),
-            read.row_problems,
-        ),
-        Err(problem) => (Vec::new(), (None, vec![problem]), Vec::new()),
+        Ok(read) => {
+            loaded.records = read.records;
+            loaded.input = Some(read.input);
+            loaded.row_problems = read.row_problems;
+        }
+        Err(problem) => loaded.file_problems.push(problem),
+    }
+    loaded
+}
+
+/// Gathers the files' entries and problems; with `keep_going`, row problems become
+/// skipped rows instead of stopping the run.
+#[derive(Default)]
+struct Collector {
+    keep_going: bool,
+    problems: Problems,
+    skipped: Vec<Problem>,
+    inputs: Vec<InputFile>,
+}
+
+impl Collector {
+    fn take<T>(&mut self, loaded: Loaded<T>) -> Vec<T> {
+        self.inputs.extend(loaded.input);
+        for problem in loaded.file_problems {
+            self.problems.push(problem);
+        }
+        self.rows(loaded.row_problems);
+        loaded.records
+    }
+
+    fn rows(&mut self, row_problems: Vec<Problem>) {
+        if self.keep_going {
+            self.skipped.extend(row_problems);
+        } else {
+            for problem in row_problems {
+                self.problems.push(problem);
+            }
+        }
     }
 }
 

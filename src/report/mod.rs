@@ -215,5 +215,3 @@ struct Notice<'a> {
     circular: &'a Circular,
     unit: &'a model::UnitSection,
 }
-
-pub use xlsx::FINDINGS_SHEET;

@@ -6,8 +6,8 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workboo
 use super::model::{chinese_date, evidence_text};
 use crate::results::AuditResults;
 
-pub const FINDINGS_SHEET: &str = "问题清单";
-pub const RANKING_SHEET: &str = "考核排名";
+const FINDINGS_SHEET: &str = "问题清单";
+const RANKING_SHEET: &str = "考核排名";
 
 const FINDING_COLUMNS: [(&str, f64); 14] = [
     ("序号", 6.0),
