@@ -72,7 +72,6 @@ pub struct Calendar {
     last_year: i32,
     /// `working_before[i]` = working days among the first `i` days of the calendar.
     working_before: Vec<u32>,
-    years: Vec<YearSpec>,
 }
 
 impl Calendar {
@@ -173,18 +172,12 @@ impl Calendar {
             first_year,
             last_year,
             working_before,
-            years: file.years,
         })
     }
 
     /// The years covered, first and last inclusive.
     pub fn years(&self) -> (i32, i32) {
         (self.first_year, self.last_year)
-    }
-
-    /// The year specifications as written (for reports that cite the notices).
-    pub fn year_specs(&self) -> &[YearSpec] {
-        &self.years
     }
 
     pub fn is_working_day(&self, day: NaiveDate) -> Result<bool, MissingYear> {

@@ -353,19 +353,6 @@ impl Param {
 }
 
 impl CheckKind {
-    pub const ALL: [CheckKind; 10] = [
-        CheckKind::Timeliness,
-        CheckKind::Coverage,
-        CheckKind::Freshness,
-        CheckKind::Response,
-        CheckKind::Interpretation,
-        CheckKind::Elements,
-        CheckKind::Channels,
-        CheckKind::Display,
-        CheckKind::Review,
-        CheckKind::Manual,
-    ];
-
     pub fn name(self) -> &'static str {
         match self {
             CheckKind::Timeliness => "timeliness",

@@ -59,12 +59,6 @@ impl Limit {
         }
     }
 
-    pub fn days(self) -> u32 {
-        match self {
-            Limit::WorkingDays(n) | Limit::CalendarDays(n) => n,
-        }
-    }
-
     /// 20个工作日 / 20日.
     pub fn label(self) -> String {
         match self {

@@ -51,17 +51,6 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 8] = [
-        Outcome::Pass,
-        Outcome::Fail,
-        Outcome::Partial,
-        Outcome::NotApplicable,
-        Outcome::NotChecked,
-        Outcome::Pending,
-        Outcome::Waived,
-        Outcome::Error,
-    ];
-
     /// Whether the instance enters the score (XCCDF: not notapplicable, notchecked,
     /// pending, waived; errors are reported apart and not scored either).
     pub fn counted(self) -> bool {
@@ -70,19 +59,6 @@ impl Outcome {
 
     pub fn failing(self) -> bool {
         matches!(self, Outcome::Fail | Outcome::Partial)
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Outcome::Pass => "pass",
-            Outcome::Fail => "fail",
-            Outcome::Partial => "partial",
-            Outcome::NotApplicable => "notapplicable",
-            Outcome::NotChecked => "notchecked",
-            Outcome::Pending => "pending",
-            Outcome::Waived => "waived",
-            Outcome::Error => "error",
-        }
     }
 }
 

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use super::table::Record;
 
@@ -310,15 +309,6 @@ pub fn valid_outcome(outcome: &str) -> bool {
                 Some(minor) => subs.contains(&minor),
             }
     })
-}
-
-/// Counts of rows read, per file, for the report.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct RowCounts {
-    pub items: usize,
-    pub register: usize,
-    pub applications: usize,
-    pub messages: usize,
 }
 
 #[cfg(test)]
