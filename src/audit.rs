@@ -7,10 +7,11 @@ use anyhow::{anyhow, Context, Result};
 
 use crate::catalogue::Catalogue;
 use crate::check;
+use crate::data::{inspections, Inspections};
 use crate::data::{AuditConfig, Dataset, LoadOptions, AUDIT_FILE};
 use crate::problem::Problems;
+use crate::results::spot_check;
 use crate::results::{self, AuditResults};
-use crate::sample::{agreement, verdicts};
 
 #[derive(Debug, Clone, Default)]
 pub struct AuditOptions {
@@ -36,64 +37,81 @@ pub struct Audited {
     pub previous: Option<AuditResults>,
 }
 
+/// An audit folder read and validated: what the checks run on.
+pub struct Loaded {
+    pub catalogue: Catalogue,
+    pub data: Dataset,
+    /// The inspectors' verdicts, when a filled worksheet came back.
+    pub inspections: Option<Inspections>,
+}
+
 /// Audits the folder `dir`.
 pub fn run(dir: &Path, options: &AuditOptions, progress: &dyn Progress) -> Result<Audited> {
     let config = AuditConfig::load(dir).map_err(|p| input_error(&p))?;
-    let catalogue = load_catalogue(dir, &config, options)?;
     let previous = previous_results(dir, &config, options, progress)?;
+    let loaded = load_config(dir, config, options)?;
+    let previous_ref = previous
+        .as_ref()
+        .map(|(path, r)| (path.as_path(), r.clone()));
+    let results = evaluate(&loaded, previous_ref, progress)?;
+    Ok(Audited {
+        results,
+        previous: previous.map(|(_, r)| r),
+    })
+}
+
+/// Reads and validates an audit folder (for commands that do not audit, too).
+pub fn load(dir: &Path, options: &AuditOptions) -> Result<Loaded> {
+    let config = AuditConfig::load(dir).map_err(|p| input_error(&p))?;
+    load_config(dir, config, options)
+}
+
+fn load_config(dir: &Path, config: AuditConfig, options: &AuditOptions) -> Result<Loaded> {
+    let catalogue = load_catalogue(dir, &config, options)?;
     let load = LoadOptions {
         keep_going: options.keep_going,
     };
     let data = Dataset::load(dir, config, &catalogue, load).map_err(|p| input_error(&p))?;
     let inspections = inspections_of(dir)?;
+    Ok(Loaded {
+        catalogue,
+        data,
+        inspections,
+    })
+}
+
+/// Check, spot check, results: the one place an audit is computed. `previous` gives trends,
+/// repeat findings and the spot check's switching state.
+fn evaluate(
+    loaded: &Loaded,
+    previous: Option<(&Path, AuditResults)>,
+    progress: &dyn Progress,
+) -> Result<AuditResults> {
+    let Loaded {
+        catalogue,
+        data,
+        inspections,
+    } = loaded;
     progress.loaded(data.units.len(), data.items.len());
-    let run = check::run(&catalogue, &data, inspections.as_ref(), &|| {
+    let run = check::run(catalogue, data, inspections.as_ref(), &|| {
         progress.unit_done()
     });
     let spot_check = inspections.as_ref().map(|i| {
         let before = previous.as_ref().and_then(|(_, p)| p.spot_check.as_ref());
-        agreement::spot_check(i, &data, &run.units, before)
+        spot_check(i, data, &run.units, before)
     });
-    let results = results::build(
-        &catalogue,
-        &data,
-        run,
-        previous.as_ref().map(|(p, r)| (p.as_path(), r.clone())),
-        spot_check,
-    );
-    // Freeing millions of records takes a moment; let the other core do it while the
-    // results are written.
-    std::thread::spawn(move || drop(data));
-    Ok(Audited {
-        results: results?,
-        previous: previous.map(|(_, r)| r),
-    })
+    Ok(results::build(catalogue, data, run, previous, spot_check)?)
 }
 
 /// The catalogue an audit folder uses: `--standards`, else audit.yaml's `catalogue`,
 /// else `./standards`.
-pub fn load_catalogue(
-    dir: &Path,
-    config: &AuditConfig,
-    options: &AuditOptions,
-) -> Result<Catalogue> {
+fn load_catalogue(dir: &Path, config: &AuditConfig, options: &AuditOptions) -> Result<Catalogue> {
     let standards = match (&options.standards, &config.catalogue) {
         (Some(dir), _) => dir.clone(),
         (None, Some(relative)) => dir.join(relative),
         (None, None) => PathBuf::from("standards"),
     };
     Catalogue::load(&standards).map_err(|p| input_error(&p))
-}
-
-/// The catalogue and data of an audit folder, validated (for commands that do not audit).
-pub fn load(dir: &Path, options: &AuditOptions) -> Result<(Catalogue, Dataset)> {
-    let config = AuditConfig::load(dir).map_err(|p| input_error(&p))?;
-    let catalogue = load_catalogue(dir, &config, options)?;
-    let load = LoadOptions {
-        keep_going: options.keep_going,
-    };
-    let data = Dataset::load(dir, config, &catalogue, load).map_err(|p| input_error(&p))?;
-    Ok((catalogue, data))
 }
 
 /// The previous period's results: the file audit.yaml names or, when it has not been
@@ -129,35 +147,17 @@ fn previous_results(
         folder.display()
     ));
     let mut config = AuditConfig::load(&folder).map_err(|p| input_error(&p))?;
+    // One period back is enough for trends and the switching state.
     config.previous = None;
-    let standards = options
-        .standards
-        .clone()
-        .or(config.catalogue.as_ref().map(|c| folder.join(c)));
-    let catalogue = Catalogue::load(&standards.unwrap_or_else(|| PathBuf::from("standards")))
-        .map_err(|p| input_error(&p))?;
-    let load = LoadOptions {
-        keep_going: options.keep_going,
-    };
-    let data = Dataset::load(&folder, config, &catalogue, load)
-        .map_err(|p| input_error(&p))
+    let loaded = load_config(&folder, config, options)
         .with_context(|| format!("auditing the previous period in {}", folder.display()))?;
-    // Its spot check too, so the switching state carries on.
-    let inspections = inspections_of(&folder)?;
-    let run = check::run(&catalogue, &data, inspections.as_ref(), &|| {});
-    let spot_check = inspections
-        .as_ref()
-        .map(|i| agreement::spot_check(i, &data, &run.units, None));
-    Ok(Some((
-        path,
-        results::build(&catalogue, &data, run, None, spot_check)?,
-    )))
+    Ok(Some((path, evaluate(&loaded, None, &Quiet)?)))
 }
 
 /// The inspectors' verdicts returned to an audit folder, if any.
-fn inspections_of(dir: &Path) -> Result<Option<verdicts::Inspections>> {
-    match verdicts::find(dir) {
-        Some((plan, filled)) => verdicts::load(&plan, &filled).map_err(|p| input_error(&p)),
+fn inspections_of(dir: &Path) -> Result<Option<Inspections>> {
+    match inspections::find(dir) {
+        Some((plan, filled)) => inspections::load(&plan, &filled).map_err(|p| input_error(&p)),
         None => Ok(None),
     }
 }

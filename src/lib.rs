@@ -17,6 +17,7 @@ pub mod data;
 pub mod generate;
 pub mod index;
 pub mod locate;
+pub mod output;
 pub mod problem;
 pub mod report;
 pub mod results;

@@ -177,7 +177,7 @@ fn trace_line(result: &RuleResult, standard: &Standard, rule: &Requirement) -> R
         rule: result.rule_id(),
         title: rule.title.clone(),
         subsystem: standard.subsystem.clone(),
-        check: rule.check.name().to_string(),
+        check: rule.check().name().to_string(),
         weight: rule.weight,
         applicable: result.applicable,
         passed: counted

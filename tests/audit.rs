@@ -321,3 +321,16 @@ fn bad_files_and_configuration_are_clear_errors() {
         run.stderr()
     );
 }
+
+/// results.json listed the sub-systems alphabetically (公开与运行 first) because their
+/// weights were kept in a sorted map; catalogue.yaml's order is what the circular prints.
+#[test]
+fn subsystem_weights_keep_catalogue_order() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.audited_fixture("mini");
+    let text = std::fs::read_to_string(dir.join("report/results.json")).unwrap();
+    let weights = &text[text.find("\"subsystem_weights\"").unwrap()..];
+    let position = |name: &str| weights.find(name).unwrap();
+    assert!(position("支持与保障") < position("公开与运行"));
+    assert!(position("公开与运行") < position("监督与评价"));
+}

@@ -7,12 +7,16 @@
 //! mismatches, declared counts — each with its file, line and field.
 
 mod model;
+mod rule;
 mod validate;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
 pub use model::*;
+pub use rule::*;
 
 use crate::calendar::Calendar;
 use crate::locate::{serde_problem, Locator};
@@ -26,6 +30,9 @@ pub const CALENDAR_FILE: &str = "calendar.yaml";
 #[derive(Debug, Clone)]
 pub struct Catalogue {
     pub dir: PathBuf,
+    /// SHA-256 over the folder's YAML files as they were read and validated (see
+    /// [`content_hash`]).
+    pub sha256: String,
     pub meta: CatalogueMeta,
     /// Sorted by id.
     pub standards: Vec<Standard>,
@@ -56,10 +63,33 @@ impl Catalogue {
     /// standard, then validates them together. Every problem is returned at once.
     pub fn load(dir: &Path) -> Result<Catalogue, Problems> {
         let mut problems = Problems::default();
-        let files = standard_files(dir)?;
-        let meta = read_yaml::<CatalogueMeta>(&dir.join(META_FILE));
-        let calendar = Calendar::load(&dir.join(CALENDAR_FILE));
-        let standards: Vec<_> = files.iter().map(|p| read_yaml::<Standard>(p)).collect();
+        let files = read_folder(dir)?;
+        let sha256 = hash_files(
+            files
+                .iter()
+                .map(|(path, bytes)| (path.as_path(), &bytes[..])),
+        );
+        let source = |name: &str| {
+            let path = dir.join(name);
+            match files.iter().find(|(p, _)| *p == path) {
+                Some((_, bytes)) => text(&path, bytes),
+                None => Err(Problems::one(Problem::file(
+                    &path,
+                    "cannot read: not found",
+                ))),
+            }
+        };
+        let meta =
+            source(META_FILE).and_then(|t| parse_yaml::<CatalogueMeta>(&dir.join(META_FILE), &t));
+        let calendar =
+            source(CALENDAR_FILE).and_then(|t| Calendar::from_yaml(&t, &dir.join(CALENDAR_FILE)));
+        let standards: Vec<_> = files
+            .iter()
+            .filter(|(path, _)| is_standard_file(path))
+            .map(|(path, bytes)| {
+                text(path, bytes).and_then(|t| parse_yaml::<StandardRecord>(path, &t))
+            })
+            .collect();
 
         let meta = meta.map_err(|p| problems.extend(p)).ok();
         let calendar = calendar.map_err(|p| problems.extend(p)).ok();
@@ -78,10 +108,11 @@ impl Catalogue {
         let (Some(meta), Some(calendar)) = (meta, calendar) else {
             unreachable!("a missing catalogue.yaml or calendar.yaml is a problem");
         };
-        let mut standards: Vec<Standard> = standards.into_iter().map(|s| s.record).collect();
+        let mut standards = typed_standards(standards)?;
         standards.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(Catalogue {
             dir: dir.to_path_buf(),
+            sha256,
             meta: meta.record,
             standards,
             calendar,
@@ -112,6 +143,32 @@ impl Catalogue {
     pub fn subsystem(&self, name: &str) -> Option<&Subsystem> {
         self.meta.subsystems.iter().find(|s| s.name == name)
     }
+}
+
+/// A standard as read, before its requirements are typed.
+pub(crate) type StandardRecord = Standard<RequirementRecord>;
+
+/// The validated standards with typed requirements. Validation has reported every missing
+/// parameter already; one it let through would still be a problem here, never a rule that
+/// silently checks nothing.
+fn typed_standards(standards: Vec<Sourced<StandardRecord>>) -> Result<Vec<Standard>, Problems> {
+    let mut problems = Problems::default();
+    let mut typed = Vec::new();
+    for s in standards {
+        let mut requirements = Vec::new();
+        for (r, record) in s.record.requirements.iter().enumerate() {
+            match record.typed() {
+                Ok(requirement) => requirements.push(requirement),
+                Err(param) => problems.push(s.problem(
+                    format!("requirements[{r}].check"),
+                    format!("check {} needs `{}`", record.check.name(), param.name()),
+                )),
+            }
+        }
+        typed.push(s.record.with_requirements(requirements));
+    }
+    problems.into_result()?;
+    Ok(typed)
 }
 
 /// The names a standard can be looked up by, normalised with [`lookup_key`].
@@ -147,39 +204,88 @@ pub fn lookup_key(name: &str) -> String {
         .collect()
 }
 
-fn standard_files(dir: &Path) -> Result<Vec<PathBuf>, Problems> {
+/// The hash [`Catalogue::load`] records, computed from the folder without parsing it (to
+/// tell whether a cached search index is still current).
+pub fn content_hash(dir: &Path) -> Result<String, Problems> {
+    let files = read_folder(dir)?;
+    Ok(hash_files(
+        files
+            .iter()
+            .map(|(path, bytes)| (path.as_path(), &bytes[..])),
+    ))
+}
+
+/// SHA-256 over each file's name and bytes (both length-prefixed), in name order.
+fn hash_files<'a>(files: impl Iterator<Item = (&'a Path, &'a [u8])>) -> String {
+    let mut hasher = Sha256::new();
+    for (path, bytes) in files {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        hasher.update((name.len() as u64).to_le_bytes());
+        hasher.update(name.as_bytes());
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    }
+    format!("{:x}", hasher.finalize())
+}
+
+/// Every `*.yaml` / `*.yml` file of the folder with its bytes, sorted by path.
+fn read_folder(dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, Problems> {
     let entries = std::fs::read_dir(dir).map_err(|err| {
         Problems::one(Problem::file(
             dir,
             format!("cannot read the standards folder: {err}"),
         ))
     })?;
-    let mut files = Vec::new();
+    let mut paths = Vec::new();
     for entry in entries {
         let path = entry
             .map_err(|err| Problems::one(Problem::file(dir, format!("cannot list: {err}"))))?
             .path();
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        let is_yaml = name.ends_with(".yaml") || name.ends_with(".yml");
-        if is_yaml && name != META_FILE && name != CALENDAR_FILE {
-            files.push(path);
+        if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        ) {
+            paths.push(path);
         }
     }
-    files.sort();
+    paths.sort();
+    let mut problems = Problems::default();
+    let mut files = Vec::new();
+    for path in paths {
+        match std::fs::read(&path) {
+            Ok(bytes) => files.push((path, bytes)),
+            Err(err) => problems.push(Problem::file(&path, format!("cannot read: {err}"))),
+        }
+    }
+    problems.into_result()?;
     Ok(files)
 }
 
-fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Sourced<T>, Problems> {
-    let source = std::fs::read_to_string(path)
-        .map_err(|err| Problems::one(Problem::file(path, format!("cannot read: {err}"))))?;
+fn is_standard_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    name != META_FILE && name != CALENDAR_FILE
+}
+
+fn text(path: &Path, bytes: &[u8]) -> Result<String, Problems> {
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| Problems::one(Problem::file(path, "cannot read: not UTF-8 text")))
+}
+
+fn parse_yaml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    source: &str,
+) -> Result<Sourced<T>, Problems> {
     let record =
-        serde_yaml::from_str(&source).map_err(|err| Problems::one(serde_problem(path, &err)))?;
+        serde_yaml::from_str(source).map_err(|err| Problems::one(serde_problem(path, &err)))?;
     Ok(Sourced {
         path: path.to_path_buf(),
-        locator: Locator::new(&source),
+        locator: Locator::new(source),
         record,
     })
 }

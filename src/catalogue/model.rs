@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::rule::{Limit, Requirement};
+
 /// `standards/catalogue.yaml`: what the catalogue is and how it scores.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -76,10 +78,11 @@ impl Status {
     }
 }
 
-/// One standard, `standards/<id>.yaml`.
+/// One standard, `standards/<id>.yaml`. Read with its requirements as written
+/// ([`RequirementRecord`]); validation turns them into typed [`Requirement`]s.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Standard {
+pub struct Standard<R = Requirement> {
     pub id: String,
     pub number: String,
     pub title: String,
@@ -97,11 +100,31 @@ pub struct Standard {
     pub clauses: Vec<Clause>,
     #[serde(default)]
     pub items: Vec<CatalogueItem>,
-    #[serde(default)]
-    pub requirements: Vec<Requirement>,
+    #[serde(default = "Vec::new")]
+    pub requirements: Vec<R>,
 }
 
-impl Standard {
+impl<R> Standard<R> {
+    /// The same standard with other requirements (the typed ones, once validated).
+    pub fn with_requirements<Q>(self, requirements: Vec<Q>) -> Standard<Q> {
+        Standard {
+            id: self.id,
+            number: self.number,
+            title: self.title,
+            subsystem: self.subsystem,
+            status: self.status,
+            issued: self.issued,
+            effective: self.effective,
+            supersedes: self.supersedes,
+            references: self.references,
+            keywords: self.keywords,
+            scope: self.scope,
+            clauses: self.clauses,
+            items: self.items,
+            requirements,
+        }
+    }
+
     pub fn clause(&self, no: &str) -> Option<&Clause> {
         self.clauses.iter().find(|c| c.no == no)
     }
@@ -167,6 +190,13 @@ pub struct TimeLimit {
     pub kind: Option<LimitKind>,
 }
 
+impl TimeLimit {
+    /// The limit as a number of days; `None` for 实时, 及时 … (not machine-checkable).
+    pub fn days(&self) -> Option<Limit> {
+        Limit::from_days(self.working_days, self.calendar_days)
+    }
+}
+
 /// Time limits that are not machine-checkable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -229,173 +259,6 @@ impl Level {
             Level::Village => "村级",
         }
     }
-}
-
-/// A checkable rule. Which parameters apply depends on `check`; validation enforces it.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Requirement {
-    pub id: String,
-    pub title: String,
-    pub clause: String,
-    pub check: CheckKind,
-    pub weight: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub applies_to: Option<AppliesTo>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub in_force: Option<InForce>,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub veto: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub veto_at: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub codes: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<RuleLimit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per: Option<Per>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub columns: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_gap_days: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<Source>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elements: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channels: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verify: Option<String>,
-}
-
-impl Requirement {
-    /// Whether the requirement is in force on `day`.
-    pub fn in_force_on(&self, day: NaiveDate) -> bool {
-        self.in_force.as_ref().is_none_or(|w| w.contains(day))
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckKind {
-    Timeliness,
-    Coverage,
-    Freshness,
-    Response,
-    Interpretation,
-    Elements,
-    Channels,
-    Display,
-    Review,
-    Manual,
-}
-
-/// A requirement parameter, for the per-check rules on which ones must or may appear.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Param {
-    Codes,
-    Limit,
-    Min,
-    Per,
-    Columns,
-    MaxGapDays,
-    Source,
-    Elements,
-    Channels,
-    Verify,
-}
-
-impl Param {
-    pub const ALL: [Param; 10] = [
-        Param::Codes,
-        Param::Limit,
-        Param::Min,
-        Param::Per,
-        Param::Columns,
-        Param::MaxGapDays,
-        Param::Source,
-        Param::Elements,
-        Param::Channels,
-        Param::Verify,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Param::Codes => "codes",
-            Param::Limit => "limit",
-            Param::Min => "min",
-            Param::Per => "per",
-            Param::Columns => "columns",
-            Param::MaxGapDays => "max_gap_days",
-            Param::Source => "source",
-            Param::Elements => "elements",
-            Param::Channels => "channels",
-            Param::Verify => "verify",
-        }
-    }
-
-    pub fn is_set(self, r: &Requirement) -> bool {
-        match self {
-            Param::Codes => r.codes.is_some(),
-            Param::Limit => r.limit.is_some(),
-            Param::Min => r.min.is_some(),
-            Param::Per => r.per.is_some(),
-            Param::Columns => r.columns.is_some(),
-            Param::MaxGapDays => r.max_gap_days.is_some(),
-            Param::Source => r.source.is_some(),
-            Param::Elements => r.elements.is_some(),
-            Param::Channels => r.channels.is_some(),
-            Param::Verify => r.verify.is_some(),
-        }
-    }
-}
-
-impl CheckKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            CheckKind::Timeliness => "timeliness",
-            CheckKind::Coverage => "coverage",
-            CheckKind::Freshness => "freshness",
-            CheckKind::Response => "response",
-            CheckKind::Interpretation => "interpretation",
-            CheckKind::Elements => "elements",
-            CheckKind::Channels => "channels",
-            CheckKind::Display => "display",
-            CheckKind::Review => "review",
-            CheckKind::Manual => "manual",
-        }
-    }
-
-    /// Parameters the check needs, then those it may take.
-    pub fn params(self) -> (&'static [Param], &'static [Param]) {
-        use Param::*;
-        match self {
-            CheckKind::Timeliness => (&[Codes], &[Limit]),
-            CheckKind::Coverage => (&[Codes, Min], &[Per]),
-            CheckKind::Freshness => (&[Columns, MaxGapDays], &[]),
-            CheckKind::Response => (&[Source, Limit], &[]),
-            CheckKind::Interpretation => (&[Codes, Limit], &[]),
-            CheckKind::Elements => (&[Codes], &[Elements]),
-            CheckKind::Channels => (&[Codes], &[Channels]),
-            CheckKind::Display => (&[Codes], &[]),
-            CheckKind::Review => (&[], &[Codes]),
-            CheckKind::Manual => (&[Verify], &[]),
-        }
-    }
-}
-
-/// Limit given on a requirement, overriding the catalogue rows' limits.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleLimit {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub working_days: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub calendar_days: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extension_working_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -3,21 +3,22 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{
-    CatalogueItem, CatalogueMeta, CheckKind, Param, Requirement, RuleLimit, Sourced, Standard,
+    CatalogueItem, CatalogueMeta, CheckKind, Param, RequirementRecord, RuleLimit, Sourced,
+    StandardRecord,
 };
 use crate::problem::{Problem, Problems};
 
 pub(super) fn catalogue(
     meta: &Sourced<CatalogueMeta>,
-    standards: &[Sourced<Standard>],
+    standards: &[Sourced<StandardRecord>],
     count_subsystems: bool,
 ) -> Problems {
     let mut problems = Problems::default();
     let mut out = |p: Problem| problems.push(p);
     check_meta(meta, &mut out);
 
-    let mut first_with_id: HashMap<&str, &Sourced<Standard>> = HashMap::new();
-    let mut first_with_code: HashMap<&str, &Sourced<Standard>> = HashMap::new();
+    let mut first_with_id: HashMap<&str, &Sourced<StandardRecord>> = HashMap::new();
+    let mut first_with_code: HashMap<&str, &Sourced<StandardRecord>> = HashMap::new();
     for s in standards {
         if let Some(first) = first_with_id.insert(&s.record.id, s) {
             out(s.problem(
@@ -108,7 +109,11 @@ fn check_meta(meta: &Sourced<CatalogueMeta>, out: &mut impl FnMut(Problem)) {
     }
 }
 
-fn check_standard(s: &Sourced<Standard>, meta: &CatalogueMeta, out: &mut impl FnMut(Problem)) {
+fn check_standard(
+    s: &Sourced<StandardRecord>,
+    meta: &CatalogueMeta,
+    out: &mut impl FnMut(Problem),
+) {
     let std = &s.record;
     let stem = s
         .path
@@ -210,7 +215,7 @@ fn check_standard(s: &Sourced<Standard>, meta: &CatalogueMeta, out: &mut impl Fn
 }
 
 fn check_item(
-    s: &Sourced<Standard>,
+    s: &Sourced<StandardRecord>,
     i: usize,
     item: &CatalogueItem,
     meta: &CatalogueMeta,
@@ -259,9 +264,9 @@ fn check_item(
 }
 
 fn check_requirement(
-    s: &Sourced<Standard>,
+    s: &Sourced<StandardRecord>,
     r: usize,
-    req: &Requirement,
+    req: &RequirementRecord,
     meta: &CatalogueMeta,
     items: &HashMap<&str, &CatalogueItem>,
     out: &mut impl FnMut(Problem),
@@ -388,7 +393,7 @@ fn limit_problem(check: CheckKind, limit: &RuleLimit) -> Option<String> {
 }
 
 /// Two versions of the same rule (same clause and check) must not be in force on one day.
-fn check_in_force_overlaps(s: &Sourced<Standard>, out: &mut impl FnMut(Problem)) {
+fn check_in_force_overlaps(s: &Sourced<StandardRecord>, out: &mut impl FnMut(Problem)) {
     let reqs = &s.record.requirements;
     for (i, a) in reqs.iter().enumerate() {
         for (j, b) in reqs.iter().enumerate().skip(i + 1) {
@@ -417,7 +422,7 @@ fn check_in_force_overlaps(s: &Sourced<Standard>, out: &mut impl FnMut(Problem))
 
 fn check_counts(
     meta: &Sourced<CatalogueMeta>,
-    standards: &[Sourced<Standard>],
+    standards: &[Sourced<StandardRecord>],
     out: &mut impl FnMut(Problem),
 ) {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();

@@ -5,10 +5,15 @@
 use std::collections::BTreeSet;
 
 use super::{Ctx, Evidence, FindingCode, Instance, Placement, UnitData};
-use crate::catalogue::Requirement;
+use crate::catalogue::{ChannelsSpec, Requirement};
 
-pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Instance> {
-    let codes = rule.codes.as_deref().unwrap_or_default();
+pub fn check(
+    ctx: &Ctx<'_>,
+    rule: &Requirement,
+    spec: &ChannelsSpec,
+    unit: &UnitData<'_>,
+) -> Vec<Instance> {
+    let codes = &spec.codes;
     let mut instances = Vec::new();
     for entry in &unit.register {
         if !codes.iter().any(|c| **c == *entry.item_code) || !rule.in_force_on(entry.formed_on) {
@@ -23,7 +28,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
         if ctx.placement(first) != Placement::Within {
             continue;
         }
-        let required: Vec<String> = match (&rule.channels, ctx.row(&entry.item_code)) {
+        let required: Vec<String> = match (&spec.channels, ctx.row(&entry.item_code)) {
             (Some(list), _) => list.clone(),
             (None, Some(row)) => row.channels.clone(),
             (None, None) => continue,

@@ -3,23 +3,27 @@
 use std::collections::HashSet;
 
 use super::{Ctx, Evidence, FindingCode, Instance, UnitData};
-use crate::catalogue::{Per, Requirement};
+use crate::catalogue::{CoverageSpec, Per, Requirement};
 use crate::data::month_label;
 
-pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Instance> {
-    let codes = rule.codes.as_deref().unwrap_or_default();
-    let min = rule.min.unwrap_or(1);
-    let windows = match rule.per {
-        Some(Per::Month) => ctx.period.months(),
-        _ => vec![(ctx.period.start(), ctx.period.end())],
+pub fn check(
+    ctx: &Ctx<'_>,
+    rule: &Requirement,
+    spec: &CoverageSpec,
+    unit: &UnitData<'_>,
+) -> Vec<Instance> {
+    let (codes, min) = (&spec.codes, spec.min);
+    let windows = match spec.per {
+        Per::Month => ctx.period.months(),
+        Per::Period => vec![(ctx.period.start(), ctx.period.end())],
     };
     windows
         .into_iter()
         .filter(|(_, last)| rule.in_force_on(*last))
         .map(|(first, last)| {
-            let key = match rule.per {
-                Some(Per::Month) => month_label(first),
-                _ => ctx.period.to_string(),
+            let key = match spec.per {
+                Per::Month => month_label(first),
+                Per::Period => ctx.period.to_string(),
             };
             // One publication on several channels is one item: count register entries
             // (or the item itself when it has none).

@@ -3,10 +3,15 @@
 //! withdrawn, whichever comes first.
 
 use super::{Ctx, Evidence, FindingCode, Instance, Outcome, Placement, UnitData};
-use crate::catalogue::Requirement;
+use crate::catalogue::{DisplaySpec, Requirement};
 
-pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Instance> {
-    super::items_with_codes(rule, unit)
+pub fn check(
+    ctx: &Ctx<'_>,
+    rule: &Requirement,
+    spec: &DisplaySpec,
+    unit: &UnitData<'_>,
+) -> Vec<Instance> {
+    super::items_with_codes(rule, &spec.codes, unit)
         .filter_map(|item| {
             let days = ctx.row(&item.item_code)?.time_limit.display_working_days?;
             let key = item.id().to_string();

@@ -4,14 +4,19 @@
 use std::collections::BTreeMap;
 
 use super::{Ctx, Evidence, FindingCode, Instance, Outcome, Placement, UnitData};
-use crate::catalogue::Requirement;
+use crate::catalogue::{ElementsSpec, Requirement};
 
-pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Instance> {
+pub fn check(
+    ctx: &Ctx<'_>,
+    rule: &Requirement,
+    spec: &ElementsSpec,
+    unit: &UnitData<'_>,
+) -> Vec<Instance> {
     let synonyms = &ctx.catalogue.meta.synonyms;
-    super::items_with_codes(rule, unit)
+    super::items_with_codes(rule, &spec.codes, unit)
         .filter(|item| ctx.placement(item.published_on) == Placement::Within)
         .filter_map(|item| {
-            let required: Vec<String> = match &rule.elements {
+            let required: Vec<String> = match &spec.elements {
                 Some(list) => list.clone(),
                 None => ctx.row(&item.item_code)?.elements.clone(),
             };

@@ -6,16 +6,20 @@
 use chrono::NaiveDate;
 
 use super::{Ctx, Evidence, FindingCode, Instance, Outcome, UnitData};
-use crate::catalogue::Requirement;
+use crate::catalogue::{FreshnessSpec, Requirement};
 
-pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Instance> {
+pub fn check(
+    ctx: &Ctx<'_>,
+    rule: &Requirement,
+    spec: &FreshnessSpec,
+    unit: &UnitData<'_>,
+) -> Vec<Instance> {
     let (start, end) = (ctx.period.start(), ctx.period.end());
-    let max_gap = i64::from(rule.max_gap_days.unwrap_or(14));
+    let max_gap = i64::from(spec.max_gap_days);
     if !rule.in_force_on(end) {
         return Vec::new();
     }
-    let columns = rule.columns.as_deref().unwrap_or_default();
-    columns
+    spec.columns
         .iter()
         .map(|column| {
             let key = column.clone();

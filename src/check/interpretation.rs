@@ -4,19 +4,21 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::limits::Limit;
 use super::{Ctx, Evidence, FindingCode, Instance, Outcome, Placement, UnitData};
-use crate::catalogue::Requirement;
+use crate::catalogue::{InterpretationSpec, Limit, Requirement};
 use crate::data::Item;
 
-pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Instance> {
-    let Some(limit) = rule.limit.as_ref().and_then(Limit::from_rule) else {
-        return Vec::new();
-    };
+pub fn check(
+    ctx: &Ctx<'_>,
+    rule: &Requirement,
+    spec: &InterpretationSpec,
+    unit: &UnitData<'_>,
+) -> Vec<Instance> {
+    let limit = spec.limit;
     // A document published on several channels is one document: group its items by
     // register entry, keeping the earliest publication.
     let mut documents: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
-    for item in super::items_with_codes(rule, unit) {
+    for item in super::items_with_codes(rule, &spec.codes, unit) {
         documents
             .entry(item.register_ref().unwrap_or(item.id()))
             .or_default()

@@ -6,11 +6,14 @@ use std::collections::BTreeMap;
 
 use super::{Ctx, Evidence, FindingCode, Instance, Outcome, UnitData};
 use crate::catalogue::Requirement;
-use crate::sample::verdicts::Verdict;
+use crate::data::{Inspection, Item, Verdict};
 
 /// One instance per sampled item with a verdict.
-pub fn from_verdicts(verdicts: &BTreeMap<String, Verdict>, unit: &UnitData<'_>) -> Vec<Instance> {
-    let items: BTreeMap<&str, &crate::data::Item> = unit
+pub fn from_verdicts(
+    verdicts: &BTreeMap<String, Inspection>,
+    unit: &UnitData<'_>,
+) -> Vec<Instance> {
+    let items: BTreeMap<&str, &Item> = unit
         .items
         .iter()
         .filter(|i| verdicts.contains_key(i.id()))
@@ -21,9 +24,9 @@ pub fn from_verdicts(verdicts: &BTreeMap<String, Verdict>, unit: &UnitData<'_>) 
         .filter_map(|v| {
             let item = items.get(v.item.as_str())?;
             let day = item.published_on;
-            Some(match v.verdict.as_str() {
-                "合格" => Instance::pass(v.item.as_str(), day),
-                "不合格" => {
+            Some(match v.verdict {
+                Verdict::Pass => Instance::pass(v.item.as_str(), day),
+                Verdict::Fail => {
                     let note = if v.note.is_empty() {
                         String::new()
                     } else {
@@ -51,7 +54,9 @@ pub fn from_verdicts(verdicts: &BTreeMap<String, Verdict>, unit: &UnitData<'_>) 
                         evidence,
                     )
                 }
-                _ => Instance::other(v.item.as_str(), day, Outcome::NotApplicable),
+                Verdict::NotApplicable => {
+                    Instance::other(v.item.as_str(), day, Outcome::NotApplicable)
+                }
             })
         })
         .collect()

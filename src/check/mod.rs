@@ -14,7 +14,6 @@ mod elements;
 mod findings;
 mod freshness;
 mod interpretation;
-mod limits;
 mod manual;
 mod response;
 mod review;
@@ -29,12 +28,12 @@ use serde::{Deserialize, Serialize};
 
 pub use elements::element_present;
 pub use findings::{Evidence, Finding, FindingCode};
-pub use limits::Limit;
 
 use crate::calendar::{Calendar, MissingYear};
-use crate::catalogue::{Catalogue, CatalogueItem, CheckKind, Requirement, Standard};
-use crate::data::{Application, Dataset, Item, Message, Period, RegisterEntry, Unit, Waiver};
-use crate::sample::verdicts::Inspections;
+use crate::catalogue::{Catalogue, CatalogueItem, CheckSpec, Requirement, Standard};
+use crate::data::{
+    Application, Dataset, Inspections, Item, Message, Period, RegisterEntry, Unit, Waiver,
+};
 
 /// Result of one instance (XCCDF result values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -247,24 +246,8 @@ fn group_by_unit(data: &Dataset) -> Vec<UnitData<'_>> {
             publications: FxHashMap::default(),
         })
         .collect();
-    // Bucket the items by unit in parallel chunks, then join each unit's buckets in
-    // file order.
-    let n = units.len();
-    let buckets: Vec<Vec<Vec<&Item>>> = data
-        .items
-        .par_chunks(1 << 16)
-        .map(|chunk| {
-            let mut buckets = vec![Vec::new(); n];
-            for item in chunk {
-                buckets[item.unit as usize].push(item);
-            }
-            buckets
-        })
-        .collect();
-    for chunk in buckets {
-        for (unit, items) in units.iter_mut().zip(chunk) {
-            unit.items.extend(items);
-        }
+    for item in &data.items {
+        units[item.unit as usize].items.push(item);
     }
     for entry in &data.register {
         units[entry.unit as usize].register.push(entry);
@@ -317,19 +300,19 @@ pub fn check_unit(ctx: &Ctx<'_>, unit: &UnitData<'_>) -> Vec<RuleResult> {
     results
 }
 
-/// The one place check kinds are matched to their functions.
+/// The one place check kinds are matched to their functions; each gets its own parameters.
 fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Instance> {
-    match rule.check {
-        CheckKind::Timeliness => timeliness::check(ctx, rule, unit),
-        CheckKind::Coverage => coverage::check(ctx, rule, unit),
-        CheckKind::Freshness => freshness::check(ctx, rule, unit),
-        CheckKind::Response => response::check(ctx, rule, unit),
-        CheckKind::Interpretation => interpretation::check(ctx, rule, unit),
-        CheckKind::Elements => elements::check(ctx, rule, unit),
-        CheckKind::Channels => channels::check(ctx, rule, unit),
-        CheckKind::Display => display::check(ctx, rule, unit),
-        CheckKind::Review => review::check(ctx, rule, unit),
-        CheckKind::Manual => manual::check(ctx, rule, unit),
+    match &rule.spec {
+        CheckSpec::Timeliness(spec) => timeliness::check(ctx, rule, spec, unit),
+        CheckSpec::Coverage(spec) => coverage::check(ctx, rule, spec, unit),
+        CheckSpec::Freshness(spec) => freshness::check(ctx, rule, spec, unit),
+        CheckSpec::Response(spec) => response::check(ctx, rule, spec, unit),
+        CheckSpec::Interpretation(spec) => interpretation::check(ctx, rule, spec, unit),
+        CheckSpec::Elements(spec) => elements::check(ctx, rule, spec, unit),
+        CheckSpec::Channels(spec) => channels::check(ctx, rule, spec, unit),
+        CheckSpec::Display(spec) => display::check(ctx, rule, spec, unit),
+        CheckSpec::Review(spec) => review::check(ctx, rule, spec, unit),
+        CheckSpec::Manual(_) => manual::check(ctx, rule, unit),
     }
 }
 
@@ -347,9 +330,9 @@ pub fn applies(rule: &Requirement, unit: &Unit) -> bool {
 /// Items of the unit with one of the codes, in force on their publication date.
 pub fn items_with_codes<'a>(
     rule: &'a Requirement,
+    codes: &'a [String],
     unit: &'a UnitData<'a>,
 ) -> impl Iterator<Item = &'a Item> + 'a {
-    let codes = rule.codes.as_deref().unwrap_or_default();
     unit.items
         .iter()
         .copied()

@@ -3,21 +3,17 @@
 
 use chrono::NaiveDate;
 
-use super::limits::Limit;
 use super::{Ctx, Evidence, FindingCode, Instance, Outcome, Placement, UnitData};
-use crate::catalogue::{Requirement, Source};
+use crate::catalogue::{Limit, Requirement, ResponseSpec, Source};
 
-pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Instance> {
-    let Some(base) = rule.limit.as_ref().and_then(Limit::from_rule) else {
-        return Vec::new(); // validation guarantees a limit
-    };
-    let extension = rule
-        .limit
-        .as_ref()
-        .and_then(|l| l.extension_working_days)
-        .unwrap_or(0);
-    let cases: Vec<Case<'_>> = match rule.source {
-        Some(Source::Messages) => unit
+pub fn check(
+    ctx: &Ctx<'_>,
+    rule: &Requirement,
+    spec: &ResponseSpec,
+    unit: &UnitData<'_>,
+) -> Vec<Instance> {
+    let cases: Vec<Case<'_>> = match spec.source {
+        Source::Messages => unit
             .messages
             .iter()
             .map(|m| Case {
@@ -29,7 +25,7 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
                 what: "留言",
             })
             .collect(),
-        _ => unit
+        Source::Applications => unit
             .applications
             .iter()
             .map(|a| Case {
@@ -47,9 +43,9 @@ pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Inst
         .filter(|case| rule.in_force_on(case.received))
         .filter_map(|case| {
             let limit = if case.extended {
-                base.extended(extension)
+                spec.limit.extended(spec.extension_working_days)
             } else {
-                base
+                spec.limit
             };
             judge(ctx, &case, limit)
         })

@@ -2,10 +2,15 @@
 //! after confidentiality review (保密审查); an item with no review recorded is notchecked.
 
 use super::{Ctx, Evidence, FindingCode, Instance, Outcome, Placement, UnitData};
-use crate::catalogue::Requirement;
+use crate::catalogue::{Requirement, ReviewSpec};
 
-pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Instance> {
-    let codes = rule.codes.as_deref();
+pub fn check(
+    ctx: &Ctx<'_>,
+    rule: &Requirement,
+    spec: &ReviewSpec,
+    unit: &UnitData<'_>,
+) -> Vec<Instance> {
+    let codes = spec.codes.as_deref();
     unit.items
         .iter()
         .filter(|item| codes.is_none_or(|codes| codes.iter().any(|c| **c == *item.item_code)))

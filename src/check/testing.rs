@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 
 use super::{Ctx, Instance, Outcome, UnitData};
-use crate::catalogue::{Catalogue, Requirement, UnitKind};
+use crate::catalogue::{Catalogue, Requirement, RequirementRecord, UnitKind};
 use crate::data::{Application, Item, ItemFields, Message, Period, RegisterEntry, Unit};
 
 pub fn catalogue() -> &'static Catalogue {
@@ -132,7 +132,8 @@ impl Fixture {
 }
 
 pub fn rule(yaml: &str) -> Requirement {
-    serde_yaml::from_str(yaml).expect("requirement YAML")
+    let record: RequirementRecord = serde_yaml::from_str(yaml).expect("requirement YAML");
+    record.typed().expect("the requirement's check parameters")
 }
 
 pub fn ctx(period: &str) -> Ctx<'static> {

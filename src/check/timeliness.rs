@@ -1,18 +1,23 @@
 //! timeliness: each register entry under the codes is published within its time limit.
 
-use super::limits::Limit;
 use super::{Ctx, Evidence, FindingCode, Instance, Outcome, Placement, UnitData};
-use crate::catalogue::Requirement;
+use crate::catalogue::{Requirement, TimelinessSpec};
 
-pub fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Instance> {
-    let codes = rule.codes.as_deref().unwrap_or_default();
+pub fn check(
+    ctx: &Ctx<'_>,
+    rule: &Requirement,
+    spec: &TimelinessSpec,
+    unit: &UnitData<'_>,
+) -> Vec<Instance> {
+    let codes = &spec.codes;
     let mut instances = Vec::new();
     for entry in &unit.register {
         if !codes.iter().any(|c| **c == *entry.item_code) || !rule.in_force_on(entry.formed_on) {
             continue;
         }
         let key = entry.id.to_string();
-        let Some(limit) = Limit::for_row(rule.limit.as_ref(), ctx.row(&entry.item_code)) else {
+        let row_limit = || ctx.row(&entry.item_code)?.time_limit.days();
+        let Some(limit) = spec.limit.or_else(row_limit) else {
             instances.push(Instance::other(key, entry.formed_on, Outcome::NotChecked));
             continue;
         };

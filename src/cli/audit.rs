@@ -11,11 +11,13 @@ use super::style::pad;
 use super::{AnnualArgs, AuditArgs, GenerateArgs, ReportArgs, SampleArgs};
 use crate::audit::{AuditOptions, Progress};
 use crate::catalogue::UnitKind;
+use crate::data::Level;
 use crate::data::Period;
 use crate::generate::{generate, GenerateOptions};
+use crate::output::write_atomic;
 use crate::report::{export_templates, write_reports, Format, Renderer};
-use crate::results::{write_atomic, AuditResults};
-use crate::sample::{worksheet_csv, worksheet_xlsx, Level, SampleOptions};
+use crate::results::AuditResults;
+use crate::sample::{worksheet_csv, worksheet_xlsx, SampleOptions};
 
 fn audit(
     dir: &Path,
@@ -270,7 +272,9 @@ pub(super) fn sample_command(args: SampleArgs) -> Result<ExitCode> {
         out,
         standards,
     } = args;
-    let (catalogue, data) = crate::audit::load(
+    let crate::audit::Loaded {
+        catalogue, data, ..
+    } = crate::audit::load(
         &dir,
         &AuditOptions {
             standards,

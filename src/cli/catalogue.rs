@@ -217,7 +217,7 @@ pub(super) fn catalogue_show(
                 r.id,
                 r.title,
                 r.clause,
-                r.check.name(),
+                r.check().name(),
                 r.weight
             );
             if let Some(w) = &r.in_force {

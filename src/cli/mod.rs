@@ -13,9 +13,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::data::Level;
 use crate::index::default_cache_dir;
 use crate::report::Format;
-use crate::sample::Level;
 
 /// Exit code for bad input or usage (clap uses it for usage errors too).
 pub const EXIT_BAD_INPUT: u8 = 2;

@@ -2,6 +2,7 @@
 //! validated. Every bad row or field is reported with file, line and column; the load
 //! fails before scoring unless `keep_going`, which skips bad rows and counts them.
 
+pub mod inspections;
 mod period;
 mod records;
 mod table;
@@ -13,6 +14,10 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+pub use inspections::{
+    Inspection, Inspections, Level, Population, SamplePlan, SampledUnit, Stratum, Verdict, HEADERS,
+    SAMPLE_SCHEMA, SHEET,
+};
 pub use period::{month_label, Period};
 pub use records::*;
 pub use table::{parse_date, InputFile};
@@ -351,8 +356,8 @@ impl<'a> Context<'a> {
                 .chain([("", Arc::from(""))])
                 .collect(),
             text_codes: requirements
-                .filter(|r| r.check == CheckKind::Elements)
-                .flat_map(|r| r.codes.iter().flatten())
+                .filter(|r| r.check() == CheckKind::Elements)
+                .flat_map(|r| r.codes())
                 .map(String::as_str)
                 .collect(),
             channels: catalogue

@@ -26,10 +26,13 @@ use serde::Serialize;
 
 use crate::calendar::Calendar;
 use crate::catalogue::UnitKind;
-use crate::catalogue::{Catalogue, CatalogueItem, CheckKind, Per, Requirement, Source, Standard};
-use crate::check::{applies, Limit};
+use crate::catalogue::{
+    Catalogue, CatalogueItem, CheckKind, CheckSpec, FreshnessSpec, InterpretationSpec, Limit, Per,
+    Requirement, ResponseSpec, Source, Standard,
+};
+use crate::check::applies;
 use crate::data::{Period, Unit, UnitsFile};
-use crate::results::write_atomic;
+use crate::output::write_atomic;
 use text::Writer;
 
 #[derive(Debug, Clone)]
@@ -151,6 +154,9 @@ pub(crate) struct Gen<'a> {
 }
 
 /// What one unit's catalogue-driven records need, per row code.
+/// A response rule with its parameters.
+type Response<'a> = (&'a Requirement, &'a ResponseSpec);
+
 #[derive(Default)]
 struct CodePlan {
     checks: BTreeSet<CheckKind>,
@@ -265,29 +271,28 @@ impl<'a> Gen<'a> {
         let rules = self.applicable(unit);
         let mut plans: BTreeMap<String, CodePlan> = BTreeMap::new();
         for (_, rule) in &rules {
-            for code in rule.codes.iter().flatten() {
+            for code in rule.codes() {
                 let plan = plans.entry(code.clone()).or_default();
-                plan.checks.insert(rule.check);
-                if rule.check == CheckKind::Channels {
-                    let row_channels = self
-                        .rows
-                        .get(code.as_str())
-                        .map(|(_, i)| i.channels.clone())
-                        .unwrap_or_default();
-                    plan.channels
-                        .extend(rule.channels.clone().unwrap_or(row_channels));
-                }
-                if rule.check == CheckKind::Timeliness {
-                    plan.limit = plan
-                        .limit
-                        .or(rule.limit.as_ref().and_then(Limit::from_rule));
-                }
-                if rule.check == CheckKind::Coverage {
-                    let per_month = match rule.per {
-                        Some(Per::Month) => rule.min.unwrap_or(1),
-                        _ => rule.min.unwrap_or(1).div_ceil(3),
-                    };
-                    plan.per_month = plan.per_month.max(per_month);
+                plan.checks.insert(rule.check());
+                match &rule.spec {
+                    CheckSpec::Channels(spec) => {
+                        let row_channels = self
+                            .rows
+                            .get(code.as_str())
+                            .map(|(_, i)| i.channels.clone())
+                            .unwrap_or_default();
+                        plan.channels
+                            .extend(spec.channels.clone().unwrap_or(row_channels));
+                    }
+                    CheckSpec::Timeliness(spec) => plan.limit = plan.limit.or(spec.limit),
+                    CheckSpec::Coverage(spec) => {
+                        let per_month = match spec.per {
+                            Per::Month => spec.min,
+                            Per::Period => spec.min.div_ceil(3),
+                        };
+                        plan.per_month = plan.per_month.max(per_month);
+                    }
+                    _ => {}
                 }
             }
         }
@@ -297,16 +302,18 @@ impl<'a> Gen<'a> {
             }
         }
         for (_, rule) in &rules {
-            match rule.check {
-                CheckKind::Interpretation => self.interpretations(unit, rule),
-                CheckKind::Freshness => self.columns(unit, rule),
+            match &rule.spec {
+                CheckSpec::Interpretation(spec) => self.interpretations(unit, spec),
+                CheckSpec::Freshness(spec) => self.columns(unit, spec),
                 _ => {}
             }
         }
-        let responses: Vec<&Requirement> = rules
+        let responses: Vec<Response<'_>> = rules
             .iter()
-            .map(|(_, r)| *r)
-            .filter(|r| r.check == CheckKind::Response)
+            .filter_map(|(_, r)| match &r.spec {
+                CheckSpec::Response(spec) => Some((*r, spec)),
+                _ => None,
+            })
             .collect();
         self.applications(unit, &responses);
         self.messages(unit, &responses);
@@ -315,7 +322,7 @@ impl<'a> Gen<'a> {
 
     /// Register entries for a catalogue row, each published on time on its channels.
     fn catalogue_records(&mut self, unit: &Unit, row: &CatalogueItem, plan: &CodePlan) {
-        let limit = plan.limit.or_else(|| Limit::for_row(None, Some(row)));
+        let limit = plan.limit.or_else(|| row.time_limit.days());
         let months = self.period.months();
         let entries = if plan.per_month > 0 {
             months
@@ -413,11 +420,8 @@ impl<'a> Gen<'a> {
     }
 
     /// An interpretation for every policy document, within the limit.
-    fn interpretations(&mut self, unit: &Unit, rule: &Requirement) {
-        let Some(limit) = rule.limit.as_ref().and_then(Limit::from_rule) else {
-            return;
-        };
-        let codes = rule.codes.clone().unwrap_or_default();
+    fn interpretations(&mut self, unit: &Unit, spec: &InterpretationSpec) {
+        let (limit, codes) = (spec.limit, &spec.codes);
         let interpretation_row = self
             .catalogue
             .standards
@@ -453,9 +457,9 @@ impl<'a> Gen<'a> {
     }
 
     /// Column updates with gaps of at most 10 days, from a few days into the period to its end.
-    fn columns(&mut self, unit: &Unit, rule: &Requirement) {
-        let max_gap = i64::from(rule.max_gap_days.unwrap_or(14)).min(10);
-        for column in rule.columns.clone().unwrap_or_default() {
+    fn columns(&mut self, unit: &Unit, spec: &FreshnessSpec) {
+        let max_gap = i64::from(spec.max_gap_days).min(10);
+        for column in spec.columns.clone() {
             let mut day = self.period.start() + Days::new(self.rng.random_range(0..max_gap as u64));
             while day <= self.period.end() {
                 self.news_item(unit, &column, day);
@@ -497,7 +501,7 @@ impl<'a> Gen<'a> {
         }
     }
 
-    fn applications(&mut self, unit: &Unit, rules: &[&Requirement]) {
+    fn applications(&mut self, unit: &Unit, rules: &[Response<'_>]) {
         // 775 applications in 2018 across 60 units, concentrated in land, planning and
         // housing departments.
         let heavy = ["国土", "规划", "住建", "房管", "公安", "人社"]
@@ -514,27 +518,17 @@ impl<'a> Gen<'a> {
         let (start, end) = (self.period.start(), self.period.end());
         for _ in 0..n {
             let received = self.day_between(start - Days::new(20), end);
-            let Some(rule) = rules
+            let Some((_, spec)) = rules
                 .iter()
-                .find(|r| r.source == Some(Source::Applications) && r.in_force_on(received))
+                .find(|(r, s)| s.source == Source::Applications && r.in_force_on(received))
             else {
                 continue;
             };
-            let limit = rule
-                .limit
-                .as_ref()
-                .and_then(Limit::from_rule)
-                .expect("response rules have a limit");
             let extended = self.rng.random_bool(0.05);
             let limit = if extended {
-                limit.extended(
-                    rule.limit
-                        .as_ref()
-                        .and_then(|l| l.extension_working_days)
-                        .unwrap_or(0),
-                )
+                spec.limit.extended(spec.extension_working_days)
             } else {
-                limit
+                spec.limit
             };
             let deadline = limit.due(self.calendar, received).unwrap_or(end);
             let earliest = received.max(start);
@@ -593,11 +587,11 @@ impl<'a> Gen<'a> {
         }
     }
 
-    fn messages(&mut self, unit: &Unit, rules: &[&Requirement]) {
-        let message_rules: Vec<&Requirement> = rules
+    fn messages(&mut self, unit: &Unit, rules: &[Response<'_>]) {
+        let message_rules: Vec<Response<'_>> = rules
             .iter()
             .copied()
-            .filter(|r| r.source == Some(Source::Messages))
+            .filter(|(_, s)| s.source == Source::Messages)
             .collect();
         if message_rules.is_empty() {
             return;
@@ -609,9 +603,8 @@ impl<'a> Gen<'a> {
             // The tightest limit of the message rules in force.
             let deadline = message_rules
                 .iter()
-                .filter(|r| r.in_force_on(received))
-                .filter_map(|r| r.limit.as_ref().and_then(Limit::from_rule))
-                .filter_map(|l| l.due(self.calendar, received).ok())
+                .filter(|(r, _)| r.in_force_on(received))
+                .filter_map(|(_, s)| s.limit.due(self.calendar, received).ok())
                 .min()
                 .unwrap_or(end);
             let earliest = received.max(start);

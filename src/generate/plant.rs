@@ -9,8 +9,11 @@ use rand::RngExt;
 
 use super::text::Writer;
 use super::{Gen, Planted};
-use crate::catalogue::{CheckKind, Requirement, Source, Standard};
-use crate::check::{element_present, Limit};
+use crate::catalogue::{
+    CheckKind, CheckSpec, CoverageSpec, ElementsSpec, FreshnessSpec, InterpretationSpec, Limit,
+    Per, Requirement, ResponseSpec, ReviewSpec, Source, Standard,
+};
+use crate::check::element_present;
 use crate::data::{month_label, Unit};
 
 /// Chance that an eligible instance gets a defect.
@@ -108,9 +111,12 @@ pub fn plant(g: &mut Gen<'_>, units: &[Unit]) -> Option<String> {
         let mut per_kind: BTreeMap<(CheckKind, String), usize> = BTreeMap::new();
         let mut fixed_dates: BTreeSet<String> = BTreeSet::new();
         for (_, rule) in &rules {
-            for code in rule.codes.iter().flatten() {
-                *per_kind.entry((rule.check, code.clone())).or_default() += 1;
-                if matches!(rule.check, CheckKind::Coverage | CheckKind::Interpretation) {
+            for code in rule.codes() {
+                *per_kind.entry((rule.check(), code.clone())).or_default() += 1;
+                if matches!(
+                    rule.check(),
+                    CheckKind::Coverage | CheckKind::Interpretation
+                ) {
                     fixed_dates.insert(code.clone());
                 }
             }
@@ -119,21 +125,23 @@ pub fn plant(g: &mut Gen<'_>, units: &[Unit]) -> Option<String> {
             |kind: CheckKind, code: &str| per_kind.get(&(kind, code.to_string())) == Some(&1);
         holiday_edge(g, unit, &rules, &single, &fixed_dates, &mut ix);
         for rule in &rules {
-            match rule.1.check {
-                CheckKind::Timeliness => timeliness(g, unit, *rule, &single, &fixed_dates, &mut ix),
-                CheckKind::Coverage => coverage(g, unit, *rule, &mut ix),
-                CheckKind::Freshness => freshness(g, unit, *rule, &ix),
-                CheckKind::Response => response(g, unit, *rule, &mut ix.touched),
-                CheckKind::Interpretation => interpretation(g, unit, *rule, &mut ix),
-                CheckKind::Elements => elements(g, unit, *rule, &single, &mut ix),
-                CheckKind::Channels => channels(g, unit, *rule, &single, &mut ix),
-                CheckKind::Display => display(g, unit, *rule, &single, &mut ix),
-                CheckKind::Review | CheckKind::Manual => {}
+            match &rule.1.spec {
+                CheckSpec::Timeliness(_) => {
+                    timeliness(g, unit, *rule, &single, &fixed_dates, &mut ix)
+                }
+                CheckSpec::Coverage(spec) => coverage(g, unit, *rule, spec, &mut ix),
+                CheckSpec::Freshness(spec) => freshness(g, unit, *rule, spec, &ix),
+                CheckSpec::Response(spec) => response(g, unit, *rule, spec, &mut ix.touched),
+                CheckSpec::Interpretation(spec) => interpretation(g, unit, *rule, spec, &mut ix),
+                CheckSpec::Elements(spec) => elements(g, unit, *rule, spec, &single, &mut ix),
+                CheckSpec::Channels(_) => channels(g, unit, *rule, &single, &mut ix),
+                CheckSpec::Display(_) => display(g, unit, *rule, &single, &mut ix),
+                CheckSpec::Review(_) | CheckSpec::Manual(_) => {}
             }
         }
         for rule in &rules {
-            if rule.1.check == CheckKind::Review {
-                review(g, unit, *rule, &mut ix);
+            if let CheckSpec::Review(spec) = &rule.1.spec {
+                review(g, unit, *rule, spec, &mut ix);
             }
         }
     }
@@ -175,8 +183,13 @@ fn published_entries(
         .collect()
 }
 
+/// A timeliness rule's limit for a row: its own, else the row's.
 fn limit_for(g: &Gen<'_>, rule: &Requirement, code: &str) -> Option<Limit> {
-    Limit::for_row(rule.limit.as_ref(), g.rows.get(code).map(|(_, row)| *row))
+    let own = match &rule.spec {
+        CheckSpec::Timeliness(spec) => spec.limit,
+        _ => None,
+    };
+    own.or_else(|| g.rows.get(code)?.1.time_limit.days())
 }
 
 /// Moves every publication of an entry to `day`.
@@ -209,7 +222,7 @@ fn timeliness(
     fixed: &BTreeSet<String>,
     ix: &mut Ix,
 ) {
-    let codes = rule.1.codes.clone().unwrap_or_default();
+    let codes = rule.1.codes().to_vec();
     let (start, end) = (g.period.start(), g.period.end());
     for (i, first) in published_entries(g, ix, unit, &codes) {
         let entry = g.q.register[i].clone();
@@ -276,10 +289,10 @@ fn holiday_edge(
         return;
     };
     // One timeliness rule per unit is enough.
-    let Some(rule) = rules.iter().find(|r| r.1.check == CheckKind::Timeliness) else {
+    let Some(rule) = rules.iter().find(|r| r.1.check() == CheckKind::Timeliness) else {
         return;
     };
-    let codes = rule.1.codes.clone().unwrap_or_default();
+    let codes = rule.1.codes().to_vec();
     let candidates: Vec<usize> = published_entries(g, ix, unit, &codes)
         .into_iter()
         .map(|(i, _)| i)
@@ -348,17 +361,17 @@ fn day_before_longest_holiday(g: &Gen<'_>) -> Option<NaiveDate> {
         .filter(|d| g.calendar.is_working_day(*d).unwrap_or(false))
 }
 
-fn coverage(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, ix: &mut Ix) {
-    let codes = rule.1.codes.clone().unwrap_or_default();
-    let min = rule.1.min.unwrap_or(1) as usize;
-    let windows: Vec<(NaiveDate, NaiveDate, String)> = match rule.1.per {
-        Some(crate::catalogue::Per::Month) => g
+fn coverage(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, spec: &CoverageSpec, ix: &mut Ix) {
+    let codes = &spec.codes;
+    let min = spec.min as usize;
+    let windows: Vec<(NaiveDate, NaiveDate, String)> = match spec.per {
+        Per::Month => g
             .period
             .months()
             .into_iter()
             .map(|(a, b)| (a, b, month_label(a)))
             .collect(),
-        _ => vec![(g.period.start(), g.period.end(), g.period.to_string())],
+        Per::Period => vec![(g.period.start(), g.period.end(), g.period.to_string())],
     };
     for (from, to, key) in windows {
         if !chance(g, SHORT_MONTH) {
@@ -394,9 +407,9 @@ fn coverage(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, ix: &mut Ix) {
     }
 }
 
-fn freshness(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, ix: &Ix) {
-    let max_gap = u64::from(rule.1.max_gap_days.unwrap_or(14));
-    for column in rule.1.columns.clone().unwrap_or_default() {
+fn freshness(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, spec: &FreshnessSpec, ix: &Ix) {
+    let max_gap = u64::from(spec.max_gap_days);
+    for column in spec.columns.clone() {
         if !chance(g, STALE_COLUMN) {
             continue;
         }
@@ -420,19 +433,17 @@ fn freshness(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, ix: &Ix) {
     }
 }
 
-fn response(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<String>) {
-    let Some(limit) = rule.1.limit.as_ref().and_then(Limit::from_rule) else {
-        return;
-    };
-    let extension = rule
-        .1
-        .limit
-        .as_ref()
-        .and_then(|l| l.extension_working_days)
-        .unwrap_or(0);
+fn response(
+    g: &mut Gen<'_>,
+    unit: &Unit,
+    rule: Rule<'_>,
+    spec: &ResponseSpec,
+    touched: &mut HashSet<String>,
+) {
+    let (limit, extension) = (spec.limit, spec.extension_working_days);
     let (start, end) = (g.period.start(), g.period.end());
-    match rule.1.source {
-        Some(Source::Applications) => {
+    match spec.source {
+        Source::Applications => {
             for i in 0..g.q.applications.len() {
                 let a = g.q.applications[i].clone();
                 if a.unit != unit.id
@@ -488,8 +499,7 @@ fn response(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, touched: &mut HashSet<
                 }
             }
         }
-        Some(Source::Messages) => messages(g, unit, rule, limit, touched),
-        None => {}
+        Source::Messages => messages(g, unit, rule, limit, touched),
     }
 }
 
@@ -522,8 +532,7 @@ fn messages(
             .applicable(unit)
             .into_iter()
             .filter(|r| {
-                r.1.check == CheckKind::Response
-                    && r.1.source == Some(Source::Messages)
+                matches!(&r.1.spec, CheckSpec::Response(s) if s.source == Source::Messages)
                     && r.1.in_force_on(received)
             })
             .collect();
@@ -563,11 +572,14 @@ fn messages(
     }
 }
 
-fn interpretation(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, ix: &mut Ix) {
-    let Some(limit) = rule.1.limit.as_ref().and_then(Limit::from_rule) else {
-        return;
-    };
-    let codes = rule.1.codes.clone().unwrap_or_default();
+fn interpretation(
+    g: &mut Gen<'_>,
+    unit: &Unit,
+    rule: Rule<'_>,
+    spec: &InterpretationSpec,
+    ix: &mut Ix,
+) {
+    let (limit, codes) = (spec.limit, &spec.codes);
     let unit_items = ix.unit_items(unit);
     let alive: Vec<&super::ItemRow> = unit_items
         .iter()
@@ -628,10 +640,11 @@ fn elements(
     g: &mut Gen<'_>,
     unit: &Unit,
     rule: Rule<'_>,
+    spec: &ElementsSpec,
     single: &dyn Fn(CheckKind, &str) -> bool,
     ix: &mut Ix,
 ) {
-    let codes = rule.1.codes.clone().unwrap_or_default();
+    let codes = &spec.codes;
     let synonyms = g.catalogue.meta.synonyms.clone();
     for i in ix.unit_items(unit) {
         let item = &g.q.items[i];
@@ -644,7 +657,7 @@ fn elements(
             continue;
         }
         let item = &g.q.items[i];
-        let required = match &rule.1.elements {
+        let required = match &spec.elements {
             Some(list) => list.clone(),
             None => match g.rows.get(item.item_code.as_str()) {
                 Some((_, row)) => row.elements.clone(),
@@ -687,7 +700,7 @@ fn channels(
     single: &dyn Fn(CheckKind, &str) -> bool,
     ix: &mut Ix,
 ) {
-    let codes = rule.1.codes.clone().unwrap_or_default();
+    let codes = rule.1.codes().to_vec();
     for (i, first) in published_entries(g, ix, unit, &codes) {
         let entry = g.q.register[i].clone();
         if ix.touched.contains(&entry.id)
@@ -726,7 +739,7 @@ fn display(
     single: &dyn Fn(CheckKind, &str) -> bool,
     ix: &mut Ix,
 ) {
-    let codes = rule.1.codes.clone().unwrap_or_default();
+    let codes = rule.1.codes().to_vec();
     for i in ix.unit_items(unit) {
         let item = g.q.items[i].clone();
         if item.deleted
@@ -777,8 +790,8 @@ fn display(
     }
 }
 
-fn review(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, ix: &mut Ix) {
-    let codes = rule.1.codes.clone();
+fn review(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, spec: &ReviewSpec, ix: &mut Ix) {
+    let codes = &spec.codes;
     for i in ix.unit_items(unit) {
         let item = &g.q.items[i];
         let eligible = !item.deleted

@@ -15,7 +15,7 @@ use tantivy::schema::{
 };
 use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
 
-use crate::catalogue::{lookup_keys, Catalogue, CatalogueItem, Standard};
+use crate::catalogue::{content_hash, lookup_keys, Catalogue, CatalogueItem, Standard};
 
 /// Bumped whenever the schema or the documents change shape, so old caches are rebuilt.
 const FORMAT: u32 = 1;
@@ -142,7 +142,7 @@ impl CatalogueIndex {
     /// Opens the cached index of `standards_dir`, building it first when missing or when
     /// any catalogue file changed since it was built.
     pub fn open(standards_dir: &Path, cache_dir: &Path) -> Result<(CatalogueIndex, Freshness)> {
-        let content_hash = catalogue_hash(standards_dir)?;
+        let content_hash = content_hash(standards_dir).map_err(|p| anyhow::anyhow!("{p}"))?;
         let dir = index_dir(standards_dir, cache_dir)?;
         if let Some(manifest) = read_manifest(&dir) {
             if manifest.format == FORMAT && manifest.content_hash == content_hash {
@@ -158,7 +158,7 @@ impl CatalogueIndex {
 
     /// Builds the index of a loaded catalogue into its cache folder, replacing any older one.
     pub fn build(catalogue: &Catalogue, cache_dir: &Path) -> Result<CatalogueIndex> {
-        let content_hash = catalogue_hash(&catalogue.dir)?;
+        let content_hash = catalogue.sha256.clone();
         let dir = index_dir(&catalogue.dir, cache_dir)?;
         // Build beside the final folder and swap it in, so an interrupted build never
         // leaves a half-written index where a search would open it.
@@ -315,29 +315,6 @@ pub fn row_text(item: &CatalogueItem) -> String {
         labels(item.mode.iter().map(|m| m.label()).collect()),
         labels(item.level.iter().map(|l| l.label()).collect()),
     )
-}
-
-/// SHA-256 over every YAML file of the standards folder (names and contents, in name order).
-pub fn catalogue_hash(dir: &Path) -> Result<String> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("reading the standards folder {}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
-        .collect();
-    files.sort();
-    let mut hasher = Sha256::new();
-    for path in files {
-        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        hasher.update((name.len() as u64).to_le_bytes());
-        hasher.update(name.as_bytes());
-        hasher.update((bytes.len() as u64).to_le_bytes());
-        hasher.update(&bytes);
-    }
-    Ok(format!("{:x}", hasher.finalize()))
 }
 
 /// Each standards folder gets its own index folder under the cache, named by its path.

@@ -19,7 +19,8 @@ use serde::Serialize;
 
 pub use model::{circular, Circular};
 
-use crate::results::{write_atomic, AuditResults};
+use crate::output::write_atomic;
+use crate::results::AuditResults;
 
 /// The embedded templates: (file name, text).
 pub const TEMPLATES: [(&str, &str); 5] = [

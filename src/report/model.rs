@@ -45,7 +45,7 @@ pub struct SpotCheckView {
     pub recommendation: String,
 }
 
-fn spot_check_view(s: &crate::sample::agreement::SpotCheck) -> SpotCheckView {
+fn spot_check_view(s: &crate::results::SpotCheck) -> SpotCheckView {
     let level = serde_json::to_value(s.level)
         .ok()
         .and_then(|v| v.as_str().map(String::from))

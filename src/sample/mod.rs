@@ -17,9 +17,7 @@
 //! The population hash is the SHA-256 of the lines `unit<TAB>item` of the whole population
 //! in that order.
 
-pub mod agreement;
 pub mod plan;
-pub mod verdicts;
 mod worksheet;
 
 use std::collections::BTreeMap;
@@ -27,16 +25,14 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub use plan::Level;
 pub use worksheet::{worksheet_csv, worksheet_xlsx};
 
 use crate::catalogue::{Catalogue, CheckKind, UnitKind};
-use crate::data::{Dataset, Item, Period};
-
-pub const SCHEMA: &str = "zwgk-sample/1";
+use crate::data::{
+    Dataset, Item, Level, Population, SamplePlan, SampledUnit, Stratum, SAMPLE_SCHEMA,
+};
 
 #[derive(Debug, Clone)]
 pub struct SampleOptions {
@@ -48,49 +44,6 @@ pub struct SampleOptions {
     pub focus: Vec<String>,
     /// The manual requirement inspectors' verdicts are recorded under.
     pub rule: String,
-}
-
-/// What was drawn and how; written as sample.json.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SamplePlan {
-    pub schema: String,
-    pub jurisdiction: String,
-    pub period: Period,
-    pub seed: u64,
-    pub level: Level,
-    pub confidence: f64,
-    pub tolerable_rate: f64,
-    pub focus: Vec<String>,
-    pub rule: String,
-    pub algorithm: String,
-    pub population: Population,
-    pub strata: Vec<Stratum>,
-    pub units: Vec<SampledUnit>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Population {
-    pub units: usize,
-    pub items: usize,
-    pub sha256: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Stratum {
-    pub kind: UnitKind,
-    pub units: usize,
-    pub sampled: usize,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SampledUnit {
-    pub id: String,
-    pub name: String,
-    pub kind: UnitKind,
-    /// Items of the unit in the population.
-    pub population: usize,
-    /// Item ids drawn, in the order drawn.
-    pub items: Vec<String>,
 }
 
 /// Draws the sample from a loaded dataset.
@@ -177,7 +130,7 @@ pub fn draw(catalogue: &Catalogue, data: &Dataset, options: &SampleOptions) -> R
         })
         .collect();
     Ok(SamplePlan {
-        schema: SCHEMA.into(),
+        schema: SAMPLE_SCHEMA.into(),
         jurisdiction: data.config.jurisdiction.clone(),
         period: data.config.period,
         seed: options.seed,
@@ -260,7 +213,7 @@ fn check_rule(catalogue: &Catalogue, rule: &str) -> Result<()> {
             .find(|r| r.id == id)
     });
     match found {
-        Some(r) if r.check == CheckKind::Manual => Ok(()),
+        Some(r) if r.check() == CheckKind::Manual => Ok(()),
         Some(_) => bail!("{rule} is not a manual requirement: verdicts are recorded under one"),
         None => bail!("no requirement {rule} in the catalogue"),
     }
@@ -286,7 +239,7 @@ fn focus_filter<'a>(
                 standard
                     .requirements
                     .iter()
-                    .flat_map(|r| r.codes.iter().flatten().cloned()),
+                    .flat_map(|r| r.codes().iter().cloned()),
             );
         } else if catalogue.meta.areas.contains(name) {
             areas.push(name);

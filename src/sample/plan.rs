@@ -1,36 +1,10 @@
 //! Sample sizes: ISO 2859-1 (GB/T 2828.1) code letters for the units, attribute
 //! (discovery) sampling for the items within a unit.
 
-use serde::{Deserialize, Serialize};
-
-/// Inspection levels of ISO 2859-1: special S-1 … S-4, general I, II, III.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-pub enum Level {
-    #[serde(rename = "S-1")]
-    #[value(name = "S-1")]
-    S1,
-    #[serde(rename = "S-2")]
-    #[value(name = "S-2")]
-    S2,
-    #[serde(rename = "S-3")]
-    #[value(name = "S-3")]
-    S3,
-    #[serde(rename = "S-4")]
-    #[value(name = "S-4")]
-    S4,
-    #[value(name = "I")]
-    I,
-    #[value(name = "II")]
-    II,
-    #[value(name = "III")]
-    III,
-}
+use crate::data::Level;
 
 impl Level {
-    pub fn parse(text: &str) -> Option<Level> {
-        <Level as clap::ValueEnum>::from_str(text, true).ok()
-    }
-
+    /// Column of the level in the code-letter table.
     fn column(self) -> usize {
         self as usize
     }

@@ -7,29 +7,9 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rust_xlsxwriter::{DataValidation, Format, Workbook};
 
-use super::SamplePlan;
-use crate::catalogue::Catalogue;
-use crate::data::{Dataset, Item};
+use crate::catalogue::{Catalogue, CheckSpec};
+use crate::data::{Dataset, Item, SamplePlan, Verdict, HEADERS, SHEET};
 
-pub const VERDICTS: [&str; 3] = ["合格", "不合格", "不适用"];
-pub const SHEET: &str = "抽查工作底稿";
-/// Column headers; the first four identify the row and must not be edited.
-pub const HEADERS: [&str; 14] = [
-    "序号",
-    "单位编号",
-    "单位",
-    "信息编号",
-    "标题",
-    "链接",
-    "发布日期",
-    "公开事项",
-    "依据",
-    "核查要点",
-    "核查结论",
-    "说明",
-    "核查人",
-    "核查日期",
-];
 const WIDTHS: [f64; 14] = [
     6.0, 8.0, 16.0, 18.0, 36.0, 36.0, 11.0, 24.0, 20.0, 50.0, 10.0, 24.0, 10.0, 11.0,
 ];
@@ -47,7 +27,10 @@ fn rows(plan: &SamplePlan, catalogue: &Catalogue, data: &Dataset) -> Vec<[String
         })
         .expect("the rule was checked when drawing");
     let basis = format!("{} {} 第{}条", standard.number, standard.title, rule.clause);
-    let verify = rule.verify.clone().unwrap_or_default();
+    let verify = match &rule.spec {
+        CheckSpec::Manual(spec) => spec.verify.clone(),
+        _ => String::new(),
+    };
     let mut out = Vec::new();
     for unit in &plan.units {
         for id in &unit.items {
@@ -104,7 +87,7 @@ pub fn worksheet_xlsx(plan: &SamplePlan, catalogue: &Catalogue, data: &Dataset) 
     }
     if !rows.is_empty() {
         let verdict = DataValidation::new()
-            .allow_list_strings(&VERDICTS)?
+            .allow_list_strings(&Verdict::ALL.map(Verdict::label))?
             .set_error_message("核查结论只能填写：合格、不合格、不适用")?;
         sheet.add_data_validation(1, 10, rows.len() as u32, 10, &verdict)?;
     }

@@ -1,5 +1,6 @@
-//! Inspectors' verdicts back into the audit: the filled worksheet (worksheet.xlsx or the
-//! CSV as inspections.csv) read and checked against the sample it was drawn from.
+//! Inspectors' verdicts back into the audit: the sample drawn (sample.json) and the filled
+//! worksheet (worksheet.xlsx, or the CSV as inspections.csv) read and checked against it.
+//! `zwgk sample` writes both files; an audit reads them as input data.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -7,17 +8,137 @@ use std::path::{Path, PathBuf};
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use serde::{Deserialize, Serialize};
 
-use super::worksheet::{HEADERS, SHEET, VERDICTS};
-use super::SamplePlan;
+use super::Period;
+use crate::catalogue::UnitKind;
 use crate::problem::{Problem, Problems};
 
-/// One inspector verdict.
+pub const SAMPLE_SCHEMA: &str = "zwgk-sample/1";
+
+/// What was drawn and how; written as sample.json.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SamplePlan {
+    pub schema: String,
+    pub jurisdiction: String,
+    pub period: Period,
+    pub seed: u64,
+    pub level: Level,
+    pub confidence: f64,
+    pub tolerable_rate: f64,
+    pub focus: Vec<String>,
+    pub rule: String,
+    pub algorithm: String,
+    pub population: Population,
+    pub strata: Vec<Stratum>,
+    pub units: Vec<SampledUnit>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Population {
+    pub units: usize,
+    pub items: usize,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Stratum {
+    pub kind: UnitKind,
+    pub units: usize,
+    pub sampled: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SampledUnit {
+    pub id: String,
+    pub name: String,
+    pub kind: UnitKind,
+    /// Items of the unit in the population.
+    pub population: usize,
+    /// Item ids drawn, in the order drawn.
+    pub items: Vec<String>,
+}
+
+/// Inspection levels of ISO 2859-1: special S-1 … S-4, general I, II, III.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+pub enum Level {
+    #[serde(rename = "S-1")]
+    #[value(name = "S-1")]
+    S1,
+    #[serde(rename = "S-2")]
+    #[value(name = "S-2")]
+    S2,
+    #[serde(rename = "S-3")]
+    #[value(name = "S-3")]
+    S3,
+    #[serde(rename = "S-4")]
+    #[value(name = "S-4")]
+    S4,
+    #[value(name = "I")]
+    I,
+    #[value(name = "II")]
+    II,
+    #[value(name = "III")]
+    III,
+}
+
+impl Level {
+    pub fn parse(text: &str) -> Option<Level> {
+        <Level as clap::ValueEnum>::from_str(text, true).ok()
+    }
+}
+
+/// The worksheet's sheet name.
+pub const SHEET: &str = "抽查工作底稿";
+/// Column headers; the first four identify the row and must not be edited.
+pub const HEADERS: [&str; 14] = [
+    "序号",
+    "单位编号",
+    "单位",
+    "信息编号",
+    "标题",
+    "链接",
+    "发布日期",
+    "公开事项",
+    "依据",
+    "核查要点",
+    "核查结论",
+    "说明",
+    "核查人",
+    "核查日期",
+];
+
+/// An inspector's conclusion on one item (核查结论).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verdict {
+    #[serde(rename = "合格")]
+    Pass,
+    #[serde(rename = "不合格")]
+    Fail,
+    #[serde(rename = "不适用")]
+    NotApplicable,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 3] = [Verdict::Pass, Verdict::Fail, Verdict::NotApplicable];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Pass => "合格",
+            Verdict::Fail => "不合格",
+            Verdict::NotApplicable => "不适用",
+        }
+    }
+
+    pub fn from_label(label: &str) -> Option<Verdict> {
+        Verdict::ALL.into_iter().find(|v| v.label() == label)
+    }
+}
+
+/// One filled worksheet row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Verdict {
+pub struct Inspection {
     pub unit: String,
     pub item: String,
-    /// 合格 / 不合格 / 不适用
-    pub verdict: String,
+    pub verdict: Verdict,
     pub note: String,
     pub inspector: String,
     pub date: String,
@@ -28,12 +149,12 @@ pub struct Verdict {
 pub struct Inspections {
     pub plan: SamplePlan,
     /// By unit id, then item id.
-    pub verdicts: BTreeMap<String, BTreeMap<String, Verdict>>,
+    pub verdicts: BTreeMap<String, BTreeMap<String, Inspection>>,
     pub file: PathBuf,
 }
 
 impl Inspections {
-    pub fn for_unit(&self, unit: &str) -> Option<&BTreeMap<String, Verdict>> {
+    pub fn for_unit(&self, unit: &str) -> Option<&BTreeMap<String, Inspection>> {
         self.verdicts.get(unit).filter(|v| !v.is_empty())
     }
 }
@@ -80,7 +201,7 @@ pub fn load(plan_path: &Path, filled: &Path) -> Result<Option<Inspections>, Prob
         })
         .collect();
     let mut problems = Problems::default();
-    let mut verdicts: BTreeMap<String, BTreeMap<String, Verdict>> = BTreeMap::new();
+    let mut verdicts: BTreeMap<String, BTreeMap<String, Inspection>> = BTreeMap::new();
     let mut filled_in = 0;
     for (line, row) in rows {
         let at = |field: &str, message: String| Problem {
@@ -98,20 +219,20 @@ pub fn load(plan_path: &Path, filled: &Path) -> Result<Option<Inspections>, Prob
         if verdict.is_empty() {
             continue;
         }
-        if !VERDICTS.contains(&verdict) {
+        let Some(verdict) = Verdict::from_label(verdict) else {
             problems.push(at(
                 "核查结论",
                 format!("{verdict:?} is not one of 合格、不合格、不适用"),
             ));
             continue;
-        }
+        };
         filled_in += 1;
         let previous = verdicts.entry(unit.into()).or_default().insert(
             item.into(),
-            Verdict {
+            Inspection {
                 unit: unit.into(),
                 item: item.into(),
-                verdict: verdict.into(),
+                verdict,
                 note: row[11].trim().into(),
                 inspector: row[12].trim().into(),
                 date: row[13].trim().into(),

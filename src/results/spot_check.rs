@@ -6,10 +6,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::plan::upper_deviation_bound;
-use super::verdicts::Inspections;
 use crate::check::{Outcome, RuleResult};
-use crate::data::Dataset;
+use crate::data::{Dataset, Inspections, Level, Verdict};
+use crate::sample::plan::upper_deviation_bound;
 
 /// Inspection severity (ISO 2859-1 switching).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +32,7 @@ impl Severity {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SpotCheck {
     pub seed: u64,
-    pub level: super::Level,
+    pub level: Level,
     pub confidence: f64,
     pub tolerable_rate: f64,
     pub rule: String,
@@ -94,16 +93,16 @@ pub fn spot_check(
     for (unit, verdicts) in &inspections.verdicts {
         let results = unit_index.get(unit.as_str()).and_then(|i| runs.get(*i));
         for (item, verdict) in verdicts {
-            let inspector_pass = match verdict.verdict.as_str() {
-                "合格" => {
+            let inspector_pass = match verdict.verdict {
+                Verdict::Pass => {
                     passed += 1;
                     true
                 }
-                "不合格" => {
+                Verdict::Fail => {
                     failed += 1;
                     false
                 }
-                _ => {
+                Verdict::NotApplicable => {
                     not_applicable += 1;
                     continue;
                 }

@@ -6,15 +6,18 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use rayon::prelude::*;
+use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::{Calendar, MissingYear};
 use crate::catalogue::{Catalogue, UnitKind};
 use crate::check::{AuditRun, Finding, Outcome, RuleResult, WaiverUse};
-use crate::data::{Dataset, InputFile, Period, ScoringModel, Unit};
-use crate::index::catalogue_hash;
-use crate::sample::agreement::SpotCheck;
+use crate::data::{AuditConfig, Dataset, InputFile, Period, ScoringModel, Unit};
 use crate::score::{formula, round2, score_unit, PartScore, RequirementTrace, Veto};
+
+mod spot_check;
+
+pub use spot_check::{spot_check, switch, Severity, SpotCheck};
 
 pub const SCHEMA: &str = "zwgk-results/1";
 /// The circular goes out this many working days after the period ends, unless audit.yaml
@@ -63,7 +66,8 @@ pub struct CatalogueInfo {
 pub struct ScoringInfo {
     pub model: ScoringModel,
     pub formula: String,
-    pub subsystem_weights: BTreeMap<String, f64>,
+    /// In catalogue order.
+    pub subsystem_weights: IndexMap<String, f64>,
     pub grades: Vec<(String, f64)>,
 }
 
@@ -152,9 +156,46 @@ pub fn build(
     run: AuditRun,
     previous: Option<(&Path, AuditResults)>,
     spot_check: Option<SpotCheck>,
-) -> Result<AuditResults> {
-    let model = data.config.scoring.model;
-    let rules: HashMap<String, String> = catalogue
+) -> Result<AuditResults, MissingYear> {
+    let previous_results = previous.as_ref().map(|(_, p)| p);
+    let units = unit_results(catalogue, data, &run, previous_results);
+    let summary = summarize(catalogue, data, &units, previous_results);
+    let period = data.config.period;
+    let dates = CircularDates::of(&catalogue.calendar, &data.config)?;
+    Ok(AuditResults {
+        schema: SCHEMA.into(),
+        tool: format!("zwgk {}", env!("CARGO_PKG_VERSION")),
+        jurisdiction: data.config.jurisdiction.clone(),
+        period,
+        period_label: period.label_zh(),
+        period_start: period.start(),
+        period_end: period.end(),
+        circular_date: dates.circular,
+        rectification_working_days: dates.rectification_working_days,
+        rectification_deadline: dates.rectification_deadline,
+        catalogue: catalogue_info(catalogue),
+        scoring: scoring_info(catalogue, data.config.scoring.model),
+        inputs: data.inputs.clone(),
+        skipped_rows: data.skipped.iter().map(|p| p.to_string()).collect(),
+        previous: previous.map(|(path, p)| PreviousInfo {
+            period: p.period,
+            file: path.display().to_string(),
+        }),
+        summary,
+        units,
+        waivers: run.waivers,
+        spot_check,
+    })
+}
+
+/// Every unit's result, ranked, with trends and repeats against the previous period.
+fn unit_results(
+    catalogue: &Catalogue,
+    data: &Dataset,
+    run: &AuditRun,
+    previous: Option<&AuditResults>,
+) -> Vec<UnitResult> {
+    let clauses: HashMap<String, String> = catalogue
         .standards
         .iter()
         .flat_map(|s| {
@@ -164,18 +205,16 @@ pub fn build(
         })
         .collect();
     let previous_units: HashMap<&str, &UnitResult> = previous
-        .as_ref()
-        .map(|(_, p)| p.units.iter().map(|u| (u.id.as_str(), u)).collect())
+        .map(|p| p.units.iter().map(|u| (u.id.as_str(), u)).collect())
         .unwrap_or_default();
     let previous_findings: HashSet<&str> = previous_units
         .values()
         .flat_map(|u| u.findings.iter().map(|f| f.finding.id.as_str()))
         .collect();
-
-    let mut summary = Summary::default();
+    let model = data.config.scoring.model;
     let mut units: Vec<UnitResult> = data
         .units
-        .par_iter()
+        .iter()
         .zip(&run.units)
         .map(|(unit, results)| {
             let previous = previous_units.get(unit.id.as_str()).copied();
@@ -184,21 +223,29 @@ pub fn build(
                 model,
                 unit,
                 results,
-                &rules,
+                &clauses,
                 previous,
                 &previous_findings,
             )
         })
         .collect();
-    for unit in &units {
-        for line in &unit.trace {
-            for (outcome, n) in &line.outcomes {
-                *summary.instances.entry(*outcome).or_insert(0) += n;
-            }
+    rank(&mut units);
+    units
+}
+
+/// The whole audit in figures.
+fn summarize(
+    catalogue: &Catalogue,
+    data: &Dataset,
+    units: &[UnitResult],
+    previous: Option<&AuditResults>,
+) -> Summary {
+    let mut summary = Summary::default();
+    for line in units.iter().flat_map(|u| &u.trace) {
+        for (outcome, n) in &line.outcomes {
+            *summary.instances.entry(*outcome).or_insert(0) += n;
         }
     }
-    rank(&mut units);
-
     let scores: Vec<f64> = units.iter().filter_map(|u| u.score).collect();
     summary.units = units.len();
     summary.departments = units
@@ -226,67 +273,65 @@ pub fn build(
         ));
     }
     summary.vetoed = units.iter().filter(|u| !u.vetoes.is_empty()).count();
-    summary.previous_average = previous.as_ref().and_then(|(_, p)| p.summary.average);
+    summary.previous_average = previous.and_then(|p| p.summary.average);
+    summary
+}
 
-    let (first, last) = catalogue.calendar.years();
-    let period = data.config.period;
-    let calendar = &catalogue.calendar;
-    let circular_date = match data.config.circular.date {
-        Some(day) => day,
-        None => calendar.add_working_days(period.end(), DEFAULT_CIRCULAR_WORKING_DAYS)?,
-    };
-    let rectification_working_days = data
-        .config
-        .circular
-        .rectification_working_days
-        .unwrap_or(DEFAULT_RECTIFICATION_WORKING_DAYS);
-    let rectification_deadline =
-        calendar.add_working_days(circular_date, rectification_working_days)?;
-    Ok(AuditResults {
-        schema: SCHEMA.into(),
-        tool: format!("zwgk {}", env!("CARGO_PKG_VERSION")),
-        jurisdiction: data.config.jurisdiction.clone(),
-        period,
-        period_label: period.label_zh(),
-        period_start: period.start(),
-        period_end: period.end(),
-        circular_date,
-        rectification_working_days,
-        rectification_deadline,
-        catalogue: CatalogueInfo {
-            name: catalogue.meta.name.clone(),
-            version: catalogue.meta.version.clone(),
-            issuer: catalogue.meta.issuer.clone(),
-            sha256: catalogue_hash(&catalogue.dir)?,
-            calendar_years: (first, last),
-        },
-        scoring: ScoringInfo {
-            model,
-            formula: formula(model).into(),
-            subsystem_weights: catalogue
-                .meta
-                .subsystems
-                .iter()
-                .map(|s| (s.name.clone(), s.weight))
-                .collect(),
-            grades: catalogue
-                .meta
-                .grades
-                .iter()
-                .map(|g| (g.name.clone(), g.min))
-                .collect(),
-        },
-        inputs: data.inputs.clone(),
-        skipped_rows: data.skipped.iter().map(|p| p.to_string()).collect(),
-        previous: previous.map(|(path, p)| PreviousInfo {
-            period: p.period,
-            file: path.display().to_string(),
-        }),
-        summary,
-        units,
-        waivers: run.waivers,
-        spot_check,
-    })
+/// The circular's date and the rectification deadline it sets.
+struct CircularDates {
+    circular: NaiveDate,
+    rectification_working_days: u32,
+    rectification_deadline: NaiveDate,
+}
+
+impl CircularDates {
+    fn of(calendar: &Calendar, config: &AuditConfig) -> Result<CircularDates, MissingYear> {
+        let circular = match config.circular.date {
+            Some(day) => day,
+            None => {
+                calendar.add_working_days(config.period.end(), DEFAULT_CIRCULAR_WORKING_DAYS)?
+            }
+        };
+        let rectification_working_days = config
+            .circular
+            .rectification_working_days
+            .unwrap_or(DEFAULT_RECTIFICATION_WORKING_DAYS);
+        Ok(CircularDates {
+            circular,
+            rectification_working_days,
+            rectification_deadline: calendar
+                .add_working_days(circular, rectification_working_days)?,
+        })
+    }
+}
+
+fn catalogue_info(catalogue: &Catalogue) -> CatalogueInfo {
+    CatalogueInfo {
+        name: catalogue.meta.name.clone(),
+        version: catalogue.meta.version.clone(),
+        issuer: catalogue.meta.issuer.clone(),
+        sha256: catalogue.sha256.clone(),
+        calendar_years: catalogue.calendar.years(),
+    }
+}
+
+fn scoring_info(catalogue: &Catalogue, model: ScoringModel) -> ScoringInfo {
+    ScoringInfo {
+        model,
+        formula: formula(model).into(),
+        subsystem_weights: catalogue
+            .meta
+            .subsystems
+            .iter()
+            .map(|s| (s.name.clone(), s.weight))
+            .collect(),
+        grades: catalogue
+            .meta
+            .grades
+            .iter()
+            .map(|g| (g.name.clone(), g.min))
+            .collect(),
+    }
 }
 
 /// One unit's score, grade and findings.
@@ -380,24 +425,4 @@ fn median(values: &[f64]) -> Option<f64> {
         sorted[mid]
     };
     Some(round2(m))
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
-/// an interrupted run never leaves a half-written file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, bytes)
-        .with_context(|| format!("writing {}", temporary.display()))?;
-    std::fs::rename(&temporary, path)
-        .with_context(|| format!("moving {} into place", path.display()))?;
-    Ok(())
 }
