@@ -430,7 +430,7 @@ impl<'a> Gen<'a> {
             .find(|i| i.level1.contains("解读"))
             .cloned();
         let policies: Vec<(String, NaiveDate, String)> =
-            first_publications(self.q.items[self.unit_start..].iter(), &codes);
+            first_publications(self.q.items[self.unit_start..].iter(), codes);
         for (policy_id, published, title) in policies {
             let Ok(deadline) = limit.due(self.calendar, published) else {
                 continue;

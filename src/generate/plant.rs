@@ -377,7 +377,7 @@ fn coverage(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, spec: &CoverageSpec, i
         if !chance(g, SHORT_MONTH) {
             continue;
         }
-        let entries: Vec<usize> = published_entries(g, ix, unit, &codes)
+        let entries: Vec<usize> = published_entries(g, ix, unit, codes)
             .into_iter()
             .filter(|(_, first)| *first >= from && *first <= to)
             .map(|(i, _)| i)
@@ -586,7 +586,7 @@ fn interpretation(
         .map(|i| &g.q.items[*i])
         .filter(|i| !i.deleted)
         .collect();
-    let policies = super::first_publications(alive.iter().copied(), &codes);
+    let policies = super::first_publications(alive.iter().copied(), codes);
     let interpretations: HashMap<String, usize> = unit_items
         .iter()
         .filter(|i| !g.q.items[**i].deleted)
