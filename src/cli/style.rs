@@ -2,14 +2,14 @@
 
 use std::io::IsTerminal;
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::search::mark;
 
-/// Pads by display width: a Chinese character takes two columns.
+/// Pads to `width` terminal columns: a Chinese character takes two, `…·—` take one.
 pub(super) fn pad(text: &str, width: usize) -> String {
-    let used: usize = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-    let ascii_width = text.chars().count();
-    // `format!` pads by characters; ask for fewer when wide characters take two columns.
-    format!("{text:<w$}", w = width.saturating_sub(used - ascii_width))
+    let used = text.width();
+    format!("{text}{}", " ".repeat(width.saturating_sub(used)))
 }
 
 /// Terminal styling: ANSI only when stdout is a terminal and NO_COLOR is unset.
@@ -40,5 +40,19 @@ impl Style {
         } else {
             mark(text, ranges, "【", "】", str::to_string)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pad;
+
+    /// Every non-ASCII character used to count as two columns, so `…` and `—` padded short.
+    #[test]
+    fn pad_counts_display_columns() {
+        assert_eq!(pad("如皋", 6), "如皋  ");
+        assert_eq!(pad("a…b", 5), "a…b  ");
+        assert_eq!(pad("—·", 4), "—·  ");
+        assert_eq!(pad("太长的文字", 4), "太长的文字");
     }
 }
