@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use indexmap::IndexMap;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, MissingYear};
@@ -212,9 +213,10 @@ fn unit_results(
         .flat_map(|u| u.findings.iter().map(|f| f.finding.id.as_str()))
         .collect();
     let model = data.config.scoring.model;
+    // Scoring is per unit, like the checks: the same parallel layer.
     let mut units: Vec<UnitResult> = data
         .units
-        .iter()
+        .par_iter()
         .zip(&run.units)
         .map(|(unit, results)| {
             let previous = previous_units.get(unit.id.as_str()).copied();
