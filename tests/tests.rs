@@ -5,6 +5,7 @@ mod util;
 mod audit;
 mod browser;
 mod catalogue;
+mod golden_sample;
 mod relevance;
 mod report;
 mod sample;
