@@ -6,6 +6,7 @@ mod audit;
 mod browser;
 mod catalogue;
 mod golden_sample;
+mod handmade;
 mod relevance;
 mod report;
 mod sample;
