@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::util::{append, findings, read_json, repo, shipped_standards, Sandbox};
+use crate::util::{
+    append, findings, read_json, repo, shipped_standards, Sandbox, CHECKED_FINDING_CODES,
+};
 
 fn finding_ids(results: &serde_json::Value) -> BTreeSet<String> {
     findings(results)
@@ -55,20 +57,7 @@ fn assert_matches_truth(dir: &Path, results: &serde_json::Value) -> BTreeSet<Str
 }
 
 fn assert_every_kind(codes: &BTreeSet<String>) {
-    for code in [
-        "late-publication",
-        "missing-publication",
-        "missing-required-item",
-        "stale-column",
-        "late-reply",
-        "unanswered",
-        "missing-interpretation",
-        "late-interpretation",
-        "missing-elements",
-        "missing-channel",
-        "short-display",
-        "unreviewed-publication",
-    ] {
+    for code in CHECKED_FINDING_CODES {
         assert!(codes.contains(code), "no {code} finding planted and found");
     }
 }

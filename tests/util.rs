@@ -3,6 +3,22 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// Finding codes of the automated checks (all but calendar-missing and inspection-failed).
+pub const CHECKED_FINDING_CODES: [&str; 12] = [
+    "late-publication",
+    "missing-publication",
+    "missing-required-item",
+    "stale-column",
+    "late-reply",
+    "unanswered",
+    "missing-interpretation",
+    "late-interpretation",
+    "missing-elements",
+    "missing-channel",
+    "short-display",
+    "unreviewed-publication",
+];
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
