@@ -14,31 +14,31 @@ use crate::results::spot_check;
 use crate::results::{self, AuditResults};
 
 #[derive(Debug, Clone, Default)]
-pub struct AuditOptions {
+pub(crate) struct AuditOptions {
     /// Standards folder; otherwise audit.yaml's `catalogue`, otherwise `./standards`.
     pub standards: Option<PathBuf>,
     pub keep_going: bool,
 }
 
 /// What a caller is told while an audit runs.
-pub trait Progress: Sync {
+pub(crate) trait Progress: Sync {
     fn loaded(&self, _units: usize, _items: usize) {}
     fn unit_done(&self) {}
     fn note(&self, _message: &str) {}
 }
 
 /// No progress reporting.
-pub struct Quiet;
+pub(crate) struct Quiet;
 impl Progress for Quiet {}
 
 /// The results of an audit and of the previous period, when there is one (for trends).
-pub struct Audited {
+pub(crate) struct Audited {
     pub results: AuditResults,
     pub previous: Option<AuditResults>,
 }
 
 /// An audit folder read and validated: what the checks run on.
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub catalogue: Catalogue,
     pub data: Dataset,
     /// The inspectors' verdicts, when a filled worksheet came back.
@@ -46,7 +46,7 @@ pub struct Loaded {
 }
 
 /// Audits the folder `dir`.
-pub fn run(dir: &Path, options: &AuditOptions, progress: &dyn Progress) -> Result<Audited> {
+pub(crate) fn run(dir: &Path, options: &AuditOptions, progress: &dyn Progress) -> Result<Audited> {
     let config = AuditConfig::load(dir).map_err(|p| input_error(&p))?;
     let previous = previous_results(dir, &config, options, progress)?;
     let loaded = load_config(dir, config, options)?;
@@ -61,7 +61,7 @@ pub fn run(dir: &Path, options: &AuditOptions, progress: &dyn Progress) -> Resul
 }
 
 /// Reads and validates an audit folder (for commands that do not audit, too).
-pub fn load(dir: &Path, options: &AuditOptions) -> Result<Loaded> {
+pub(crate) fn load(dir: &Path, options: &AuditOptions) -> Result<Loaded> {
     let config = AuditConfig::load(dir).map_err(|p| input_error(&p))?;
     load_config(dir, config, options)
 }
@@ -163,7 +163,7 @@ fn inspections_of(dir: &Path) -> Result<Option<Inspections>> {
 }
 
 /// Input problems as one error listing them all.
-pub fn input_error(problems: &Problems) -> anyhow::Error {
+pub(crate) fn input_error(problems: &Problems) -> anyhow::Error {
     anyhow!(
         "{problems}\n{} problem(s) in the input; nothing was scored",
         problems.len()

@@ -33,7 +33,7 @@ pub struct MissingYear {
 /// One year as written in calendar.yaml.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YearSpec {
+pub(crate) struct YearSpec {
     pub year: i32,
     pub notices: Vec<Notice>,
     pub off: Vec<OffRange>,
@@ -43,15 +43,18 @@ pub struct YearSpec {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Notice {
+pub(crate) struct Notice {
+    // Which State Council notice a year follows: documentation inside calendar.yaml.
+    #[allow(dead_code)]
     pub title: String,
+    #[allow(dead_code)]
     #[serde(default)]
     pub doc_no: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OffRange {
+pub(crate) struct OffRange {
     pub name: String,
     pub from: NaiveDate,
     pub to: NaiveDate,

@@ -8,19 +8,21 @@
 //! assert_eq!(standard.id, "ZWGK-204");
 //! ```
 
-pub mod audit;
-pub mod calendar;
+#![warn(unreachable_pub)]
+
+pub(crate) mod audit;
+pub(crate) mod calendar;
 pub mod catalogue;
-pub mod check;
+pub(crate) mod check;
 pub mod cli;
-pub mod data;
-pub mod generate;
+pub(crate) mod data;
+pub(crate) mod generate;
 pub mod index;
-pub mod locate;
-pub mod output;
-pub mod problem;
-pub mod report;
-pub mod results;
-pub mod sample;
-pub mod score;
+pub(crate) mod locate;
+pub(crate) mod output;
+pub(crate) mod problem;
+pub(crate) mod report;
+pub(crate) mod results;
+pub(crate) mod sample;
+pub(crate) mod score;
 pub mod search;

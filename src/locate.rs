@@ -15,14 +15,14 @@ use crate::problem::Problem;
 
 /// Maps field paths such as `requirements[2].clause` to 1-based lines.
 #[derive(Debug, Default)]
-pub struct Locator {
+pub(crate) struct Locator {
     lines: HashMap<String, usize>,
 }
 
 impl Locator {
     /// Records the position of every node; a document that fails to parse yields an empty
     /// locator (its syntax error is reported by serde_yaml, with its position).
-    pub fn new(source: &str) -> Locator {
+    pub(crate) fn new(source: &str) -> Locator {
         let mut walker = Walker::default();
         let mut parser = Parser::new_from_str(source);
         if parser.load(&mut walker, false).is_err() {
@@ -34,7 +34,7 @@ impl Locator {
     }
 
     /// Line of the field, falling back to its nearest located parent.
-    pub fn line(&self, path: &str) -> Option<usize> {
+    pub(crate) fn line(&self, path: &str) -> Option<usize> {
         let mut path = path;
         loop {
             if let Some(line) = self.lines.get(path) {
@@ -124,7 +124,7 @@ impl MarkedEventReceiver for Walker {
 }
 
 /// A serde_yaml error as a problem, with its line and the field it names when it has one.
-pub fn serde_problem(path: &Path, err: &serde_yaml::Error) -> Problem {
+pub(crate) fn serde_problem(path: &Path, err: &serde_yaml::Error) -> Problem {
     let message = err.to_string();
     // serde_yaml prefixes the field path ("requirements[1].weight: invalid type ...") and
     // suffixes the position; keep the message without the position, which we print apart.

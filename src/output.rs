@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
 /// an interrupted run never leaves a half-written file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

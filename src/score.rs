@@ -23,7 +23,7 @@ use crate::data::ScoringModel;
 
 /// One requirement's line of the trace.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RequirementTrace {
+pub(crate) struct RequirementTrace {
     pub rule: String,
     pub title: String,
     pub subsystem: String,
@@ -43,7 +43,7 @@ pub struct RequirementTrace {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PartScore {
+pub(crate) struct PartScore {
     pub id: String,
     pub name: String,
     /// Weight in the level above (sub-system weight, or 1 for standards).
@@ -52,7 +52,7 @@ pub struct PartScore {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Veto {
+pub(crate) struct Veto {
     pub rule: String,
     pub title: String,
     pub failing: usize,
@@ -61,7 +61,7 @@ pub struct Veto {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct UnitScore {
+pub(crate) struct UnitScore {
     /// Total score, 0–100; absent when nothing at all was counted.
     pub score: Option<f64>,
     pub grade: String,
@@ -72,7 +72,11 @@ pub struct UnitScore {
 }
 
 /// Scores one unit's rule results.
-pub fn score_unit(catalogue: &Catalogue, model: ScoringModel, results: &[RuleResult]) -> UnitScore {
+pub(crate) fn score_unit(
+    catalogue: &Catalogue,
+    model: ScoringModel,
+    results: &[RuleResult],
+) -> UnitScore {
     let rules: BTreeMap<String, (&Standard, &Requirement)> = catalogue
         .standards
         .iter()
@@ -227,7 +231,7 @@ fn vetoes(
 }
 
 /// The grade band for a score; a veto gives the lowest band.
-pub fn grade(catalogue: &Catalogue, score: Option<f64>, vetoed: bool) -> String {
+pub(crate) fn grade(catalogue: &Catalogue, score: Option<f64>, vetoed: bool) -> String {
     let bands = &catalogue.meta.grades;
     let lowest = bands.last().map(|b| b.name.clone()).unwrap_or_default();
     match score {
@@ -247,7 +251,7 @@ fn weighted_mean(values: impl Iterator<Item = (f64, f64)>) -> Option<f64> {
     (weights > 0.0).then(|| sum / weights)
 }
 
-pub fn round2(x: f64) -> f64 {
+pub(crate) fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
@@ -257,7 +261,7 @@ fn rounded(mut part: PartScore) -> PartScore {
 }
 
 /// The formula of a model, in Chinese, for the report's method appendix.
-pub fn formula(model: ScoringModel) -> &'static str {
+pub(crate) fn formula(model: ScoringModel) -> &'static str {
     match model {
         ScoringModel::Default => "要求得分 = 100 × Σ得分系数 ÷ 计分实例数；标准得分 = 各要求得分按权重加权平均；子体系得分 = 所含标准得分的算术平均；总分 = 各子体系得分按子体系权重加权平均（无计分实例的部分不参与平均）",
         ScoringModel::Flat => "总分 = Σ(要求权重 × 要求得分) ÷ Σ要求权重，要求得分 = 100 × Σ得分系数 ÷ 计分实例数",

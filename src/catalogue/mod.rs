@@ -47,7 +47,7 @@ pub(crate) struct Sourced<T> {
 }
 
 impl<T> Sourced<T> {
-    pub fn problem(&self, field: impl Into<String>, message: impl Into<String>) -> Problem {
+    pub(crate) fn problem(&self, field: impl Into<String>, message: impl Into<String>) -> Problem {
         let field = field.into();
         Problem {
             file: self.path.clone(),

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::{Ctx, Evidence, FindingCode, Instance, Placement, UnitData};
 use crate::catalogue::{ChannelsSpec, Requirement};
 
-pub fn check(
+pub(super) fn check(
     ctx: &Ctx<'_>,
     rule: &Requirement,
     spec: &ChannelsSpec,

@@ -6,7 +6,7 @@ use super::{Ctx, Evidence, FindingCode, Instance, UnitData};
 use crate::catalogue::{CoverageSpec, Per, Requirement};
 use crate::data::month_label;
 
-pub fn check(
+pub(super) fn check(
     ctx: &Ctx<'_>,
     rule: &Requirement,
     spec: &CoverageSpec,

@@ -5,7 +5,7 @@
 use super::{Ctx, Evidence, FindingCode, Instance, Outcome, Placement, UnitData};
 use crate::catalogue::{DisplaySpec, Requirement};
 
-pub fn check(
+pub(super) fn check(
     ctx: &Ctx<'_>,
     rule: &Requirement,
     spec: &DisplaySpec,

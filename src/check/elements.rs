@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::{Ctx, Evidence, FindingCode, Instance, Outcome, Placement, UnitData};
 use crate::catalogue::{ElementsSpec, Requirement};
 
-pub fn check(
+pub(super) fn check(
     ctx: &Ctx<'_>,
     rule: &Requirement,
     spec: &ElementsSpec,
@@ -63,7 +63,7 @@ pub fn check(
 }
 
 /// Whether `element`, or one of its synonyms, appears in the title or the text.
-pub fn element_present(
+pub(crate) fn element_present(
     element: &str,
     title: &str,
     text: &str,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 /// Stable finding codes, one per way a check fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum FindingCode {
+pub(crate) enum FindingCode {
     LatePublication,
     MissingPublication,
     MissingRequiredItem,
@@ -25,7 +25,8 @@ pub enum FindingCode {
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 14] = [
+    #[cfg(test)]
+    pub(crate) const ALL: [FindingCode; 14] = [
         FindingCode::LatePublication,
         FindingCode::MissingPublication,
         FindingCode::MissingRequiredItem,
@@ -42,7 +43,7 @@ impl FindingCode {
         FindingCode::CalendarMissing,
     ];
 
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             FindingCode::LatePublication => "late-publication",
             FindingCode::MissingPublication => "missing-publication",
@@ -62,7 +63,7 @@ impl FindingCode {
     }
 
     /// The problem as a circular names it.
-    pub fn description(self) -> &'static str {
+    pub(crate) fn description(self) -> &'static str {
         match self {
             FindingCode::LatePublication => "超期公开",
             FindingCode::MissingPublication => "应公开未公开",
@@ -85,7 +86,7 @@ impl FindingCode {
 /// What a finding rests on. Fields that do not apply are left out of the JSON.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Evidence {
+pub(crate) struct Evidence {
     /// The record checked: item, register entry, application or message id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<String>,
@@ -123,7 +124,7 @@ pub struct Evidence {
 
 /// A failed or partly met instance, as the results list it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Finding {
+pub(crate) struct Finding {
     /// `UNIT/STANDARD/REQUIREMENT/INSTANCE`, stable across quarters.
     pub id: String,
     pub unit: String,

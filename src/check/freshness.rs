@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use super::{Ctx, Evidence, FindingCode, Instance, Outcome, UnitData};
 use crate::catalogue::{FreshnessSpec, Requirement};
 
-pub fn check(
+pub(super) fn check(
     ctx: &Ctx<'_>,
     rule: &Requirement,
     spec: &FreshnessSpec,

@@ -8,7 +8,7 @@ use super::{Ctx, Evidence, FindingCode, Instance, Outcome, Placement, UnitData};
 use crate::catalogue::{InterpretationSpec, Limit, Requirement};
 use crate::data::Item;
 
-pub fn check(
+pub(super) fn check(
     ctx: &Ctx<'_>,
     rule: &Requirement,
     spec: &InterpretationSpec,

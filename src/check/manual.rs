@@ -9,7 +9,7 @@ use crate::catalogue::Requirement;
 use crate::data::{Inspection, Item, Verdict};
 
 /// One instance per sampled item with a verdict.
-pub fn from_verdicts(
+pub(super) fn from_verdicts(
     verdicts: &BTreeMap<String, Inspection>,
     unit: &UnitData<'_>,
 ) -> Vec<Instance> {
@@ -62,7 +62,7 @@ pub fn from_verdicts(
         .collect()
 }
 
-pub fn check(ctx: &Ctx<'_>, rule: &Requirement, _unit: &UnitData<'_>) -> Vec<Instance> {
+pub(super) fn check(ctx: &Ctx<'_>, rule: &Requirement, _unit: &UnitData<'_>) -> Vec<Instance> {
     let end = ctx.period.end();
     if !rule.in_force_on(end) {
         return Vec::new();

@@ -26,8 +26,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-pub use elements::element_present;
-pub use findings::{Evidence, Finding, FindingCode};
+pub(crate) use elements::element_present;
+pub(crate) use findings::{Evidence, Finding, FindingCode};
 
 use crate::calendar::{Calendar, MissingYear};
 use crate::catalogue::{Catalogue, CatalogueItem, CheckSpec, Requirement, Standard};
@@ -38,7 +38,7 @@ use crate::data::{
 /// Result of one instance (XCCDF result values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Pass,
     Fail,
     Partial,
@@ -52,22 +52,22 @@ pub enum Outcome {
 impl Outcome {
     /// Whether the instance enters the score (XCCDF: not notapplicable, notchecked,
     /// pending, waived; errors are reported apart and not scored either).
-    pub fn counted(self) -> bool {
+    pub(crate) fn counted(self) -> bool {
         matches!(self, Outcome::Pass | Outcome::Fail | Outcome::Partial)
     }
 
-    pub fn failing(self) -> bool {
+    pub(crate) fn failing(self) -> bool {
         matches!(self, Outcome::Fail | Outcome::Partial)
     }
 }
 
 /// What a failing instance found: the finding's code, its message and evidence (boxed:
 /// most instances pass, and an audit holds millions of them).
-pub type FindingData = Box<(FindingCode, String, Evidence)>;
+pub(crate) type FindingData = Box<(FindingCode, String, Evidence)>;
 
 /// One checked instance.
 #[derive(Debug, Clone)]
-pub struct Instance {
+pub(crate) struct Instance {
     /// The instance part of the finding id: item, entry or application id, month, column.
     pub key: Box<str>,
     pub outcome: Outcome,
@@ -79,7 +79,7 @@ pub struct Instance {
 }
 
 impl Instance {
-    pub fn pass(key: impl Into<Box<str>>, event: NaiveDate) -> Instance {
+    pub(crate) fn pass(key: impl Into<Box<str>>, event: NaiveDate) -> Instance {
         Instance {
             key: key.into(),
             outcome: Outcome::Pass,
@@ -89,7 +89,7 @@ impl Instance {
         }
     }
 
-    pub fn fail(
+    pub(crate) fn fail(
         key: impl Into<Box<str>>,
         event: NaiveDate,
         code: FindingCode,
@@ -105,7 +105,7 @@ impl Instance {
         }
     }
 
-    pub fn other(key: impl Into<Box<str>>, event: NaiveDate, outcome: Outcome) -> Instance {
+    pub(crate) fn other(key: impl Into<Box<str>>, event: NaiveDate, outcome: Outcome) -> Instance {
         Instance {
             key: key.into(),
             outcome,
@@ -116,7 +116,7 @@ impl Instance {
     }
 
     /// A calendar gap: the deadline could not be computed.
-    pub fn error(key: impl Into<Box<str>>, event: NaiveDate, err: &MissingYear) -> Instance {
+    pub(crate) fn error(key: impl Into<Box<str>>, event: NaiveDate, err: &MissingYear) -> Instance {
         let mut instance = Instance::other(key, event, Outcome::Error);
         instance.finding = Some(Box::new((
             FindingCode::CalendarMissing,
@@ -129,7 +129,7 @@ impl Instance {
 
 /// What one requirement found for one unit.
 #[derive(Debug, Clone)]
-pub struct RuleResult {
+pub(crate) struct RuleResult {
     pub standard: String,
     pub requirement: String,
     /// False when `applies_to` excludes the unit.
@@ -139,13 +139,13 @@ pub struct RuleResult {
 
 impl RuleResult {
     /// `ZWGK-204/reply-within-limit`.
-    pub fn rule_id(&self) -> String {
+    pub(crate) fn rule_id(&self) -> String {
         format!("{}/{}", self.standard, self.requirement)
     }
 }
 
 /// One unit's data, grouped for the checks.
-pub struct UnitData<'a> {
+pub(crate) struct UnitData<'a> {
     pub unit: &'a Unit,
     pub items: Vec<&'a Item>,
     pub register: Vec<&'a RegisterEntry>,
@@ -156,7 +156,7 @@ pub struct UnitData<'a> {
 }
 
 /// What every check may read.
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     pub catalogue: &'a Catalogue,
     /// Inspectors' verdicts on the spot-check sample, when they have come back.
     pub inspections: Option<&'a Inspections>,
@@ -166,12 +166,12 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub fn row(&self, code: &str) -> Option<&CatalogueItem> {
+    pub(crate) fn row(&self, code: &str) -> Option<&CatalogueItem> {
         self.rows.get(code).map(|(_, item)| *item)
     }
 
     /// Where an instance resolved (or fell due) on `day` belongs relative to the period.
-    pub fn placement(&self, day: NaiveDate) -> Placement {
+    pub(crate) fn placement(&self, day: NaiveDate) -> Placement {
         if day < self.period.start() {
             Placement::Before
         } else if day > self.period.end() {
@@ -183,21 +183,21 @@ impl Ctx<'_> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Placement {
+pub(crate) enum Placement {
     Before,
     Within,
     After,
 }
 
 /// Everything the checks found, unit by unit in the order of units.yaml.
-pub struct AuditRun {
+pub(crate) struct AuditRun {
     pub units: Vec<Vec<RuleResult>>,
     pub waivers: Vec<WaiverUse>,
 }
 
 /// How a waiver was used.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct WaiverUse {
+pub(crate) struct WaiverUse {
     pub waiver: Waiver,
     /// Instances it waived.
     pub waived: usize,
@@ -206,7 +206,7 @@ pub struct WaiverUse {
 
 /// Runs every requirement of the catalogue for every unit of the dataset, in parallel;
 /// `on_unit` is called as each unit is done (for a progress bar).
-pub fn run(
+pub(crate) fn run(
     catalogue: &Catalogue,
     data: &Dataset,
     inspections: Option<&Inspections>,
@@ -274,7 +274,7 @@ impl UnitData<'_> {
 }
 
 /// Every requirement for one unit, in catalogue order.
-pub fn check_unit(ctx: &Ctx<'_>, unit: &UnitData<'_>) -> Vec<RuleResult> {
+pub(crate) fn check_unit(ctx: &Ctx<'_>, unit: &UnitData<'_>) -> Vec<RuleResult> {
     let mut results = Vec::new();
     for standard in &ctx.catalogue.standards {
         for requirement in &standard.requirements {
@@ -318,7 +318,7 @@ fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Instance
 
 /// `applies_to`: the unit's kind is listed (or none are) and it has one of the areas (or
 /// none are listed).
-pub fn applies(rule: &Requirement, unit: &Unit) -> bool {
+pub(crate) fn applies(rule: &Requirement, unit: &Unit) -> bool {
     let Some(scope) = &rule.applies_to else {
         return true;
     };
@@ -328,7 +328,7 @@ pub fn applies(rule: &Requirement, unit: &Unit) -> bool {
 }
 
 /// Items of the unit with one of the codes, in force on their publication date.
-pub fn items_with_codes<'a>(
+pub(crate) fn items_with_codes<'a>(
     rule: &'a Requirement,
     codes: &'a [String],
     unit: &'a UnitData<'a>,

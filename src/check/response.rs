@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::{Ctx, Evidence, FindingCode, Instance, Outcome, Placement, UnitData};
 use crate::catalogue::{Limit, Requirement, ResponseSpec, Source};
 
-pub fn check(
+pub(super) fn check(
     ctx: &Ctx<'_>,
     rule: &Requirement,
     spec: &ResponseSpec,

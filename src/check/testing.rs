@@ -10,7 +10,7 @@ use super::{Ctx, Instance, Outcome, UnitData};
 use crate::catalogue::{Catalogue, Requirement, RequirementRecord, UnitKind};
 use crate::data::{Application, Item, ItemFields, Message, Period, RegisterEntry, Unit};
 
-pub fn catalogue() -> &'static Catalogue {
+pub(crate) fn catalogue() -> &'static Catalogue {
     static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
     CATALOGUE.get_or_init(|| {
         Catalogue::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("standards"))
@@ -18,12 +18,12 @@ pub fn catalogue() -> &'static Catalogue {
     })
 }
 
-pub fn day(text: &str) -> NaiveDate {
+pub(crate) fn day(text: &str) -> NaiveDate {
     text.parse().expect("YYYY-MM-DD")
 }
 
 /// Records of one unit (a town with every area).
-pub struct Fixture {
+pub(crate) struct Fixture {
     pub unit: Unit,
     pub items: Vec<Item>,
     pub register: Vec<RegisterEntry>,
@@ -32,7 +32,7 @@ pub struct Fixture {
 }
 
 impl Fixture {
-    pub fn new() -> Fixture {
+    pub(crate) fn new() -> Fixture {
         Fixture {
             unit: Unit {
                 id: "U01".into(),
@@ -47,7 +47,7 @@ impl Fixture {
         }
     }
 
-    pub fn entry(&mut self, id: &str, code: &str, formed: &str) {
+    pub(crate) fn entry(&mut self, id: &str, code: &str, formed: &str) {
         self.register.push(RegisterEntry {
             line: self.register.len() as u32 + 2,
             id: id.into(),
@@ -60,7 +60,7 @@ impl Fixture {
     }
 
     /// An item published on 政府网站, reviewed, with no text; returns it for adjusting.
-    pub fn publish(
+    pub(crate) fn publish(
         &mut self,
         id: &str,
         code: &str,
@@ -89,7 +89,13 @@ impl Fixture {
         self.items.last_mut().expect("just pushed")
     }
 
-    pub fn application(&mut self, id: &str, received: &str, replied: Option<&str>, extended: bool) {
+    pub(crate) fn application(
+        &mut self,
+        id: &str,
+        received: &str,
+        replied: Option<&str>,
+        extended: bool,
+    ) {
         self.applications.push(Application {
             line: self.applications.len() as u32 + 2,
             id: id.into(),
@@ -102,7 +108,7 @@ impl Fixture {
         });
     }
 
-    pub fn message(&mut self, id: &str, received: &str, replied: Option<&str>) {
+    pub(crate) fn message(&mut self, id: &str, received: &str, replied: Option<&str>) {
         self.messages.push(Message {
             line: self.messages.len() as u32 + 2,
             id: id.into(),
@@ -113,7 +119,7 @@ impl Fixture {
         });
     }
 
-    pub fn data(&self) -> UnitData<'_> {
+    pub(crate) fn data(&self) -> UnitData<'_> {
         let mut publications: rustc_hash::FxHashMap<&str, Vec<&Item>> = Default::default();
         for item in &self.items {
             if let Some(entry) = item.register_ref() {
@@ -131,12 +137,12 @@ impl Fixture {
     }
 }
 
-pub fn rule(yaml: &str) -> Requirement {
+pub(crate) fn rule(yaml: &str) -> Requirement {
     let record: RequirementRecord = serde_yaml::from_str(yaml).expect("requirement YAML");
     record.typed().expect("the requirement's check parameters")
 }
 
-pub fn ctx(period: &str) -> Ctx<'static> {
+pub(crate) fn ctx(period: &str) -> Ctx<'static> {
     let catalogue = catalogue();
     Ctx {
         catalogue,
@@ -148,12 +154,12 @@ pub fn ctx(period: &str) -> Ctx<'static> {
 }
 
 /// Runs the requirement's check on the fixture in the period.
-pub fn run(rule_yaml: &str, period: &str, fixture: &Fixture) -> Vec<Instance> {
+pub(crate) fn run(rule_yaml: &str, period: &str, fixture: &Fixture) -> Vec<Instance> {
     let rule = rule(rule_yaml);
     super::check(&ctx(period), &rule, &fixture.data())
 }
 
-pub fn outcomes(instances: &[Instance]) -> Vec<(String, Outcome)> {
+pub(crate) fn outcomes(instances: &[Instance]) -> Vec<(String, Outcome)> {
     instances
         .iter()
         .map(|i| (i.key.to_string(), i.outcome))

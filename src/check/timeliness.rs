@@ -3,7 +3,7 @@
 use super::{Ctx, Evidence, FindingCode, Instance, Outcome, Placement, UnitData};
 use crate::catalogue::{Requirement, TimelinessSpec};
 
-pub fn check(
+pub(super) fn check(
     ctx: &Ctx<'_>,
     rule: &Requirement,
     spec: &TimelinessSpec,

@@ -19,14 +19,14 @@ pub(super) struct Style {
 }
 
 impl Style {
-    pub fn detect() -> Style {
+    pub(super) fn detect() -> Style {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Style {
             color: std::io::stdout().is_terminal() && !no_color,
         }
     }
 
-    pub fn bold(self, text: &str) -> String {
+    pub(super) fn bold(self, text: &str) -> String {
         if self.color {
             format!("\x1b[1m{text}\x1b[0m")
         } else {
@@ -34,7 +34,7 @@ impl Style {
         }
     }
 
-    pub fn highlight(self, text: &str, ranges: &[std::ops::Range<usize>]) -> String {
+    pub(super) fn highlight(self, text: &str, ranges: &[std::ops::Range<usize>]) -> String {
         if self.color {
             mark(text, ranges, "\x1b[1;31m", "\x1b[0m", str::to_string)
         } else {

@@ -12,11 +12,11 @@ use super::Period;
 use crate::catalogue::UnitKind;
 use crate::problem::{Problem, Problems};
 
-pub const SAMPLE_SCHEMA: &str = "zwgk-sample/1";
+pub(crate) const SAMPLE_SCHEMA: &str = "zwgk-sample/1";
 
 /// What was drawn and how; written as sample.json.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SamplePlan {
+pub(crate) struct SamplePlan {
     pub schema: String,
     pub jurisdiction: String,
     pub period: Period,
@@ -33,21 +33,21 @@ pub struct SamplePlan {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Population {
+pub(crate) struct Population {
     pub units: usize,
     pub items: usize,
     pub sha256: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Stratum {
+pub(crate) struct Stratum {
     pub kind: UnitKind,
     pub units: usize,
     pub sampled: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SampledUnit {
+pub(crate) struct SampledUnit {
     pub id: String,
     pub name: String,
     pub kind: UnitKind,
@@ -59,6 +59,8 @@ pub struct SampledUnit {
 
 /// Inspection levels of ISO 2859-1: special S-1 … S-4, general I, II, III.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+// The names are ISO 2859-1's own (S-1 … III).
+#[allow(clippy::upper_case_acronyms)]
 pub enum Level {
     #[serde(rename = "S-1")]
     #[value(name = "S-1")]
@@ -87,9 +89,9 @@ impl Level {
 }
 
 /// The worksheet's sheet name.
-pub const SHEET: &str = "抽查工作底稿";
+pub(crate) const SHEET: &str = "抽查工作底稿";
 /// Column headers; the first four identify the row and must not be edited.
-pub const HEADERS: [&str; 14] = [
+pub(crate) const HEADERS: [&str; 14] = [
     "序号",
     "单位编号",
     "单位",
@@ -108,7 +110,7 @@ pub const HEADERS: [&str; 14] = [
 
 /// An inspector's conclusion on one item (核查结论).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     #[serde(rename = "合格")]
     Pass,
     #[serde(rename = "不合格")]
@@ -118,9 +120,9 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    pub const ALL: [Verdict; 3] = [Verdict::Pass, Verdict::Fail, Verdict::NotApplicable];
+    pub(crate) const ALL: [Verdict; 3] = [Verdict::Pass, Verdict::Fail, Verdict::NotApplicable];
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Verdict::Pass => "合格",
             Verdict::Fail => "不合格",
@@ -128,14 +130,14 @@ impl Verdict {
         }
     }
 
-    pub fn from_label(label: &str) -> Option<Verdict> {
+    pub(crate) fn from_label(label: &str) -> Option<Verdict> {
         Verdict::ALL.into_iter().find(|v| v.label() == label)
     }
 }
 
 /// One filled worksheet row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Inspection {
+pub(crate) struct Inspection {
     pub unit: String,
     pub item: String,
     pub verdict: Verdict,
@@ -146,7 +148,7 @@ pub struct Inspection {
 
 /// The sample and the verdicts returned for it.
 #[derive(Debug, Clone)]
-pub struct Inspections {
+pub(crate) struct Inspections {
     pub plan: SamplePlan,
     /// By unit id, then item id.
     pub verdicts: BTreeMap<String, BTreeMap<String, Inspection>>,
@@ -154,13 +156,13 @@ pub struct Inspections {
 }
 
 impl Inspections {
-    pub fn for_unit(&self, unit: &str) -> Option<&BTreeMap<String, Inspection>> {
+    pub(crate) fn for_unit(&self, unit: &str) -> Option<&BTreeMap<String, Inspection>> {
         self.verdicts.get(unit).filter(|v| !v.is_empty())
     }
 }
 
 /// Where `zwgk sample` writes and where a filled worksheet may come back.
-pub fn find(dir: &Path) -> Option<(PathBuf, PathBuf)> {
+pub(crate) fn find(dir: &Path) -> Option<(PathBuf, PathBuf)> {
     let plan = [dir.join("sample/sample.json"), dir.join("sample.json")]
         .into_iter()
         .find(|p| p.exists())?;
@@ -177,7 +179,7 @@ pub fn find(dir: &Path) -> Option<(PathBuf, PathBuf)> {
 
 /// Reads the sample and the filled worksheet; every unknown row, edited id or bad verdict
 /// is a problem. `Ok(None)` when the worksheet has no verdict filled in yet.
-pub fn load(plan_path: &Path, filled: &Path) -> Result<Option<Inspections>, Problems> {
+pub(crate) fn load(plan_path: &Path, filled: &Path) -> Result<Option<Inspections>, Problems> {
     let text = std::fs::read(plan_path)
         .map_err(|e| Problems::one(Problem::file(plan_path, format!("cannot read: {e}"))))?;
     let plan: SamplePlan = serde_json::from_slice(&text).map_err(|e| {

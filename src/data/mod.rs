@@ -2,7 +2,7 @@
 //! validated. Every bad row or field is reported with file, line and column; the load
 //! fails before scoring unless `keep_going`, which skips bad rows and counts them.
 
-pub mod inspections;
+pub(crate) mod inspections;
 mod period;
 mod records;
 mod table;
@@ -14,32 +14,32 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-pub use inspections::{
+pub(crate) use inspections::{
     Inspection, Inspections, Level, Population, SamplePlan, SampledUnit, Stratum, Verdict, HEADERS,
     SAMPLE_SCHEMA, SHEET,
 };
-pub use period::{month_label, Period};
-pub use records::*;
-pub use table::{parse_date, InputFile};
+pub(crate) use period::{month_label, Period};
+pub(crate) use records::*;
+pub(crate) use table::InputFile;
 
 use crate::catalogue::{Catalogue, CheckKind, UnitKind};
 use crate::locate::{serde_problem, Locator};
 use crate::problem::{Problem, Problems};
 use table::{problem_at, read_table, Record, Row};
 
-pub const AUDIT_FILE: &str = "audit.yaml";
+pub(crate) const AUDIT_FILE: &str = "audit.yaml";
 
 /// `audits/units.yaml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct UnitsFile {
+pub(crate) struct UnitsFile {
     pub jurisdiction: String,
     pub units: Vec<Unit>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Unit {
+pub(crate) struct Unit {
     pub id: String,
     pub name: String,
     pub kind: UnitKind,
@@ -50,7 +50,7 @@ pub struct Unit {
 /// `audits/<period>/audit.yaml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct AuditConfig {
+pub(crate) struct AuditConfig {
     pub jurisdiction: String,
     pub period: Period,
     /// Path of units.yaml, relative to the audit folder.
@@ -73,7 +73,7 @@ pub struct AuditConfig {
 /// `circular:` in audit.yaml.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Circular {
+pub(crate) struct Circular {
     /// Date of issue; default: the 10th working day after the period ends.
     #[serde(default)]
     pub date: Option<NaiveDate>,
@@ -85,7 +85,7 @@ pub struct Circular {
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Scoring {
+pub(crate) struct Scoring {
     #[serde(default)]
     pub model: ScoringModel,
 }
@@ -93,7 +93,7 @@ pub struct Scoring {
 /// The scoring models (XCCDF): see `score`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum ScoringModel {
+pub(crate) enum ScoringModel {
     #[default]
     Default,
     Flat,
@@ -102,7 +102,7 @@ pub enum ScoringModel {
 }
 
 impl ScoringModel {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             ScoringModel::Default => "default",
             ScoringModel::Flat => "flat",
@@ -115,7 +115,7 @@ impl ScoringModel {
 /// Spot-check sampling parameters.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Sampling {
+pub(crate) struct Sampling {
     #[serde(default)]
     pub level: Option<String>,
     #[serde(default)]
@@ -129,7 +129,7 @@ pub struct Sampling {
 /// `waivers.yaml`: an approved exemption of one unit from one rule.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Waiver {
+pub(crate) struct Waiver {
     pub unit: String,
     /// `ZWGK-204/reply-within-limit`.
     pub rule: String,
@@ -139,15 +139,14 @@ pub struct Waiver {
 }
 
 #[derive(Debug, Clone, Copy, Default)]
-pub struct LoadOptions {
+pub(crate) struct LoadOptions {
     /// Skip bad rows (counting them) instead of stopping.
     pub keep_going: bool,
 }
 
 /// Everything one audit reads.
 #[derive(Debug, Clone)]
-pub struct Dataset {
-    pub dir: PathBuf,
+pub(crate) struct Dataset {
     pub config: AuditConfig,
     pub units: Vec<Unit>,
     pub items: Vec<Item>,
@@ -161,7 +160,7 @@ pub struct Dataset {
 }
 
 impl AuditConfig {
-    pub fn load(dir: &Path) -> Result<AuditConfig, Problems> {
+    pub(crate) fn load(dir: &Path) -> Result<AuditConfig, Problems> {
         let path = dir.join(AUDIT_FILE);
         let source = std::fs::read_to_string(&path)
             .map_err(|err| Problems::one(Problem::file(&path, format!("cannot read: {err}"))))?;
@@ -171,7 +170,7 @@ impl AuditConfig {
 
 impl Dataset {
     /// Loads and validates the audit folder `dir` against `catalogue`.
-    pub fn load(
+    pub(crate) fn load(
         dir: &Path,
         config: AuditConfig,
         catalogue: &Catalogue,
@@ -244,7 +243,6 @@ impl Dataset {
         problems.into_result()?;
         skipped.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         Ok(Dataset {
-            dir: dir.to_path_buf(),
             config,
             units,
             items,
@@ -572,7 +570,7 @@ impl<'a> Context<'a> {
 }
 
 /// Reads and validates units.yaml.
-pub fn load_units(path: &Path, catalogue: &Catalogue) -> Result<Vec<Unit>, Problems> {
+pub(crate) fn load_units(path: &Path, catalogue: &Catalogue) -> Result<Vec<Unit>, Problems> {
     let source = std::fs::read_to_string(path)
         .map_err(|err| Problems::one(Problem::file(path, format!("cannot read: {err}"))))?;
     let file: UnitsFile =

@@ -6,14 +6,14 @@ use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Period {
+pub(crate) struct Period {
     pub year: i32,
     /// 1–4 for a quarter, `None` for a whole year.
     pub quarter: Option<u32>,
 }
 
 impl Period {
-    pub fn parse(text: &str) -> Result<Period, String> {
+    pub(crate) fn parse(text: &str) -> Result<Period, String> {
         let bad = || format!("period {text:?} is not YYYY-Qn (2018-Q4) or YYYY (2018)");
         let (year, quarter) = match text.split_once("-Q") {
             Some((y, q)) => (y, Some(q.parse::<u32>().map_err(|_| bad())?)),
@@ -29,12 +29,12 @@ impl Period {
         Ok(Period { year, quarter })
     }
 
-    pub fn start(&self) -> NaiveDate {
+    pub(crate) fn start(&self) -> NaiveDate {
         let month = self.quarter.map_or(1, |q| 3 * q - 2);
         NaiveDate::from_ymd_opt(self.year, month, 1).expect("valid first day")
     }
 
-    pub fn end(&self) -> NaiveDate {
+    pub(crate) fn end(&self) -> NaiveDate {
         let next = match self.quarter {
             Some(4) | None => NaiveDate::from_ymd_opt(self.year + 1, 1, 1),
             Some(q) => NaiveDate::from_ymd_opt(self.year, 3 * q + 1, 1),
@@ -42,12 +42,12 @@ impl Period {
         next.expect("valid first day") - Days::new(1)
     }
 
-    pub fn contains(&self, day: NaiveDate) -> bool {
+    pub(crate) fn contains(&self, day: NaiveDate) -> bool {
         day >= self.start() && day <= self.end()
     }
 
     /// The calendar months inside the period, as (first day, last day).
-    pub fn months(&self) -> Vec<(NaiveDate, NaiveDate)> {
+    pub(crate) fn months(&self) -> Vec<(NaiveDate, NaiveDate)> {
         let mut months = Vec::new();
         let mut first = self.start();
         while first <= self.end() {
@@ -61,7 +61,7 @@ impl Period {
     }
 
     /// The period before this one (2018-Q1 → 2017-Q4; 2018 → 2017).
-    pub fn previous(&self) -> Period {
+    pub(crate) fn previous(&self) -> Period {
         match self.quarter {
             Some(1) => Period {
                 year: self.year - 1,
@@ -79,7 +79,7 @@ impl Period {
     }
 
     /// Chinese label used in reports: 2018年第四季度, 2018年度.
-    pub fn label_zh(&self) -> String {
+    pub(crate) fn label_zh(&self) -> String {
         match self.quarter {
             Some(q) => format!(
                 "{}年第{}季度",
@@ -136,7 +136,7 @@ impl serde::de::Visitor<'_> for PeriodVisitor {
 }
 
 /// Month label of a date, `2018-10`.
-pub fn month_label(day: NaiveDate) -> String {
+pub(crate) fn month_label(day: NaiveDate) -> String {
     format!("{}-{:02}", day.year(), day.month())
 }
 

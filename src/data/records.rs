@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::table::Record;
 
-pub const ITEM_COLUMNS: &[&str] = &[
+pub(crate) const ITEM_COLUMNS: &[&str] = &[
     "id",
     "unit",
     "item_code",
@@ -23,8 +23,9 @@ pub const ITEM_COLUMNS: &[&str] = &[
     "url",
     "text",
 ];
-pub const REGISTER_COLUMNS: &[&str] = &["id", "unit", "item_code", "title", "formed_on", "doc_no"];
-pub const APPLICATION_COLUMNS: &[&str] = &[
+pub(crate) const REGISTER_COLUMNS: &[&str] =
+    &["id", "unit", "item_code", "title", "formed_on", "doc_no"];
+pub(crate) const APPLICATION_COLUMNS: &[&str] = &[
     "id",
     "unit",
     "received_on",
@@ -33,10 +34,10 @@ pub const APPLICATION_COLUMNS: &[&str] = &[
     "outcome",
     "applicant_type",
 ];
-pub const MESSAGE_COLUMNS: &[&str] = &["id", "unit", "channel", "received_on", "replied_on"];
+pub(crate) const MESSAGE_COLUMNS: &[&str] = &["id", "unit", "channel", "received_on", "replied_on"];
 
 /// Index of a unit in `Dataset::units`.
-pub type UnitIx = u16;
+pub(crate) type UnitIx = u16;
 
 /// What a unit published (items.csv): one row per publication on one channel.
 ///
@@ -44,7 +45,7 @@ pub type UnitIx = u16;
 /// province scale holds millions of items, and one allocation per field would double
 /// the memory they take.
 #[derive(Debug, Clone)]
-pub struct Item {
+pub(crate) struct Item {
     pub line: u32,
     pub unit: UnitIx,
     /// Catalogue row code; empty for items outside the catalogue (news, notices). Shared
@@ -52,6 +53,8 @@ pub struct Item {
     pub item_code: Arc<str>,
     pub channel: Arc<str>,
     pub published_on: NaiveDate,
+    // Loaded and validated as part of the data contract (items.csv 形成日期).
+    #[allow(dead_code)]
     pub formed_on: Option<NaiveDate>,
     /// Confidentiality review done; `None` when not recorded.
     pub reviewed: Option<bool>,
@@ -61,7 +64,7 @@ pub struct Item {
 
 /// The text fields of an item, in one allocation.
 #[derive(Debug, Clone, Default)]
-pub struct ItemText {
+pub(crate) struct ItemText {
     packed: Box<str>,
     ends: [u32; ItemText::FIELDS],
 }
@@ -79,7 +82,7 @@ impl ItemText {
 
     /// Fields in order: id, column, title, url, register_ref, doc_no, interprets, text
     /// (empty for absent).
-    pub fn new(fields: [&str; ItemText::FIELDS]) -> ItemText {
+    pub(crate) fn new(fields: [&str; ItemText::FIELDS]) -> ItemText {
         let mut packed = String::with_capacity(fields.iter().map(|f| f.len()).sum());
         let mut ends = [0u32; ItemText::FIELDS];
         for (i, field) in fields.iter().enumerate() {
@@ -107,8 +110,9 @@ impl ItemText {
 }
 
 /// An item's text fields, owned, for editing.
+#[cfg(test)]
 #[derive(Debug, Clone, Default)]
-pub struct ItemFields {
+pub(crate) struct ItemFields {
     pub id: String,
     pub column: String,
     pub title: String,
@@ -119,8 +123,9 @@ pub struct ItemFields {
     pub text: String,
 }
 
+#[cfg(test)]
 impl ItemFields {
-    pub fn pack(&self) -> ItemText {
+    pub(crate) fn pack(&self) -> ItemText {
         ItemText::new([
             &self.id,
             &self.column,
@@ -135,37 +140,38 @@ impl ItemFields {
 }
 
 impl Item {
-    pub fn id(&self) -> &str {
+    pub(crate) fn id(&self) -> &str {
         self.strings.get(ItemText::ID)
     }
     /// Website column (栏目).
-    pub fn column(&self) -> &str {
+    pub(crate) fn column(&self) -> &str {
         self.strings.get(ItemText::COLUMN)
     }
-    pub fn title(&self) -> &str {
+    pub(crate) fn title(&self) -> &str {
         self.strings.get(ItemText::TITLE)
     }
-    pub fn url(&self) -> &str {
+    pub(crate) fn url(&self) -> &str {
         self.strings.get(ItemText::URL)
     }
     /// The register entry (台账) this item publishes.
-    pub fn register_ref(&self) -> Option<&str> {
+    pub(crate) fn register_ref(&self) -> Option<&str> {
         self.strings.optional(ItemText::REGISTER_REF)
     }
-    pub fn doc_no(&self) -> Option<&str> {
+    pub(crate) fn doc_no(&self) -> Option<&str> {
         self.strings.optional(ItemText::DOC_NO)
     }
     /// Id of the policy item this item interprets (政策解读).
-    pub fn interprets(&self) -> Option<&str> {
+    pub(crate) fn interprets(&self) -> Option<&str> {
         self.strings.optional(ItemText::INTERPRETS)
     }
     /// Body text; kept only for items whose elements are checked.
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         self.strings.get(ItemText::TEXT)
     }
 
     /// Changes text fields and repacks them.
-    pub fn edit_text(&mut self, edit: impl FnOnce(&mut ItemFields)) {
+    #[cfg(test)]
+    pub(crate) fn edit_text(&mut self, edit: impl FnOnce(&mut ItemFields)) {
         let s = &self.strings;
         let mut fields = ItemFields {
             id: s.get(ItemText::ID).into(),
@@ -193,35 +199,42 @@ impl Record for Item {
 
 /// Information formed that falls under the catalogue (register.csv, 台账 / 中间库).
 #[derive(Debug, Clone)]
-pub struct RegisterEntry {
+pub(crate) struct RegisterEntry {
     pub line: u32,
     pub id: Box<str>,
     pub unit: UnitIx,
     pub item_code: Arc<str>,
     pub title: Box<str>,
     pub formed_on: NaiveDate,
+    // Loaded and validated as part of the data contract (register.csv 文号).
+    #[allow(dead_code)]
     pub doc_no: Option<Box<str>>,
 }
 
 /// A disclosure application (applications.csv).
 #[derive(Debug, Clone)]
-pub struct Application {
+pub(crate) struct Application {
     pub line: u32,
     pub id: Box<str>,
     pub unit: UnitIx,
     pub received_on: NaiveDate,
     pub replied_on: Option<NaiveDate>,
     pub extended: bool,
+    // Validated against the official categories; the statutory annual report counts them.
+    #[allow(dead_code)]
     pub outcome: Option<Box<str>>,
+    #[allow(dead_code)]
     pub applicant_type: Option<Box<str>>,
 }
 
 /// A public message (留言/咨询, messages.csv).
 #[derive(Debug, Clone)]
-pub struct Message {
+pub(crate) struct Message {
     pub line: u32,
     pub id: Box<str>,
     pub unit: UnitIx,
+    // Validated against the channel vocabulary (messages.csv 渠道).
+    #[allow(dead_code)]
     pub channel: Arc<str>,
     pub received_on: NaiveDate,
     pub replied_on: Option<NaiveDate>,
@@ -242,7 +255,7 @@ macro_rules! record {
 record!(RegisterEntry, Application, Message);
 
 /// Outcome categories of the annual report's section 三 (2021 format): (大类, 小类).
-pub const OUTCOMES: &[(&str, &[&str])] = &[
+pub(crate) const OUTCOMES: &[(&str, &[&str])] = &[
     ("予以公开", &[]),
     ("部分公开", &[]),
     (
@@ -287,7 +300,7 @@ pub const OUTCOMES: &[(&str, &[&str])] = &[
 ];
 
 /// Applicant categories of the annual report: 自然人, and the five kinds of 法人或其他组织.
-pub const APPLICANT_TYPES: &[&str] = &[
+pub(crate) const APPLICANT_TYPES: &[&str] = &[
     "自然人",
     "商业企业",
     "科研机构",
@@ -297,7 +310,7 @@ pub const APPLICANT_TYPES: &[&str] = &[
 ];
 
 /// Whether `outcome` is `大类` (for categories without sub-categories) or `大类/小类`.
-pub fn valid_outcome(outcome: &str) -> bool {
+pub(crate) fn valid_outcome(outcome: &str) -> bool {
     let (major, minor) = match outcome.split_once('/') {
         Some((major, minor)) => (major, Some(minor)),
         None => (outcome, None),

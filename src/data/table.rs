@@ -17,20 +17,20 @@ use crate::problem::Problem;
 
 /// One input file as the report lists it.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct InputFile {
+pub(crate) struct InputFile {
     pub file: String,
     pub rows: usize,
     pub sha256: String,
 }
 
 /// A record with an id and the line it came from.
-pub trait Record {
+pub(super) trait Record {
     fn id(&self) -> &str;
     fn line(&self) -> u32;
 }
 
 /// What reading one file gave.
-pub struct TableRead<T> {
+pub(super) struct TableRead<T> {
     pub records: Vec<T>,
     pub input: InputFile,
     /// Rows that did not parse (skipped with --keep-going).
@@ -40,7 +40,7 @@ pub struct TableRead<T> {
 /// Reads `path`, requiring exactly `columns` in its header, and parses every row with
 /// `parse` (which records problems on the row and returns `None` when it cannot build a
 /// record). Duplicate ids are row problems too. `Err` is a problem with the file itself.
-pub fn read_table<T: Record + Send>(
+pub(super) fn read_table<T: Record + Send>(
     path: &Path,
     columns: &[&str],
     parse: impl Fn(&mut Row<'_>) -> Option<T> + Sync,
@@ -393,7 +393,7 @@ fn duplicate_ids<T: Record>(
 }
 
 /// One data row; typed getters record a problem when a field does not parse.
-pub struct Row<'a> {
+pub(super) struct Row<'a> {
     record: &'a csv::ByteRecord,
     columns: &'a [(String, usize)],
     path: &'a Path,
@@ -410,7 +410,7 @@ impl<'a> Row<'a> {
     }
 
     /// The field, trimmed; `None` when empty (or not UTF-8, which is recorded).
-    pub fn text(&mut self, column: &str) -> Option<&'a str> {
+    pub(super) fn text(&mut self, column: &str) -> Option<&'a str> {
         let raw = self.index(column).and_then(|i| self.record.get(i))?;
         match std::str::from_utf8(raw) {
             Ok(text) => Some(text.trim()).filter(|v| !v.is_empty()),
@@ -422,7 +422,7 @@ impl<'a> Row<'a> {
     }
 
     /// A field that must not be empty (`""` after recording the problem).
-    pub fn required(&mut self, column: &str) -> &'a str {
+    pub(super) fn required(&mut self, column: &str) -> &'a str {
         match self.text(column) {
             Some(value) => value,
             None => {
@@ -432,7 +432,7 @@ impl<'a> Row<'a> {
         }
     }
 
-    pub fn date(&mut self, column: &str) -> Option<NaiveDate> {
+    pub(super) fn date(&mut self, column: &str) -> Option<NaiveDate> {
         let value = self.text(column)?;
         match parse_date(value) {
             Some(day) => Some(day),
@@ -443,7 +443,7 @@ impl<'a> Row<'a> {
         }
     }
 
-    pub fn required_date(&mut self, column: &str) -> Option<NaiveDate> {
+    pub(super) fn required_date(&mut self, column: &str) -> Option<NaiveDate> {
         if self.text(column).is_none() {
             self.problem(column, "must not be empty".into());
             return None;
@@ -452,7 +452,7 @@ impl<'a> Row<'a> {
     }
 
     /// 是/否, true/false, 1/0, y/n; `None` when empty.
-    pub fn flag(&mut self, column: &str) -> Option<bool> {
+    pub(super) fn flag(&mut self, column: &str) -> Option<bool> {
         let value = self.text(column)?;
         match value.to_lowercase().as_str() {
             "是" | "true" | "1" | "y" | "yes" => Some(true),
@@ -464,14 +464,14 @@ impl<'a> Row<'a> {
         }
     }
 
-    pub fn problem(&mut self, column: &str, message: String) {
+    pub(super) fn problem(&mut self, column: &str, message: String) {
         let problem = problem_at(self.path, self.line, column, self.index(column), message);
         self.problems.push(problem);
     }
 }
 
 /// A problem at a row and column, the column named and numbered (1-based).
-pub fn problem_at(
+pub(super) fn problem_at(
     path: &Path,
     line: usize,
     column: &str,
@@ -491,7 +491,7 @@ pub fn problem_at(
 }
 
 /// `YYYY-MM-DD`, strictly: the one date format of the data contract.
-pub fn parse_date(value: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(value: &str) -> Option<NaiveDate> {
     let b = value.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;

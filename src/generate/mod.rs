@@ -36,7 +36,7 @@ use crate::output::write_atomic;
 use text::Writer;
 
 #[derive(Debug, Clone)]
-pub struct GenerateOptions {
+pub(crate) struct GenerateOptions {
     pub period: Period,
     pub seed: u64,
     pub scale: f64,
@@ -51,7 +51,7 @@ pub struct GenerateOptions {
 
 /// Rows as written to the CSV files (column order is the data contract's).
 #[derive(Debug, Clone, Serialize)]
-pub struct ItemRow {
+pub(crate) struct ItemRow {
     pub id: String,
     pub unit: String,
     pub item_code: String,
@@ -73,7 +73,7 @@ pub struct ItemRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct RegisterRow {
+pub(crate) struct RegisterRow {
     pub id: String,
     pub unit: String,
     pub item_code: String,
@@ -85,7 +85,7 @@ pub struct RegisterRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ApplicationRow {
+pub(crate) struct ApplicationRow {
     pub id: String,
     pub unit: String,
     pub received_on: NaiveDate,
@@ -96,7 +96,7 @@ pub struct ApplicationRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct MessageRow {
+pub(crate) struct MessageRow {
     pub id: String,
     pub unit: String,
     pub channel: String,
@@ -106,14 +106,14 @@ pub struct MessageRow {
 
 /// One planted defect and the finding the checker must report for it.
 #[derive(Debug, Clone, Serialize)]
-pub struct Planted {
+pub(crate) struct Planted {
     pub finding: String,
     pub code: &'static str,
     pub note: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Truth {
+pub(crate) struct Truth {
     pub period: Period,
     pub seed: u64,
     pub scale: f64,
@@ -128,7 +128,7 @@ pub struct Truth {
 
 /// The generated quarter, before writing.
 #[derive(Default)]
-pub struct Quarter {
+pub(crate) struct Quarter {
     pub items: Vec<ItemRow>,
     pub register: Vec<RegisterRow>,
     pub applications: Vec<ApplicationRow>,
@@ -165,7 +165,7 @@ struct CodePlan {
     per_month: u32,
 }
 
-pub fn generate(catalogue: &Catalogue, options: &GenerateOptions) -> Result<Truth> {
+pub(crate) fn generate(catalogue: &Catalogue, options: &GenerateOptions) -> Result<Truth> {
     let units_file: UnitsFile = serde_yaml::from_str(
         &std::fs::read_to_string(&options.units)
             .with_context(|| format!("reading {}", options.units.display()))?,

@@ -99,7 +99,7 @@ impl Ix {
 }
 
 /// Plants defects in every unit; returns waivers.yaml's text when a waiver was planted.
-pub fn plant(g: &mut Gen<'_>, units: &[Unit]) -> Option<String> {
+pub(super) fn plant(g: &mut Gen<'_>, units: &[Unit]) -> Option<String> {
     let mut ix = Ix::new(g);
     for unit in units {
         // Units differ: most are diligent, a few are lax (planted rates × 0.2 … 4).

@@ -67,7 +67,7 @@ const TOPICS: &[&str] = &[
     "食品安全",
 ];
 
-pub struct Writer<'a> {
+pub(super) struct Writer<'a> {
     pub rng: &'a mut ChaCha8Rng,
 }
 
@@ -76,15 +76,15 @@ impl Writer<'_> {
         list.choose(self.rng).copied().unwrap_or("")
     }
 
-    pub fn person(&mut self) -> String {
+    pub(super) fn person(&mut self) -> String {
         format!("{}某某", self.pick(SURNAMES))
     }
 
-    pub fn project(&mut self) -> String {
+    pub(super) fn project(&mut self) -> String {
         format!("如皋市{}{}", self.pick(PLACES), self.pick(PROJECTS))
     }
 
-    pub fn amount(&mut self) -> String {
+    pub(super) fn amount(&mut self) -> String {
         format!(
             "{}.{:02}万元",
             self.rng.random_range(3..900),
@@ -92,16 +92,16 @@ impl Writer<'_> {
         )
     }
 
-    pub fn phone(&mut self) -> String {
+    pub(super) fn phone(&mut self) -> String {
         format!("0513-8{:07}", self.rng.random_range(0..10_000_000))
     }
 
-    pub fn doc_no(&mut self, prefix: &str, year: i32) -> String {
+    pub(super) fn doc_no(&mut self, prefix: &str, year: i32) -> String {
         format!("{prefix}〔{year}〕{}号", self.rng.random_range(1..180))
     }
 
     /// A value for an element, by what its name says it is.
-    pub fn value(&mut self, element: &str, day: NaiveDate, unit: &str) -> String {
+    pub(super) fn value(&mut self, element: &str, day: NaiveDate, unit: &str) -> String {
         let has = |words: &[&str]| words.iter().any(|w| element.contains(w));
         if has(&[
             "机构名称",
@@ -152,7 +152,7 @@ impl Writer<'_> {
     }
 
     /// Body text listing every element with a value: "中标人：……；中标金额：……。"
-    pub fn body(&mut self, elements: &[String], day: NaiveDate, unit: &str) -> String {
+    pub(super) fn body(&mut self, elements: &[String], day: NaiveDate, unit: &str) -> String {
         let parts: Vec<String> = elements
             .iter()
             .map(|e| format!("{e}：{}", self.value(e, day, unit)))
@@ -161,14 +161,14 @@ impl Writer<'_> {
     }
 
     /// A news headline for a unit's own columns (工作动态, 要闻 …).
-    pub fn headline(&mut self, unit: &str) -> String {
+    pub(super) fn headline(&mut self, unit: &str) -> String {
         let pattern = self.pick(NEWS);
         let topic = self.pick(TOPICS);
         format!("{unit}{}", pattern.replace("{}", topic))
     }
 
     /// Short body for news: a sentence that names no catalogue element.
-    pub fn news_body(&mut self, day: NaiveDate) -> String {
+    pub(super) fn news_body(&mut self, day: NaiveDate) -> String {
         format!(
             "{}，{}组织相关科室负责同志参加，会议对下一阶段工作作了具体安排。",
             day.format("%m月%d日"),

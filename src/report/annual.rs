@@ -13,7 +13,7 @@ use crate::results::AuditResults;
 use crate::score::round2;
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Annual {
+pub(crate) struct Annual {
     pub title: String,
     pub issuer: String,
     pub date: String,
@@ -28,20 +28,20 @@ pub struct Annual {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct QuarterInfo {
+pub(crate) struct QuarterInfo {
     pub label: String,
     pub weight: f64,
     pub average: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct AnnualRanking {
+pub(crate) struct AnnualRanking {
     pub label: String,
     pub rows: Vec<AnnualRow>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct AnnualRow {
+pub(crate) struct AnnualRow {
     pub rank: usize,
     pub id: String,
     pub name: String,
@@ -56,7 +56,7 @@ pub struct AnnualRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Unrectified {
+pub(crate) struct Unrectified {
     pub unit: String,
     pub id: String,
     pub problem: String,
@@ -66,7 +66,11 @@ pub struct Unrectified {
 }
 
 /// Combines quarterly results (in quarter order) with their weights.
-pub fn annual(year: i32, quarters: &[(AuditResults, f64)], missing: Vec<String>) -> Result<Annual> {
+pub(crate) fn annual(
+    year: i32,
+    quarters: &[(AuditResults, f64)],
+    missing: Vec<String>,
+) -> Result<Annual> {
     let Some((last, _)) = quarters.last() else {
         bail!("no quarterly results for {year}: audit at least one quarter first");
     };
@@ -232,7 +236,7 @@ fn unrectified(quarters: &[(AuditResults, f64)]) -> Vec<Unrectified> {
 }
 
 /// annual.xlsx: the ranking with the quarters side by side, and the unrectified findings.
-pub fn annual_workbook(annual: &Annual) -> Result<Vec<u8>> {
+pub(crate) fn annual_workbook(annual: &Annual) -> Result<Vec<u8>> {
     let mut workbook = Workbook::new();
     let header = Format::new().set_bold().set_background_color("#D9E1F2");
     let sheet = workbook.add_worksheet().set_name("年度排名")?;

@@ -13,7 +13,7 @@ const BOTTOM: f64 = 190.0;
 const TOP: f64 = 20.0;
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Charts {
+pub(crate) struct Charts {
     pub width: f64,
     pub height: f64,
     pub distribution: Vec<Bar>,
@@ -25,7 +25,7 @@ pub struct Charts {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Bar {
+pub(crate) struct Bar {
     pub x: f64,
     pub y: f64,
     pub width: f64,
@@ -37,20 +37,20 @@ pub struct Bar {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Legend {
+pub(crate) struct Legend {
     pub x: f64,
     pub label: String,
     pub class: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Guide {
+pub(crate) struct Guide {
     pub y: f64,
     pub label: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Trend {
+pub(crate) struct Trend {
     /// Periods on the x axis.
     pub periods: Vec<Tick>,
     /// Average score per period.
@@ -62,13 +62,13 @@ pub struct Trend {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Tick {
+pub(crate) struct Tick {
     pub x: f64,
     pub label: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Point {
+pub(crate) struct Point {
     pub x: f64,
     pub y: f64,
     pub label: String,
@@ -85,7 +85,7 @@ const BANDS: [(&str, f64, f64); 7] = [
     ("95–100", 95.0, f64::MAX),
 ];
 
-pub fn charts(results: &AuditResults, history: &[AuditResults]) -> Charts {
+pub(super) fn charts(results: &AuditResults, history: &[AuditResults]) -> Charts {
     Charts {
         width: WIDTH,
         height: HEIGHT,

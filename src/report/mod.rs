@@ -5,9 +5,9 @@
 //! Templates are embedded in the binary; a folder given with `--templates` overrides any
 //! of them by file name, and `zwgk templates export DIR` writes the defaults out to edit.
 
-pub mod annual;
+pub(crate) mod annual;
 mod charts;
-pub mod model;
+pub(crate) mod model;
 mod xlsx;
 
 use std::path::{Path, PathBuf};
@@ -17,13 +17,13 @@ use handlebars::Handlebars;
 use rayon::prelude::*;
 use serde::Serialize;
 
-pub use model::{circular, Circular};
+pub(crate) use model::{circular, Circular};
 
 use crate::output::write_atomic;
 use crate::results::AuditResults;
 
 /// The embedded templates: (file name, text).
-pub const TEMPLATES: [(&str, &str); 5] = [
+pub(crate) const TEMPLATES: [(&str, &str); 5] = [
     ("circular.md.hbs", include_str!("templates/circular.md.hbs")),
     (
         "circular.html.hbs",
@@ -51,13 +51,13 @@ impl Format {
 
 /// Handlebars with the templates registered: the embedded ones, replaced by any file of
 /// the same name in `overrides`.
-pub struct Renderer {
+pub(crate) struct Renderer {
     markdown: Handlebars<'static>,
     html: Handlebars<'static>,
 }
 
 impl Renderer {
-    pub fn new(overrides: Option<&Path>) -> Result<Renderer> {
+    pub(crate) fn new(overrides: Option<&Path>) -> Result<Renderer> {
         let mut markdown = Handlebars::new();
         markdown.set_strict_mode(true);
         // Markdown is not HTML: print text as it is.
@@ -98,7 +98,7 @@ impl Renderer {
 }
 
 /// Writes the embedded templates into `dir` for editing.
-pub fn export_templates(dir: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn export_templates(dir: &Path) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     TEMPLATES
         .iter()
@@ -114,7 +114,7 @@ pub fn export_templates(dir: &Path) -> Result<Vec<PathBuf>> {
 type RenderJob<'a> = Box<dyn Fn() -> Result<Vec<u8>> + Send + Sync + 'a>;
 
 /// Renders the requested formats of the circular into `out`; returns the files written.
-pub fn write_reports(
+pub(crate) fn write_reports(
     results: &AuditResults,
     history: &[AuditResults],
     format: Format,
@@ -178,7 +178,7 @@ pub fn write_reports(
 }
 
 /// Renders the annual evaluation into `out`; returns the files written.
-pub fn write_annual(
+pub(crate) fn write_annual(
     annual: &annual::Annual,
     format: Format,
     renderer: &Renderer,

@@ -13,12 +13,12 @@ use crate::results::{AuditResults, UnitResult};
 
 /// Findings shown per unit in the Markdown and HTML circular; the rest are counted and
 /// listed in findings.xlsx, so a 60-unit circular stays quick to open.
-pub const FINDINGS_SHOWN: usize = 15;
+pub(crate) const FINDINGS_SHOWN: usize = 15;
 /// Most-failed requirements listed under 主要问题.
 const PROBLEMS_SHOWN: usize = 10;
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Circular {
+pub(crate) struct Circular {
     pub title: String,
     pub issuer: String,
     pub date: String,
@@ -37,7 +37,7 @@ pub struct Circular {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SpotCheckView {
+pub(crate) struct SpotCheckView {
     pub plan: String,
     pub coverage: String,
     pub verdicts: String,
@@ -78,7 +78,7 @@ fn spot_check_view(s: &crate::results::SpotCheck) -> SpotCheckView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Overview {
+pub(crate) struct Overview {
     pub units: usize,
     pub departments: usize,
     pub towns: usize,
@@ -99,20 +99,20 @@ pub struct Overview {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct GradeCount {
+pub(crate) struct GradeCount {
     pub name: String,
     pub count: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Ranking {
+pub(crate) struct Ranking {
     /// 市级部门 / 镇（区、街道）
     pub label: String,
     pub rows: Vec<RankRow>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct RankRow {
+pub(crate) struct RankRow {
     pub rank: usize,
     pub name: String,
     pub score: String,
@@ -123,13 +123,13 @@ pub struct RankRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct VetoRow {
+pub(crate) struct VetoRow {
     pub name: String,
     pub reasons: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ProblemRow {
+pub(crate) struct ProblemRow {
     pub no: usize,
     pub rule: String,
     pub title: String,
@@ -141,7 +141,7 @@ pub struct ProblemRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct UnitSection {
+pub(crate) struct UnitSection {
     pub no: usize,
     pub id: String,
     pub name: String,
@@ -158,7 +158,7 @@ pub struct UnitSection {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct FindingRow {
+pub(crate) struct FindingRow {
     pub no: usize,
     pub id: String,
     /// 新增 / 重复
@@ -173,13 +173,13 @@ pub struct FindingRow {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Rectification {
+pub(crate) struct Rectification {
     pub working_days: u32,
     pub deadline: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Method {
+pub(crate) struct Method {
     pub model: String,
     pub formula: String,
     pub weights: String,
@@ -191,14 +191,14 @@ pub struct Method {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct InputRow {
+pub(crate) struct InputRow {
     pub file: String,
     pub rows: usize,
     pub sha256: String,
 }
 
 /// 2019年1月15日
-pub fn chinese_date(day: NaiveDate) -> String {
+pub(crate) fn chinese_date(day: NaiveDate) -> String {
     format!("{}年{}月{}日", day.year(), day.month(), day.day())
 }
 
@@ -215,7 +215,7 @@ fn kind_label(kind: UnitKind) -> &'static str {
 
 /// Builds the circular from the results; `history` holds earlier periods' results (oldest
 /// first) for the trend chart.
-pub fn circular(results: &AuditResults, history: &[AuditResults]) -> Circular {
+pub(crate) fn circular(results: &AuditResults, history: &[AuditResults]) -> Circular {
     let findings_total: usize = results.units.iter().map(|u| u.findings.len()).sum();
     let repeats: usize = results
         .units
@@ -386,7 +386,7 @@ fn clause_ref(rule: &str, clause: &str) -> String {
 }
 
 /// Units with findings, in ranking order, each with at most `cap` findings listed.
-pub fn unit_sections(results: &AuditResults, cap: usize) -> Vec<UnitSection> {
+pub(crate) fn unit_sections(results: &AuditResults, cap: usize) -> Vec<UnitSection> {
     let mut sections: Vec<&UnitResult> = results
         .units
         .iter()
@@ -434,7 +434,7 @@ pub fn unit_sections(results: &AuditResults, cap: usize) -> Vec<UnitSection> {
 }
 
 /// Evidence in one line: record, dates, days counted against the limit, what is missing.
-pub fn evidence_text(e: &Evidence) -> String {
+pub(crate) fn evidence_text(e: &Evidence) -> String {
     let mut parts = Vec::new();
     if let Some(record) = &e.record {
         parts.push(format!("编号{record}"));

@@ -26,7 +26,7 @@ const FINDING_COLUMNS: [(&str, f64); 14] = [
     ("问题编号", 50.0),
 ];
 
-pub fn findings_workbook(results: &AuditResults) -> Result<Vec<u8>> {
+pub(super) fn findings_workbook(results: &AuditResults) -> Result<Vec<u8>> {
     let mut workbook = Workbook::new();
     // A fixed creation date keeps the file the same from run to run.
     let created = ExcelDateTime::from_ymd(

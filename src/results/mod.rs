@@ -18,16 +18,16 @@ use crate::score::{formula, round2, score_unit, PartScore, RequirementTrace, Vet
 
 mod spot_check;
 
-pub use spot_check::{spot_check, switch, Severity, SpotCheck};
+pub(crate) use spot_check::{spot_check, SpotCheck};
 
-pub const SCHEMA: &str = "zwgk-results/1";
+pub(crate) const SCHEMA: &str = "zwgk-results/1";
 /// The circular goes out this many working days after the period ends, unless audit.yaml
 /// sets its date.
 const DEFAULT_CIRCULAR_WORKING_DAYS: u32 = 10;
 const DEFAULT_RECTIFICATION_WORKING_DAYS: u32 = 10;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AuditResults {
+pub(crate) struct AuditResults {
     pub schema: String,
     pub tool: String,
     pub jurisdiction: String,
@@ -55,7 +55,7 @@ pub struct AuditResults {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CatalogueInfo {
+pub(crate) struct CatalogueInfo {
     pub name: String,
     pub version: String,
     pub issuer: String,
@@ -64,7 +64,7 @@ pub struct CatalogueInfo {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ScoringInfo {
+pub(crate) struct ScoringInfo {
     pub model: ScoringModel,
     pub formula: String,
     /// In catalogue order.
@@ -73,13 +73,13 @@ pub struct ScoringInfo {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PreviousInfo {
+pub(crate) struct PreviousInfo {
     pub period: Period,
     pub file: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub units: usize,
     pub departments: usize,
     pub towns: usize,
@@ -101,7 +101,7 @@ pub struct Summary {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct UnitResult {
+pub(crate) struct UnitResult {
     pub id: String,
     pub name: String,
     pub kind: UnitKind,
@@ -121,7 +121,7 @@ pub struct UnitResult {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct UnitFinding {
+pub(crate) struct UnitFinding {
     #[serde(flatten)]
     pub finding: Finding,
     /// Also found, under the same id, in the previous period.
@@ -129,7 +129,7 @@ pub struct UnitFinding {
 }
 
 impl AuditResults {
-    pub fn read(path: &Path) -> Result<AuditResults> {
+    pub(crate) fn read(path: &Path) -> Result<AuditResults> {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
         let results: AuditResults = serde_json::from_slice(&bytes)
             .with_context(|| format!("{} is not a zwgk results file", path.display()))?;
@@ -143,7 +143,7 @@ impl AuditResults {
         Ok(results)
     }
 
-    pub fn to_json(&self) -> Result<Vec<u8>> {
+    pub(crate) fn to_json(&self) -> Result<Vec<u8>> {
         let mut bytes = serde_json::to_vec_pretty(self)?;
         bytes.push(b'\n');
         Ok(bytes)
@@ -151,7 +151,7 @@ impl AuditResults {
 }
 
 /// Builds the results from an audit run.
-pub fn build(
+pub(crate) fn build(
     catalogue: &Catalogue,
     data: &Dataset,
     run: AuditRun,

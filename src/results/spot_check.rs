@@ -13,14 +13,14 @@ use crate::sample::plan::upper_deviation_bound;
 /// Inspection severity (ISO 2859-1 switching).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     Normal,
     Tightened,
     Reduced,
 }
 
 impl Severity {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Severity::Normal => "正常检查",
             Severity::Tightened => "加严检查",
@@ -30,7 +30,7 @@ impl Severity {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SpotCheck {
+pub(crate) struct SpotCheck {
     pub seed: u64,
     pub level: Level,
     pub confidence: f64,
@@ -64,7 +64,7 @@ pub struct SpotCheck {
 
 /// Compares verdicts with the automated results of the same items and applies the
 /// switching rules to the previous quarter's state.
-pub fn spot_check(
+pub(crate) fn spot_check(
     inspections: &Inspections,
     data: &Dataset,
     runs: &[Vec<RuleResult>],
@@ -182,7 +182,7 @@ pub fn spot_check(
 /// ISO 2859-1 switching, a quarter's spot check being one lot: normal → tightened when 2
 /// of the last 5 lots were rejected; tightened → normal after 5 accepted in a row;
 /// normal → reduced after 10 accepted in a row; reduced → normal on a rejection.
-pub fn switch(current: Severity, history: &[bool]) -> Severity {
+pub(crate) fn switch(current: Severity, history: &[bool]) -> Severity {
     let last = |n: usize| &history[history.len().saturating_sub(n)..];
     let accepted_in_a_row = history.iter().rev().take_while(|a| **a).count();
     match current {

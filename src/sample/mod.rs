@@ -17,7 +17,7 @@
 //! The population hash is the SHA-256 of the lines `unit<TAB>item` of the whole population
 //! in that order.
 
-pub mod plan;
+pub(crate) mod plan;
 mod worksheet;
 
 use std::collections::BTreeMap;
@@ -27,7 +27,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sha2::{Digest, Sha256};
 
-pub use worksheet::{worksheet_csv, worksheet_xlsx};
+pub(crate) use worksheet::{worksheet_csv, worksheet_xlsx};
 
 use crate::catalogue::{Catalogue, CheckKind, UnitKind};
 use crate::data::{
@@ -35,7 +35,7 @@ use crate::data::{
 };
 
 #[derive(Debug, Clone)]
-pub struct SampleOptions {
+pub(crate) struct SampleOptions {
     pub level: Level,
     pub confidence: f64,
     pub tolerable: f64,
@@ -47,7 +47,11 @@ pub struct SampleOptions {
 }
 
 /// Draws the sample from a loaded dataset.
-pub fn draw(catalogue: &Catalogue, data: &Dataset, options: &SampleOptions) -> Result<SamplePlan> {
+pub(crate) fn draw(
+    catalogue: &Catalogue,
+    data: &Dataset,
+    options: &SampleOptions,
+) -> Result<SamplePlan> {
     check_rule(catalogue, &options.rule)?;
     let in_focus = focus_filter(catalogue, &options.focus)?;
     let mut by_unit: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
@@ -164,7 +168,7 @@ fn partial_shuffle<T>(rng: &mut ChaCha8Rng, mut list: Vec<T>, k: usize) -> Vec<T
 
 /// Proportional allocation of `total` over strata of `sizes`, largest remainders first,
 /// at least one per stratum and never more than a stratum holds.
-pub fn allocate(total: usize, sizes: &[usize]) -> Vec<usize> {
+pub(crate) fn allocate(total: usize, sizes: &[usize]) -> Vec<usize> {
     let population: usize = sizes.iter().sum();
     if population == 0 {
         return vec![0; sizes.len()];

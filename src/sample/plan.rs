@@ -50,7 +50,7 @@ const SAMPLE_SIZES: [(char, u64); 16] = [
 ];
 
 /// The code letter for a lot of `population` at `level` (lots of 0 or 1 take letter A).
-pub fn code_letter(population: u64, level: Level) -> char {
+pub(crate) fn code_letter(population: u64, level: Level) -> char {
     CODE_LETTERS
         .iter()
         .find(|(upper, _)| population <= *upper)
@@ -59,7 +59,7 @@ pub fn code_letter(population: u64, level: Level) -> char {
 }
 
 /// ISO 2859-1 sample size for a lot; the whole lot when the table asks for more.
-pub fn iso_sample_size(population: u64, level: Level) -> u64 {
+pub(crate) fn iso_sample_size(population: u64, level: Level) -> u64 {
     let letter = code_letter(population, level);
     let size = SAMPLE_SIZES
         .iter()
@@ -70,7 +70,7 @@ pub fn iso_sample_size(population: u64, level: Level) -> u64 {
 
 /// Attribute (discovery) sampling with zero expected deviations: the smallest n with
 /// (1 − p)^n ≤ 1 − confidence, i.e. n = ⌈ln β / ln(1 − p)⌉.
-pub fn attribute_sample_size(confidence: f64, tolerable: f64) -> u64 {
+pub(crate) fn attribute_sample_size(confidence: f64, tolerable: f64) -> u64 {
     let beta = 1.0 - confidence;
     // A hair below the exact quotient guards against 29.000000001 rounding up to 30.
     ((beta.ln() / (1.0 - tolerable).ln()) - 1e-9)
@@ -81,7 +81,7 @@ pub fn attribute_sample_size(confidence: f64, tolerable: f64) -> u64 {
 /// The same for a finite population of `population` items (hypergeometric): the smallest
 /// n such that a sample of n without any deviation is found with probability at most β
 /// when ⌈p·N⌉ items deviate. All items when the population is not larger than that.
-pub fn hypergeometric_sample_size(population: u64, confidence: f64, tolerable: f64) -> u64 {
+pub(crate) fn hypergeometric_sample_size(population: u64, confidence: f64, tolerable: f64) -> u64 {
     let beta = 1.0 - confidence;
     let deviating = (tolerable * population as f64).ceil() as u64;
     if deviating == 0 {
@@ -104,7 +104,7 @@ pub fn hypergeometric_sample_size(population: u64, confidence: f64, tolerable: f
 
 /// Items to inspect in a unit of `population` items: the hypergeometric size (never more
 /// than the binomial one), or all of them when fewer.
-pub fn items_to_inspect(population: u64, confidence: f64, tolerable: f64) -> u64 {
+pub(crate) fn items_to_inspect(population: u64, confidence: f64, tolerable: f64) -> u64 {
     let binomial = attribute_sample_size(confidence, tolerable);
     if population <= binomial {
         return population.min(hypergeometric_sample_size(
@@ -116,7 +116,7 @@ pub fn items_to_inspect(population: u64, confidence: f64, tolerable: f64) -> u64
 
 /// Exact (Clopper–Pearson) one-sided upper bound of a deviation rate from `k` deviations
 /// in `n` draws at `confidence`: the p at which P(X ≤ k) = 1 − confidence.
-pub fn upper_deviation_bound(k: u64, n: u64, confidence: f64) -> f64 {
+pub(crate) fn upper_deviation_bound(k: u64, n: u64, confidence: f64) -> f64 {
     if n == 0 {
         return 1.0;
     }

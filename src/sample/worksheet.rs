@@ -65,7 +65,11 @@ fn rows(plan: &SamplePlan, catalogue: &Catalogue, data: &Dataset) -> Vec<[String
     out
 }
 
-pub fn worksheet_xlsx(plan: &SamplePlan, catalogue: &Catalogue, data: &Dataset) -> Result<Vec<u8>> {
+pub(crate) fn worksheet_xlsx(
+    plan: &SamplePlan,
+    catalogue: &Catalogue,
+    data: &Dataset,
+) -> Result<Vec<u8>> {
     let rows = rows(plan, catalogue, data);
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet().set_name(SHEET)?;
@@ -94,7 +98,11 @@ pub fn worksheet_xlsx(plan: &SamplePlan, catalogue: &Catalogue, data: &Dataset) 
     Ok(workbook.save_to_buffer()?)
 }
 
-pub fn worksheet_csv(plan: &SamplePlan, catalogue: &Catalogue, data: &Dataset) -> Result<Vec<u8>> {
+pub(crate) fn worksheet_csv(
+    plan: &SamplePlan,
+    catalogue: &Catalogue,
+    data: &Dataset,
+) -> Result<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     writer.write_record(HEADERS)?;
     for row in rows(plan, catalogue, data) {
