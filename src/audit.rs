@@ -3,13 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, Context, Result};
+use crate::error::Result;
 
 use crate::catalogue::Catalogue;
 use crate::check;
 use crate::data::{inspections, Inspections};
 use crate::data::{AuditConfig, Dataset, LoadOptions, AUDIT_FILE};
-use crate::problem::Problems;
 use crate::results::spot_check;
 use crate::results::{self, AuditResults};
 
@@ -47,7 +46,7 @@ pub(crate) struct Loaded {
 
 /// Audits the folder `dir`.
 pub(crate) fn run(dir: &Path, options: &AuditOptions, progress: &dyn Progress) -> Result<Audited> {
-    let config = AuditConfig::load(dir).map_err(|p| input_error(&p))?;
+    let config = AuditConfig::load(dir)?;
     let previous = previous_results(dir, &config, options, progress)?;
     let loaded = load_config(dir, config, options)?;
     let previous_ref = previous
@@ -62,7 +61,7 @@ pub(crate) fn run(dir: &Path, options: &AuditOptions, progress: &dyn Progress) -
 
 /// Reads and validates an audit folder (for commands that do not audit, too).
 pub(crate) fn load(dir: &Path, options: &AuditOptions) -> Result<Loaded> {
-    let config = AuditConfig::load(dir).map_err(|p| input_error(&p))?;
+    let config = AuditConfig::load(dir)?;
     load_config(dir, config, options)
 }
 
@@ -71,7 +70,7 @@ fn load_config(dir: &Path, config: AuditConfig, options: &AuditOptions) -> Resul
     let load = LoadOptions {
         keep_going: options.keep_going,
     };
-    let data = Dataset::load(dir, config, &catalogue, load).map_err(|p| input_error(&p))?;
+    let data = Dataset::load(dir, config, &catalogue, load)?;
     let inspections = inspections_of(dir)?;
     Ok(Loaded {
         catalogue,
@@ -111,7 +110,7 @@ fn load_catalogue(dir: &Path, config: &AuditConfig, options: &AuditOptions) -> R
         (None, Some(relative)) => dir.join(relative),
         (None, None) => PathBuf::from("standards"),
     };
-    Catalogue::load(&standards).map_err(|p| input_error(&p))
+    Ok(Catalogue::load(&standards)?)
 }
 
 /// The previous period's results: the file audit.yaml names or, when it has not been
@@ -146,26 +145,17 @@ fn previous_results(
         path.display(),
         folder.display()
     ));
-    let mut config = AuditConfig::load(&folder).map_err(|p| input_error(&p))?;
+    let mut config = AuditConfig::load(&folder)?;
     // One period back is enough for trends and the switching state.
     config.previous = None;
-    let loaded = load_config(&folder, config, options)
-        .with_context(|| format!("auditing the previous period in {}", folder.display()))?;
+    let loaded = load_config(&folder, config, options)?;
     Ok(Some((path, evaluate(&loaded, None, &Quiet)?)))
 }
 
 /// The inspectors' verdicts returned to an audit folder, if any.
 fn inspections_of(dir: &Path) -> Result<Option<Inspections>> {
     match inspections::find(dir) {
-        Some((plan, filled)) => inspections::load(&plan, &filled).map_err(|p| input_error(&p)),
+        Some((plan, filled)) => Ok(inspections::load(&plan, &filled)?),
         None => Ok(None),
     }
-}
-
-/// Input problems as one error listing them all.
-pub(crate) fn input_error(problems: &Problems) -> anyhow::Error {
-    anyhow!(
-        "{problems}\n{} problem(s) in the input; nothing was scored",
-        problems.len()
-    )
 }

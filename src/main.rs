@@ -7,7 +7,7 @@ fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
-            ExitCode::from(zwgk::cli::EXIT_BAD_INPUT)
+            ExitCode::from(exit_code(&err))
         }
     }
 }
@@ -18,4 +18,11 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
             .downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// The library's error says which; anything else the command line refused is bad usage.
+fn exit_code(err: &anyhow::Error) -> u8 {
+    err.chain()
+        .find_map(|cause| cause.downcast_ref::<zwgk::error::Error>())
+        .map_or(zwgk::cli::EXIT_BAD_INPUT, zwgk::error::Error::exit_code)
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use crate::error::{Error, Result};
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
 /// an interrupted run never leaves a half-written file.
@@ -11,15 +11,13 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, bytes)
-        .with_context(|| format!("writing {}", temporary.display()))?;
-    std::fs::rename(&temporary, path)
-        .with_context(|| format!("moving {} into place", path.display()))?;
+    std::fs::write(&temporary, bytes).map_err(|e| Error::io("writing", &temporary, e))?;
+    std::fs::rename(&temporary, path).map_err(|e| Error::io("moving into place", path, e))?;
     Ok(())
 }

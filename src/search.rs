@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use anyhow::{Context, Result};
+use crate::error::Result;
 use serde::Serialize;
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{
@@ -246,12 +246,10 @@ impl CatalogueIndex {
             clauses.extend(boosts.iter().map(|q| (Occur::Should, q.box_clone())));
             clauses.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
             let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
-            let found = searcher
-                .search(
-                    &*query,
-                    &TopDocs::with_limit(DOCS_PER_TIER).order_by_score(),
-                )
-                .context("searching the index")?;
+            let found = searcher.search(
+                &*query,
+                &TopDocs::with_limit(DOCS_PER_TIER).order_by_score(),
+            )?;
             if mode == MatchMode::None && !found.is_empty() {
                 mode = tier;
             }
@@ -260,8 +258,7 @@ impl CatalogueIndex {
         }
         let hits = match any_term {
             Some(query) => {
-                let snippets = SnippetGenerator::create(&searcher, &*query, f.body)
-                    .context("preparing snippets")?;
+                let snippets = SnippetGenerator::create(&searcher, &*query, f.body)?;
                 groups.into_hits(f, &snippets, request.limit)
             }
             None => Vec::new(),

@@ -323,3 +323,30 @@ fn subsystem_weights_keep_catalogue_order() {
     assert!(position("支持与保障") < position("公开与运行"));
     assert!(position("公开与运行") < position("监督与评价"));
 }
+
+/// A full disk or an unwritable folder used to exit 2, the code for bad input; the input
+/// here is good and the run could not finish, which is exit 3.
+#[test]
+fn outputs_that_cannot_be_written_exit_3_not_2() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    let standards = shipped_standards();
+    let blocker = sandbox.path().join("blocker");
+    std::fs::write(&blocker, "a file where the output folder should go").unwrap();
+    let out = blocker.join("report");
+    let run = sandbox.run(&[
+        "audit",
+        dir.to_str().unwrap(),
+        "--standards",
+        standards.to_str().unwrap(),
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code(), 3, "{}", run.stderr());
+    assert!(run.stderr().contains("blocker"), "{}", run.stderr());
+    // Bad input is still 2.
+    std::fs::write(dir.join("audit.yaml"), "period: 2018-Q9\n").unwrap();
+    let run = sandbox.run(&["audit", dir.to_str().unwrap(), "-q"]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+}

@@ -250,7 +250,7 @@ pub(super) fn report_command(args: ReportArgs) -> Result<ExitCode> {
     let history: Vec<AuditResults> = previous
         .iter()
         .map(|p| AuditResults::read(p))
-        .collect::<Result<_>>()?;
+        .collect::<Result<_, _>>()?;
     let out = out.unwrap_or_else(|| results.parent().map(Path::to_path_buf).unwrap_or_default());
     let written = write_reports(&current, &history, format, &renderer, &out)?;
     let mut stdout = std::io::stdout().lock();

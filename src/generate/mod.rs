@@ -17,7 +17,7 @@ mod text;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use crate::error::{Error, Result};
 use chrono::{Days, NaiveDate};
 use rand::seq::IndexedRandom;
 use rand::{RngExt, SeedableRng};
@@ -166,11 +166,10 @@ struct CodePlan {
 }
 
 pub(crate) fn generate(catalogue: &Catalogue, options: &GenerateOptions) -> Result<Truth> {
-    let units_file: UnitsFile = serde_yaml::from_str(
-        &std::fs::read_to_string(&options.units)
-            .with_context(|| format!("reading {}", options.units.display()))?,
-    )
-    .with_context(|| format!("parsing {}", options.units.display()))?;
+    let units_text = std::fs::read_to_string(&options.units)
+        .map_err(|e| Error::io("reading", &options.units, e))?;
+    let units_file: UnitsFile = serde_yaml::from_str(&units_text)
+        .map_err(|e| Error::Invalid(format!("{}: {e}", options.units.display())))?;
     let mut g = Gen {
         catalogue,
         calendar: &catalogue.calendar,
@@ -188,7 +187,11 @@ pub(crate) fn generate(catalogue: &Catalogue, options: &GenerateOptions) -> Resu
     g.calendar
         .is_working_day(g.period.start() - Days::new(45))
         .and(g.calendar.is_working_day(g.period.end()))
-        .context("the period is not covered by the working-day calendar")?;
+        .map_err(|e| {
+            Error::Invalid(format!(
+                "the period is not covered by the working-day calendar: {e}"
+            ))
+        })?;
 
     for unit in &units_file.units {
         g.unit(unit);
@@ -674,7 +677,7 @@ fn write(
     waiver: Option<String>,
 ) -> Result<Truth> {
     let out = &options.out;
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    std::fs::create_dir_all(out).map_err(|e| Error::io("creating", out, e))?;
     write_csv(
         &out.join("items.csv"),
         g.q.items.iter().filter(|i| !i.deleted),
@@ -750,7 +753,9 @@ fn relative(from: &Path, target: &Path) -> Option<String> {
 fn copy_units(out: &Path, units: &UnitsFile) -> Result<String> {
     write_atomic(
         &out.join("units.yaml"),
-        serde_yaml::to_string(units)?.as_bytes(),
+        serde_yaml::to_string(units)
+            .map_err(|e| Error::internal("writing units.yaml", e))?
+            .as_bytes(),
     )?;
     Ok("units.yaml".into())
 }
@@ -758,8 +763,12 @@ fn copy_units(out: &Path, units: &UnitsFile) -> Result<String> {
 fn write_csv<'r, T: Serialize + 'r>(path: &Path, rows: impl Iterator<Item = &'r T>) -> Result<()> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
-        writer.serialize(row)?;
+        writer
+            .serialize(row)
+            .map_err(|e| Error::internal(format!("writing {}", path.display()), e))?;
     }
-    let bytes = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| Error::internal(format!("writing {}", path.display()), e))?;
     write_atomic(path, &bytes)
 }

@@ -6,7 +6,7 @@ pub mod tokenizer;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{bail, Context, Result};
+use crate::error::{Error, Result};
 use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -142,7 +142,7 @@ impl CatalogueIndex {
     /// Opens the cached index of `standards_dir`, building it first when missing or when
     /// any catalogue file changed since it was built.
     pub fn open(standards_dir: &Path, cache_dir: &Path) -> Result<(CatalogueIndex, Freshness)> {
-        let content_hash = content_hash(standards_dir).map_err(|p| anyhow::anyhow!("{p}"))?;
+        let content_hash = content_hash(standards_dir)?;
         let dir = index_dir(standards_dir, cache_dir)?;
         if let Some(manifest) = read_manifest(&dir) {
             if manifest.format == FORMAT && manifest.content_hash == content_hash {
@@ -164,20 +164,17 @@ impl CatalogueIndex {
         // leaves a half-written index where a search would open it.
         let staging = dir.with_extension(format!("building-{}", std::process::id()));
         if staging.exists() {
-            std::fs::remove_dir_all(&staging)
-                .with_context(|| format!("removing {}", staging.display()))?;
+            std::fs::remove_dir_all(&staging).map_err(|e| Error::io("removing", &staging, e))?;
         }
         std::fs::create_dir_all(&staging)
-            .with_context(|| format!("creating index folder {}", staging.display()))?;
+            .map_err(|e| Error::io("creating index folder", &staging, e))?;
 
         let (schema, fields) = Fields::schema();
         let jieba = tokenizer::jieba_with_terms(&catalogue.meta.dictionary);
         let index = Index::create_in_dir(&staging, schema)
-            .with_context(|| format!("creating index in {}", staging.display()))?;
+            .map_err(|e| Error::internal(format!("creating index in {}", staging.display()), e))?;
         register_tokenizers(&index, &jieba);
-        let mut writer = index
-            .writer_with_num_threads::<TantivyDocument>(1, 30_000_000)
-            .context("opening the index writer")?;
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 30_000_000)?;
         let mut documents = 0u64;
         for standard in &catalogue.standards {
             for document in documents_of(standard, &fields) {
@@ -185,10 +182,8 @@ impl CatalogueIndex {
                 documents += 1;
             }
         }
-        writer.commit().context("committing the index")?;
-        writer
-            .wait_merging_threads()
-            .context("finishing index merges")?;
+        writer.commit()?;
+        writer.wait_merging_threads()?;
 
         let manifest = Manifest {
             format: FORMAT,
@@ -199,28 +194,26 @@ impl CatalogueIndex {
         };
         let manifest_path = staging.join(MANIFEST);
         std::fs::write(&manifest_path, serde_json::to_vec_pretty(&manifest)?)
-            .with_context(|| format!("writing {}", manifest_path.display()))?;
+            .map_err(|e| Error::io("writing", &manifest_path, e))?;
         drop(index);
 
         if dir.exists() {
-            std::fs::remove_dir_all(&dir)
-                .with_context(|| format!("removing old index {}", dir.display()))?;
+            std::fs::remove_dir_all(&dir).map_err(|e| Error::io("removing old index", &dir, e))?;
         }
         std::fs::rename(&staging, &dir)
-            .with_context(|| format!("moving the new index into {}", dir.display()))?;
+            .map_err(|e| Error::io("moving the new index into", &dir, e))?;
         CatalogueIndex::open_dir(&dir, jieba, documents)
     }
 
     fn open_dir(dir: &Path, jieba: Arc<Jieba>, documents: u64) -> Result<CatalogueIndex> {
-        let index =
-            Index::open_in_dir(dir).with_context(|| format!("opening index {}", dir.display()))?;
+        let index = Index::open_in_dir(dir)
+            .map_err(|e| Error::internal(format!("opening index {}", dir.display()), e))?;
         register_tokenizers(&index, &jieba);
         let (_, fields) = Fields::schema();
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .context("opening the index reader")?;
+            .try_into()?;
         Ok(CatalogueIndex {
             index,
             reader,
@@ -235,7 +228,7 @@ impl CatalogueIndex {
 fn load_catalogue(dir: &Path) -> Result<Catalogue> {
     match Catalogue::load(dir) {
         Ok(catalogue) => Ok(catalogue),
-        Err(problems) => bail!(
+        Err(problems) => crate::error::bail_invalid!(
             "the catalogue in {} has {} problem(s); fix them before searching:\n{problems}",
             dir.display(),
             problems.len()
@@ -321,7 +314,7 @@ pub fn row_text(item: &CatalogueItem) -> String {
 fn index_dir(standards_dir: &Path, cache_dir: &Path) -> Result<PathBuf> {
     let canonical = standards_dir
         .canonicalize()
-        .with_context(|| format!("finding the standards folder {}", standards_dir.display()))?;
+        .map_err(|e| Error::io("finding the standards folder", standards_dir, e))?;
     let digest = Sha256::digest(canonical.to_string_lossy().as_bytes());
     let name = format!("index-{:x}", digest);
     Ok(cache_dir.join(&name[..22]))

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{bail, Result};
+use crate::error::{bail_invalid, Result};
 use rust_xlsxwriter::{Format, Workbook};
 use serde::Serialize;
 
@@ -72,7 +72,7 @@ pub(crate) fn annual(
     missing: Vec<String>,
 ) -> Result<Annual> {
     let Some((last, _)) = quarters.last() else {
-        bail!("no quarterly results for {year}: audit at least one quarter first");
+        bail_invalid!("no quarterly results for {year}: audit at least one quarter first");
     };
     let mut units: BTreeMap<&str, (&str, UnitKind)> = BTreeMap::new();
     for (results, _) in quarters {

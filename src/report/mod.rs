@@ -12,7 +12,7 @@ mod xlsx;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use crate::error::{Error, Result};
 use handlebars::Handlebars;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -68,7 +68,7 @@ impl Renderer {
             let (text, origin) = match overrides.map(|dir| dir.join(name)).filter(|p| p.exists()) {
                 Some(path) => {
                     let text = std::fs::read_to_string(&path)
-                        .with_context(|| format!("reading template {}", path.display()))?;
+                        .map_err(|e| Error::io("reading template", &path, e))?;
                     (text, path.display().to_string())
                 }
                 None => (embedded.to_string(), format!("built-in {name}")),
@@ -80,7 +80,10 @@ impl Renderer {
             };
             registry
                 .register_template_string(name, text)
-                .map_err(|err| anyhow::anyhow!("template {origin}: {err}"))?;
+                .map_err(|err| Error::Template {
+                    name: origin,
+                    message: err.to_string(),
+                })?;
         }
         Ok(Renderer { markdown, html })
     }
@@ -91,15 +94,16 @@ impl Renderer {
         } else {
             &self.markdown
         };
-        registry
-            .render(name, data)
-            .map_err(|err| anyhow::anyhow!("rendering {name}: {err}"))
+        registry.render(name, data).map_err(|err| Error::Template {
+            name: name.into(),
+            message: format!("rendering failed: {err}"),
+        })
     }
 }
 
 /// Writes the embedded templates into `dir` for editing.
 pub(crate) fn export_templates(dir: &Path) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
     TEMPLATES
         .iter()
         .map(|(name, text)| {
@@ -191,7 +195,8 @@ pub(crate) fn write_annual(
         written.push(path);
         Ok(())
     };
-    write("annual.json", &serde_json::to_vec_pretty(annual)?)?;
+    let json = serde_json::to_vec_pretty(annual).map_err(|e| Error::internal("annual.json", e))?;
+    write("annual.json", &json)?;
     if format.includes(Format::Md) {
         write(
             "annual.md",

@@ -1,6 +1,6 @@
 //! findings.xlsx: every finding, one row each, and the ranking, for office users.
 
-use anyhow::Result;
+use crate::error::Result;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet};
 
 use super::model::{chinese_date, evidence_text};

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use crate::error::{Error, Result};
 use chrono::NaiveDate;
 use indexmap::IndexMap;
 use rayon::prelude::*;
@@ -130,11 +130,15 @@ pub(crate) struct UnitFinding {
 
 impl AuditResults {
     pub(crate) fn read(path: &Path) -> Result<AuditResults> {
-        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        let results: AuditResults = serde_json::from_slice(&bytes)
-            .with_context(|| format!("{} is not a zwgk results file", path.display()))?;
+        let bytes = std::fs::read(path).map_err(|e| Error::io("reading", path, e))?;
+        let results: AuditResults = serde_json::from_slice(&bytes).map_err(|e| {
+            Error::Invalid(format!(
+                "{} is not a zwgk results file: {e}",
+                path.display()
+            ))
+        })?;
         if results.schema != SCHEMA {
-            anyhow::bail!(
+            crate::error::bail_invalid!(
                 "{}: schema {} is not {SCHEMA}",
                 path.display(),
                 results.schema

@@ -22,7 +22,7 @@ mod worksheet;
 
 use std::collections::BTreeMap;
 
-use anyhow::{bail, Result};
+use crate::error::{bail_invalid, Result};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sha2::{Digest, Sha256};
@@ -71,7 +71,7 @@ pub(crate) fn draw(
         .filter(|u| by_unit.contains_key(u.id.as_str()))
         .collect();
     if units.is_empty() {
-        bail!(
+        bail_invalid!(
             "no published items in the period{}: nothing to sample",
             if options.focus.is_empty() {
                 ""
@@ -218,8 +218,10 @@ fn check_rule(catalogue: &Catalogue, rule: &str) -> Result<()> {
     });
     match found {
         Some(r) if r.check() == CheckKind::Manual => Ok(()),
-        Some(_) => bail!("{rule} is not a manual requirement: verdicts are recorded under one"),
-        None => bail!("no requirement {rule} in the catalogue"),
+        Some(_) => {
+            bail_invalid!("{rule} is not a manual requirement: verdicts are recorded under one")
+        }
+        None => bail_invalid!("no requirement {rule} in the catalogue"),
     }
 }
 
@@ -248,7 +250,7 @@ fn focus_filter<'a>(
         } else if catalogue.meta.areas.contains(name) {
             areas.push(name);
         } else {
-            bail!(
+            bail_invalid!(
                 "--focus {name}: neither a standard (ZWGK-212, 212) nor an area of catalogue.yaml"
             );
         }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use anyhow::Result;
+use crate::error::Result;
 use rust_xlsxwriter::{DataValidation, Format, Workbook};
 
 use crate::catalogue::{Catalogue, CheckSpec};
@@ -108,5 +108,7 @@ pub(crate) fn worksheet_csv(
     for row in rows(plan, catalogue, data) {
         writer.write_record(&row)?;
     }
-    writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+    writer
+        .into_inner()
+        .map_err(|e| crate::error::Error::internal("writing worksheet.csv", e))
 }
