@@ -49,9 +49,7 @@ pub(crate) fn run(dir: &Path, options: &AuditOptions, progress: &dyn Progress) -
     let config = AuditConfig::load(dir)?;
     let previous = previous_results(dir, &config, options, progress)?;
     let loaded = load_config(dir, config, options)?;
-    let previous_ref = previous
-        .as_ref()
-        .map(|(path, r)| (path.as_path(), r.clone()));
+    let previous_ref = previous.as_ref().map(|(path, r)| (path.as_path(), r));
     let results = evaluate(&loaded, previous_ref, progress)?;
     Ok(Audited {
         results,
@@ -83,7 +81,7 @@ fn load_config(dir: &Path, config: AuditConfig, options: &AuditOptions) -> Resul
 /// repeat findings and the spot check's switching state.
 fn evaluate(
     loaded: &Loaded,
-    previous: Option<(&Path, AuditResults)>,
+    previous: Option<(&Path, &AuditResults)>,
     progress: &dyn Progress,
 ) -> Result<AuditResults> {
     let Loaded {
@@ -96,7 +94,7 @@ fn evaluate(
         progress.unit_done()
     });
     let spot_check = inspections.as_ref().map(|i| {
-        let before = previous.as_ref().and_then(|(_, p)| p.spot_check.as_ref());
+        let before = previous.and_then(|(_, p)| p.spot_check.as_ref());
         spot_check(i, data, &run.units, before)
     });
     Ok(results::build(catalogue, data, run, previous, spot_check)?)

@@ -9,15 +9,12 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::util::{read_json, repo, shipped_standards, Sandbox};
+use crate::util::{read_json, shipped_standards, Sandbox};
 
 #[test]
 fn the_2018_q4_draw_with_seed_20181231_is_fixed() {
     let sandbox = Sandbox::new();
-    let audits = sandbox.path().join("audits");
-    let dir = audits.join("2018-Q4");
-    crate::util::copy_dir(&repo().join("audits/2018-Q4"), &dir);
-    std::fs::copy(repo().join("audits/units.yaml"), audits.join("units.yaml")).unwrap();
+    let dir = sandbox.demo_quarters(&["2018-Q4"]).join("2018-Q4");
     let standards = shipped_standards();
     sandbox
         .run(&[

@@ -128,10 +128,7 @@ fn worksheets_list_the_sampled_items() {
 
 /// A copy of the shipped 2018-Q4 folder (with units.yaml beside it) and its drawn sample.
 fn sampled_copy(sandbox: &Sandbox) -> (std::path::PathBuf, serde_json::Value) {
-    let audits = sandbox.path().join("audits");
-    crate::util::copy_dir(&repo().join("audits/2018-Q4"), &audits.join("2018-Q4"));
-    std::fs::copy(repo().join("audits/units.yaml"), audits.join("units.yaml")).unwrap();
-    let dir = audits.join("2018-Q4");
+    let dir = sandbox.demo_quarters(&["2018-Q4"]).join("2018-Q4");
     let standards = crate::util::shipped_standards();
     sandbox
         .run(&[
@@ -328,11 +325,7 @@ fn edited_rows_and_bad_verdicts_are_errors() {
 #[test]
 fn switching_state_carries_from_the_previous_quarter() {
     let sandbox = Sandbox::new();
-    let audits = sandbox.path().join("audits");
-    for period in ["2018-Q3", "2018-Q4"] {
-        crate::util::copy_dir(&repo().join("audits").join(period), &audits.join(period));
-    }
-    std::fs::copy(repo().join("audits/units.yaml"), audits.join("units.yaml")).unwrap();
+    let audits = sandbox.demo_quarters(&["2018-Q3", "2018-Q4"]);
     let standards = crate::util::shipped_standards();
     for period in ["2018-Q3", "2018-Q4"] {
         let dir = audits.join(period);

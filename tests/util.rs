@@ -193,6 +193,17 @@ impl Sandbox {
         dir
     }
 
+    /// Copies shipped quarters (with units.yaml beside them) into `audits/` of the
+    /// sandbox; returns that folder.
+    pub fn demo_quarters(&self, periods: &[&str]) -> PathBuf {
+        let audits = self.path().join("audits");
+        for period in periods {
+            copy_dir(&repo().join("audits").join(period), &audits.join(period));
+        }
+        std::fs::copy(repo().join("audits/units.yaml"), audits.join("units.yaml")).unwrap();
+        audits
+    }
+
     /// Audits the shipped 2018-Q4 demo into the sandbox; returns its report folder.
     pub fn audited_demo(&self) -> PathBuf {
         let out = self.path().join("demo");

@@ -80,14 +80,14 @@ impl Catalogue {
             }
         };
         let meta =
-            source(META_FILE).and_then(|t| parse_yaml::<CatalogueMeta>(&dir.join(META_FILE), &t));
+            source(META_FILE).and_then(|t| parse_yaml::<CatalogueMeta>(&dir.join(META_FILE), t));
         let calendar =
-            source(CALENDAR_FILE).and_then(|t| Calendar::from_yaml(&t, &dir.join(CALENDAR_FILE)));
+            source(CALENDAR_FILE).and_then(|t| Calendar::from_yaml(t, &dir.join(CALENDAR_FILE)));
         let standards: Vec<_> = files
             .iter()
             .filter(|(path, _)| is_standard_file(path))
             .map(|(path, bytes)| {
-                text(path, bytes).and_then(|t| parse_yaml::<StandardRecord>(path, &t))
+                text(path, bytes).and_then(|t| parse_yaml::<StandardRecord>(path, t))
             })
             .collect();
 
@@ -272,8 +272,8 @@ fn is_standard_file(path: &Path) -> bool {
     name != META_FILE && name != CALENDAR_FILE
 }
 
-fn text(path: &Path, bytes: &[u8]) -> Result<String, Problems> {
-    String::from_utf8(bytes.to_vec())
+fn text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Problems> {
+    std::str::from_utf8(bytes)
         .map_err(|_| Problems::one(Problem::file(path, "cannot read: not UTF-8 text")))
 }
 

@@ -159,10 +159,10 @@ pub(crate) fn build(
     catalogue: &Catalogue,
     data: &Dataset,
     run: AuditRun,
-    previous: Option<(&Path, AuditResults)>,
+    previous: Option<(&Path, &AuditResults)>,
     spot_check: Option<SpotCheck>,
 ) -> Result<AuditResults, MissingYear> {
-    let previous_results = previous.as_ref().map(|(_, p)| p);
+    let previous_results = previous.map(|(_, p)| p);
     let units = unit_results(catalogue, data, &run, previous_results);
     let summary = summarize(catalogue, data, &units, previous_results);
     let period = data.config.period;
