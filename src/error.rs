@@ -10,7 +10,7 @@ use crate::problem::Problems;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Every problem found in the input, each with file, line and field.
-    #[error("{0}\n{n} problem(s) in the input; nothing was scored", n = .0.len())]
+    #[error("{0}\n输入中有 {n} 个问题，未评分", n = .0.len())]
     Input(Problems),
     /// A date beyond the working-day calendar.
     #[error(transparent)]

@@ -1,7 +1,8 @@
 //! Input problems: each one names the file, the line when known, and the field.
 //!
 //! Loaders collect every problem before failing, so one run of `zwgk catalogue check`
-//! shows the user everything to fix.
+//! shows the user everything to fix. A flood is printed in part — [`PRINTED_PER_FILE`]
+//! per file, the rest counted by field — and written whole to a problems file.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -85,15 +86,101 @@ impl Problems {
     }
 }
 
+/// Problems printed per file; the rest are counted by field.
+pub(crate) const PRINTED_PER_FILE: usize = 50;
+
 impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, problem) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
+        let mut lines = Vec::new();
+        for (file, problems) in self.by_file() {
+            lines.extend(
+                problems
+                    .iter()
+                    .take(PRINTED_PER_FILE)
+                    .map(|p| p.to_string()),
+            );
+            if problems.len() > PRINTED_PER_FILE {
+                lines.push(more(file, &problems[PRINTED_PER_FILE..]));
             }
-            write!(f, "{problem}")?;
         }
-        Ok(())
+        write!(f, "{}", lines.join("\n"))
+    }
+}
+
+impl Problems {
+    /// Every problem as a table for Excel or WPS (UTF-8 with a byte order mark): 文件,
+    /// 行, 字段, 问题. A cell that would start a formula is written as text.
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+        let rows = self.0.iter().map(|p| {
+            [
+                p.file.display().to_string(),
+                p.line.map(|l| l.to_string()).unwrap_or_default(),
+                p.field.clone(),
+                p.message.clone(),
+            ]
+        });
+        let header = ["文件", "行", "字段", "问题"].map(String::from);
+        for row in std::iter::once(header).chain(rows) {
+            // Writing to memory cannot fail.
+            let _ = writer.write_record(row.iter().map(|cell| as_text(cell).into_owned()));
+        }
+        writer.into_inner().unwrap_or_default()
+    }
+
+    /// Runs of problems of one file, in order.
+    fn by_file(&self) -> Vec<(&Path, &[Problem])> {
+        self.0
+            .chunk_by(|a, b| a.file == b.file)
+            .map(|run| (run[0].file.as_path(), run))
+            .collect()
+    }
+}
+
+/// "… and N more", by field: `items.csv 另有 1200 个问题：published_on 800 个、unit 400 个`.
+fn more(file: &Path, rest: &[Problem]) -> String {
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
+    for problem in rest {
+        // The field's name, without its position: `published_on（第7列）` → `published_on`.
+        let kind = problem
+            .field
+            .split(['（', '('])
+            .next()
+            .unwrap_or_default()
+            .trim();
+        let kind = if kind.is_empty() { "整行" } else { kind };
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((kind, 1)),
+        }
+    }
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let counted: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n} 个")).collect();
+    format!(
+        "……{} 另有 {} 个问题未列出：{}",
+        file.display(),
+        rest.len(),
+        counted.join("、")
+    )
+}
+
+/// A cell Excel would read as a formula, made text with a leading `'` (the OWASP rule).
+fn as_text(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// Longest value quoted in a message, in characters.
+const QUOTED_CHARS: usize = 100;
+
+/// `value` in quotation marks for a message, cut after [`QUOTED_CHARS`] characters.
+pub(crate) fn quote(value: &str) -> String {
+    match value.char_indices().nth(QUOTED_CHARS) {
+        None => format!("“{value}”"),
+        Some((cut, _)) => format!("“{}…”（共 {} 字）", &value[..cut], value.chars().count()),
     }
 }
 

@@ -213,24 +213,24 @@ fn bad_rows_are_reported_with_file_line_and_column() {
     assert_eq!(run.code(), 2);
     let err = run.stderr();
     let expect = [
-        format!("items.csv:{}: unit (column 2): unknown unit U99 (see units.yaml)", items),
-        format!("items.csv:{}: published_on (column 7): \"2018-13-01\" is not a date (YYYY-MM-DD)", items + 1),
-        format!("items.csv:{}: title (column 5): must not be empty", items + 2),
-        format!("items.csv:{}: published_on (column 7): 2018-10-08 is before formed_on 2018-10-09", items + 3),
-        format!("items.csv:{}: channel (column 6): unknown channel 微信群", items + 4),
-        format!("items.csv:{}: item_code (column 3): no catalogue row 999-99", items + 5),
-        format!("items.csv:{}: reviewed (column 12): \"也许\" is not 是/否", items + 5),
-        format!("items.csv:{}: id (column 1): duplicate id N1: first on line", items + 6),
-        format!("items.csv:{}: published_on (column 7): 2019-01-03 is after the period ends (2018-12-31)", items + 7),
-        format!("applications.csv:{}: replied_on (column 4): 2018-10-09 is before received_on 2018-10-10", apps),
-        format!("applications.csv:{}: received_on (column 3): 2031-01-05 is outside the working-day calendar (2018–2026)", apps + 1),
-        format!("applications.csv:{}: outcome (column 6): \"同意公开\" is not an annual-report outcome", apps + 2),
-        format!("register.csv:{}: item_code (column 3): no catalogue row 202-99", register),
+        format!("items.csv:{}: unit（第2列）: 未知单位 “U99”（见 units.yaml）", items),
+        format!("items.csv:{}: published_on（第7列）: “2018-13-01”不是日期", items + 1),
+        format!("items.csv:{}: title（第5列）: 不能为空", items + 2),
+        format!("items.csv:{}: published_on（第7列）: 2018-10-08 早于 formed_on 2018-10-09", items + 3),
+        format!("items.csv:{}: channel（第6列）: 未知渠道 “微信群”", items + 4),
+        format!("items.csv:{}: item_code（第3列）: 目录中没有事项 “999-99”", items + 5),
+        format!("items.csv:{}: reviewed（第12列）: “也许”应为“是”或“否”", items + 5),
+        format!("items.csv:{}: id（第1列）: 编号 “N1” 重复：第", items + 6),
+        format!("items.csv:{}: published_on（第7列）: 2019-01-03 晚于考核期末（2018-12-31）", items + 7),
+        format!("applications.csv:{}: replied_on（第4列）: 2018-10-09 早于 received_on 2018-10-10", apps),
+        format!("applications.csv:{}: received_on（第3列）: 2031-01-05 不在工作日历的年份内（2018—2026年）", apps + 1),
+        format!("applications.csv:{}: outcome（第6列）: “同意公开”不是年度报告的办理结果", apps + 2),
+        format!("register.csv:{}: item_code（第3列）: 目录中没有事项 “202-99”", register),
     ];
     for line in &expect {
         assert!(err.contains(line.as_str()), "missing {line:?} in:\n{err}");
     }
-    assert!(err.contains("nothing was scored"), "{err}");
+    assert!(err.contains("未评分"), "{err}");
     assert!(
         !dir.join("report/results.json").exists(),
         "no results written on bad input"
@@ -273,7 +273,10 @@ fn bad_files_and_configuration_are_clear_errors() {
     let err = sandbox
         .run(&["audit", dir.to_str().unwrap(), "--standards", s])
         .stderr();
-    assert!(err.contains("messages.csv:1: header: unknown column \"answered_on\" (column 5); missing column \"replied_on\""), "{err}");
+    assert!(
+        err.contains("messages.csv:1: 表头: 未知的列 “answered_on”（第5列）；缺少列 replied_on"),
+        "{err}"
+    );
 
     let dir = sandbox.path().join("w");
     crate::util::copy_dir(&repo().join("tests/fixtures/mini"), &dir);

@@ -309,14 +309,14 @@ fn edited_rows_and_bad_verdicts_are_errors() {
     let run = audit(&sandbox, &dir);
     assert_eq!(run.code(), 2);
     let err = run.stderr();
-    assert!(err.contains("inspections.csv:2: 信息编号: X"), "{err}");
     assert!(
-        err.contains("is not in the sample drawn with seed 20181231"),
+        err.contains("inspections.csv:2: 信息编号（第4列）: X"),
         "{err}"
     );
+    assert!(err.contains("不在以种子 20181231 抽取的样本中"), "{err}");
     assert!(
         err.contains(
-            "inspections.csv:3: 核查结论: \"基本合格\" is not one of 合格、不合格、不适用"
+            "inspections.csv:3: 核查结论（第11列）: “基本合格”不是 合格、不合格、不适用 之一"
         ),
         "{err}"
     );

@@ -32,8 +32,9 @@ fn audit(
     // A broken template override is reported before the audit runs.
     let renderer = reports.map(Renderer::new).transpose()?;
     let progress = Bar::new(quiet);
-    let audited = crate::audit::run(dir, options, &progress)?;
+    let audited = crate::audit::run(dir, options, &progress);
     progress.finish();
+    let audited = keep_problems(audited, out)?;
     let results = audited.results;
     write_atomic(&out.join("results.json"), &results.to_json()?)?;
     let history: Vec<AuditResults> = audited.previous.into_iter().collect();
@@ -61,6 +62,38 @@ fn audit(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Where every input problem of a failed audit is listed; the terminal shows the first.
+const PROBLEMS_FILE: &str = "problems.csv";
+
+/// Writes every problem of an audit refused for its input to the problems file (the
+/// terminal shows only the first of a flood); a problems file of an earlier failed run
+/// is removed once the input is good.
+fn keep_problems(
+    audited: crate::error::Result<crate::audit::Audited>,
+    out: &Path,
+) -> Result<crate::audit::Audited> {
+    let path = out.join(PROBLEMS_FILE);
+    match audited {
+        Ok(audited) => {
+            match std::fs::remove_file(&path) {
+                Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(crate::error::Error::io("removing", &path, err).into())
+                }
+                _ => {}
+            }
+            Ok(audited)
+        }
+        Err(err @ crate::error::Error::Input(_)) => {
+            if let crate::error::Error::Input(problems) = &err {
+                write_atomic(&path, &problems.to_csv())?;
+            }
+            // Exit code 2 either way: the input was refused.
+            bail!("{err}；全部问题已写入 {}", path.display())
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 fn print_summary(out: &mut impl Write, r: &AuditResults) -> Result<()> {

@@ -2,15 +2,16 @@
 //! worksheet (worksheet.xlsx, or the CSV as inspections.csv) read and checked against it.
 //! `zwgk sample` writes both files; an audit reads them as input data.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use calamine::{open_workbook, Data, Reader, Xlsx};
 use serde::{Deserialize, Serialize};
 
-use super::Period;
+use super::table::{read_table, Layout, Record, Source};
+use super::xlsx_file::SheetReader;
+use super::{present, Period};
 use crate::catalogue::UnitKind;
-use crate::problem::{Problem, Problems};
+use crate::problem::{quote, Problem, Problems};
 
 pub(crate) const SAMPLE_SCHEMA: &str = "zwgk-sample/1";
 
@@ -165,7 +166,7 @@ impl Inspections {
 pub(crate) fn find(dir: &Path) -> Option<(PathBuf, PathBuf)> {
     let plan = [dir.join("sample/sample.json"), dir.join("sample.json")]
         .into_iter()
-        .find(|p| p.exists())?;
+        .find(|p| present(p))?;
     let filled = [
         dir.join("inspections.csv"),
         dir.join("worksheet.xlsx"),
@@ -173,79 +174,62 @@ pub(crate) fn find(dir: &Path) -> Option<(PathBuf, PathBuf)> {
         dir.join("sample/worksheet.xlsx"),
     ]
     .into_iter()
-    .find(|p| p.exists())?;
+    .find(|p| present(p))?;
     Some((plan, filled))
+}
+
+/// One worksheet row as read.
+struct Filled {
+    line: u32,
+    unit: String,
+    item: String,
+    /// `None`: not judged yet.
+    verdict: Option<Verdict>,
+    note: String,
+    inspector: String,
+    date: String,
+}
+
+impl Record for Filled {
+    const ID_COLUMN: &'static str = "信息编号";
+    fn id(&self) -> &str {
+        &self.item
+    }
+    fn line(&self) -> u32 {
+        self.line
+    }
 }
 
 /// Reads the sample and the filled worksheet; every unknown row, edited id or bad verdict
 /// is a problem. `Ok(None)` when the worksheet has no verdict filled in yet.
 pub(crate) fn load(plan_path: &Path, filled: &Path) -> Result<Option<Inspections>, Problems> {
     let text = std::fs::read(plan_path)
-        .map_err(|e| Problems::one(Problem::file(plan_path, format!("cannot read: {e}"))))?;
+        .map_err(|e| Problems::one(Problem::file(plan_path, format!("无法读取：{e}"))))?;
     let plan: SamplePlan = serde_json::from_slice(&text).map_err(|e| {
         Problems::one(Problem::file(
             plan_path,
-            format!("not a zwgk sample.json: {e}"),
+            format!("不是 zwgk 抽样文件 sample.json：{e}"),
         ))
     })?;
-    let rows = if filled.extension().is_some_and(|e| e == "xlsx") {
-        read_xlsx(filled)?
-    } else {
-        read_csv(filled)?
-    };
-    let sampled: HashMap<(&str, &str), ()> = plan
-        .units
-        .iter()
-        .flat_map(|u| {
-            u.items
-                .iter()
-                .map(move |i| ((u.id.as_str(), i.as_str()), ()))
-        })
-        .collect();
-    let mut problems = Problems::default();
+    let rows = read_worksheet(filled, &plan)?;
     let mut verdicts: BTreeMap<String, BTreeMap<String, Inspection>> = BTreeMap::new();
-    let mut filled_in = 0;
-    for (line, row) in rows {
-        let at = |field: &str, message: String| Problem {
-            file: filled.to_path_buf(),
-            line: Some(line),
-            field: field.into(),
-            message,
-        };
-        let (unit, item) = (row[1].trim(), row[3].trim());
-        if !sampled.contains_key(&(unit, item)) {
-            problems.push(at("信息编号", format!("{unit} {item} is not in the sample drawn with seed {} (was the row or its ids edited?)", plan.seed)));
-            continue;
-        }
-        let verdict = row[10].trim();
-        if verdict.is_empty() {
-            continue;
-        }
-        let Some(verdict) = Verdict::from_label(verdict) else {
-            problems.push(at(
-                "核查结论",
-                format!("{verdict:?} is not one of 合格、不合格、不适用"),
-            ));
+    for row in rows {
+        let Some(verdict) = row.verdict else {
             continue;
         };
-        filled_in += 1;
-        let previous = verdicts.entry(unit.into()).or_default().insert(
-            item.into(),
+        verdicts.entry(row.unit.clone()).or_default().insert(
+            row.item.clone(),
             Inspection {
-                unit: unit.into(),
-                item: item.into(),
+                unit: row.unit,
+                item: row.item,
                 verdict,
-                note: row[11].trim().into(),
-                inspector: row[12].trim().into(),
-                date: row[13].trim().into(),
+                note: row.note,
+                inspector: row.inspector,
+                date: row.date,
             },
         );
-        if previous.is_some() {
-            problems.push(at("信息编号", format!("{item} appears twice")));
-        }
     }
-    problems.into_result()?;
-    if filled_in == 0 {
+    if verdicts.is_empty() {
         return Ok(None);
     }
     Ok(Some(Inspections {
@@ -255,84 +239,85 @@ pub(crate) fn load(plan_path: &Path, filled: &Path) -> Result<Option<Inspections
     }))
 }
 
-type Rows = Vec<(usize, Vec<String>)>;
-
-fn header_problem(path: &Path, found: &[String]) -> Option<Problems> {
-    let expected: Vec<String> = HEADERS.iter().map(|h| h.to_string()).collect();
-    (found != expected.as_slice()).then(|| {
-        Problems::one(Problem {
-            file: path.to_path_buf(),
-            line: Some(1),
-            field: "header".into(),
-            message: format!(
-                "the worksheet's columns were changed; expected: {}",
-                HEADERS.join(", ")
-            ),
+/// The worksheet's rows, each of the sample drawn, read by the table reader (so a CSV
+/// may be UTF-8 or GB18030, and every row must have exactly the header's fields).
+fn read_worksheet(path: &Path, plan: &SamplePlan) -> Result<Vec<Filled>, Problems> {
+    let one = |problem| Problems::one(problem);
+    let source = Source::open(path, Some(SHEET), true).map_err(one)?;
+    if let Source::Sheet(sheet) = &source {
+        formula_verdicts(path, sheet)?;
+    }
+    let sampled: HashSet<(&str, &str)> = plan
+        .units
+        .iter()
+        .flat_map(|u| u.items.iter().map(move |i| (u.id.as_str(), i.as_str())))
+        .collect();
+    let read = read_table(source, path, &HEADERS, |row| {
+        let (unit, item) = (row.required("单位编号"), row.required("信息编号"));
+        if !sampled.contains(&(unit, item)) {
+            let message = format!(
+                "{unit} {item} 不在以种子 {} 抽取的样本中（这一行或其编号被改过？）",
+                plan.seed
+            );
+            row.problem("信息编号", message);
+            return None;
+        }
+        let verdict = match row.text("核查结论") {
+            None => None,
+            Some(label) => match Verdict::from_label(label) {
+                Some(verdict) => Some(verdict),
+                None => {
+                    let message = format!("{}不是 合格、不合格、不适用 之一", quote(label));
+                    row.problem("核查结论", message);
+                    return None;
+                }
+            },
+        };
+        let line = row.line as u32;
+        let mut text = |column| row.text(column).unwrap_or_default().to_string();
+        Some(Filled {
+            line,
+            unit: unit.into(),
+            item: item.into(),
+            verdict,
+            note: text("说明"),
+            inspector: text("核查人"),
+            date: text("核查日期"),
         })
     })
-}
-
-fn read_csv(path: &Path) -> Result<Rows, Problems> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Problems::one(Problem::file(path, format!("cannot read: {e}"))))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record
-            .map_err(|e| Problems::one(Problem::file(path, format!("unreadable row: {e}"))))?;
-        let mut fields: Vec<String> = record.iter().map(str::to_string).collect();
-        if i == 0 {
-            if let Some(problem) = header_problem(path, &fields) {
-                return Err(problem);
-            }
-            continue;
-        }
-        fields.resize(HEADERS.len(), String::new());
-        rows.push((
-            record.position().map_or(i + 1, |p| p.line() as usize),
-            fields,
+    .map_err(one)?;
+    let mut problems = Problems::default();
+    for problem in read.row_problems {
+        problems.push(problem);
+    }
+    if read.records.is_empty() && problems.is_empty() {
+        problems.push(Problem::file(
+            path,
+            "工作底稿只有表头，没有一行样本：文件是否被截断或清空？请用 zwgk sample 重新生成",
         ));
     }
-    Ok(rows)
+    problems.into_result()?;
+    Ok(read.records)
 }
 
-fn read_xlsx(path: &Path) -> Result<Rows, Problems> {
-    let mut book: Xlsx<_> = open_workbook(path).map_err(|e| {
-        Problems::one(Problem::file(
-            path,
-            format!("cannot open the workbook: {e}"),
-        ))
-    })?;
-    let range = book
-        .worksheet_range(SHEET)
-        .map_err(|e| Problems::one(Problem::file(path, format!("no sheet {SHEET}: {e}"))))?;
-    let cell = |c: &Data| match c {
-        Data::Empty => String::new(),
-        Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
-        Data::DateTime(d) => d
-            .as_datetime()
-            .map(|d| d.date().to_string())
-            .unwrap_or_default(),
-        other => other.to_string(),
+/// A verdict cell must hold the inspector's word: a formula's value is whatever it last
+/// computed (or nothing, when no spreadsheet computed it).
+fn formula_verdicts(path: &Path, sheet: &SheetReader) -> Result<(), Problems> {
+    let Some(column) = sheet.header.iter().position(|h| h == "核查结论") else {
+        return Ok(());
     };
-    let mut rows = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let mut fields: Vec<String> = row.iter().map(cell).collect();
-        fields.resize(HEADERS.len(), String::new());
-        if i == 0 {
-            if let Some(problem) = header_problem(path, &fields) {
-                return Err(problem);
-            }
-            continue;
-        }
-        if fields.iter().all(String::is_empty) {
-            continue;
-        }
-        rows.push((i + 1, fields));
+    let mut problems = Problems::default();
+    for &(row, _) in sheet
+        .formulas
+        .iter()
+        .filter(|(row, c)| *row > 0 && *c as usize == column)
+    {
+        problems.push(Problem {
+            file: path.to_path_buf(),
+            line: Some(row as usize + 1),
+            field: Layout::Sheet(sheet.sheet.clone()).field("核查结论", column, row as usize + 1),
+            message: "单元格是公式，不是核查结论：请直接填写 合格、不合格 或 不适用".into(),
+        });
     }
-    Ok(rows)
+    problems.into_result()
 }

@@ -2,12 +2,17 @@
 //! validated. Every bad row or field is reported with file, line and column; the load
 //! fails before scoring unless `keep_going`, which skips bad rows and counts them.
 
+mod batch;
+mod csv_file;
 pub(crate) mod inspections;
 mod period;
 mod records;
 mod table;
+mod xlsx_file;
 
 use std::collections::{HashMap, HashSet};
+
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -24,8 +29,8 @@ pub(crate) use table::InputFile;
 
 use crate::catalogue::{Catalogue, CheckKind, UnitKind};
 use crate::locate::{serde_problem, Locator};
-use crate::problem::{Problem, Problems};
-use table::{problem_at, read_table, Record, Row};
+use crate::problem::{quote, Problem, Problems};
+use table::{read_table, Record, Row, Source};
 
 pub(crate) const AUDIT_FILE: &str = "audit.yaml";
 
@@ -182,58 +187,32 @@ impl Dataset {
             keep_going: options.keep_going,
             ..Collector::default()
         };
-        let mut items = loads.take(read(dir, "items.csv", ITEM_COLUMNS, true, |row| {
-            ctx.item(row)
-        }));
-        let register = loads.take(read(dir, "register.csv", REGISTER_COLUMNS, true, |row| {
+        // The register first: an item may only publish its own unit's entry.
+        let register = loads.take(read(dir, "register", REGISTER_COLUMNS, true, |row| {
             ctx.register(row)
+        }));
+        let owners: FxHashMap<&str, UnitIx> = register.iter().map(|r| (&*r.id, r.unit)).collect();
+        let items = loads.take(read(dir, "items", ITEM_COLUMNS, true, |row| {
+            ctx.item(row, &owners)
         }));
         let applications = loads.take(read(
             dir,
-            "applications.csv",
+            "applications",
             APPLICATION_COLUMNS,
             false,
             |row| ctx.application(row),
         ));
-        let messages = loads.take(read(dir, "messages.csv", MESSAGE_COLUMNS, false, |row| {
+        let messages = loads.take(read(dir, "messages", MESSAGE_COLUMNS, false, |row| {
             ctx.message(row)
         }));
-
-        // An item may only publish its own unit's register entry.
-        let register_ids: rustc_hash::FxHashMap<&str, &RegisterEntry> =
-            register.iter().map(|r| (&*r.id, r)).collect();
-        let mut cross = Vec::new();
-        for item in &items {
-            let Some(reference) = item.register_ref() else {
-                continue;
-            };
-            let Some(entry) = register_ids.get(reference) else {
-                continue;
-            };
-            if entry.unit != item.unit {
-                cross.push(problem_at(
-                    &dir.join("items.csv"),
-                    item.line as usize,
-                    "register_ref",
-                    ITEM_COLUMNS.iter().position(|c| *c == "register_ref"),
-                    format!(
-                        "register entry {reference} belongs to {}, not {}",
-                        units[entry.unit as usize].id, units[item.unit as usize].id
-                    ),
-                ));
-            }
-        }
-        let bad: HashSet<usize> = cross.iter().filter_map(|p| p.line).collect();
-        loads.rows(cross);
-        if options.keep_going {
-            items.retain(|i| !bad.contains(&(i.line as usize)));
-        }
         let Collector {
             mut problems,
             mut skipped,
-            inputs,
+            mut inputs,
             ..
         } = loads;
+        // Listed in the data contract's order.
+        inputs.sort_by_key(|input| TABLES.iter().position(|t| input.file.starts_with(t)));
 
         let waivers =
             load_waivers(&dir.join("waivers.yaml"), &units, catalogue).unwrap_or_else(|p| {
@@ -265,7 +244,17 @@ struct Loaded<T> {
     row_problems: Vec<Problem>,
 }
 
-/// Reads one CSV file; an optional file that is absent gives no records.
+/// The table files, in the data contract's order; each is `NAME.csv` or `NAME.xlsx`.
+const TABLES: [&str; 4] = ["items", "register", "applications", "messages"];
+
+/// Whether anything is at `path`, a dangling link included (which is an error to read,
+/// not an absent file).
+pub(crate) fn present(path: &Path) -> bool {
+    path.symlink_metadata().is_ok()
+}
+
+/// Reads the table `name` (`name.csv` or `name.xlsx`); an optional table that is absent
+/// gives no records.
 fn read<T: Record + Send>(
     dir: &Path,
     name: &str,
@@ -273,17 +262,30 @@ fn read<T: Record + Send>(
     required: bool,
     parse: impl Fn(&mut Row<'_>) -> Option<T> + Sync,
 ) -> Loaded<T> {
-    let path = dir.join(name);
     let mut loaded = Loaded {
         records: Vec::new(),
         input: None,
         file_problems: Vec::new(),
         row_problems: Vec::new(),
     };
-    if !path.exists() && !required {
-        return loaded;
-    }
-    match read_table(&path, columns, parse) {
+    let (csv, xlsx) = (
+        dir.join(format!("{name}.csv")),
+        dir.join(format!("{name}.xlsx")),
+    );
+    let path = match (present(&csv), present(&xlsx)) {
+        (true, true) => {
+            let message =
+                format!("{name}.csv 与 {name}.xlsx 同时存在，不知该读哪一个：请只保留一个");
+            loaded.file_problems.push(Problem::file(&csv, message));
+            return loaded;
+        }
+        (false, true) => xlsx,
+        (false, false) if !required => return loaded,
+        _ => csv,
+    };
+    match Source::open(&path, None, false)
+        .and_then(|source| read_table(source, &path, columns, parse))
+    {
         Ok(read) => {
             loaded.records = read.records;
             loaded.input = Some(read.input);
@@ -328,6 +330,7 @@ impl Collector {
 /// What row validation needs: units by id, the catalogue's codes and channels, the calendar.
 struct Context<'a> {
     units: HashMap<&'a str, UnitIx>,
+    unit_ids: Vec<&'a str>,
     /// Catalogue row codes and channels, shared by every record that names them.
     codes: HashMap<&'a str, Arc<str>>,
     channels: HashMap<&'a str, Arc<str>>,
@@ -346,6 +349,7 @@ impl<'a> Context<'a> {
                 .enumerate()
                 .map(|(i, u)| (u.id.as_str(), i as UnitIx))
                 .collect(),
+            unit_ids: units.iter().map(|u| u.id.as_str()).collect(),
             codes: catalogue
                 .standards
                 .iter()
@@ -375,7 +379,7 @@ impl<'a> Context<'a> {
             Some(ix) => Some(*ix),
             None if id.is_empty() => None,
             None => {
-                row.problem("unit", format!("unknown unit {id} (see units.yaml)"));
+                row.problem("unit", format!("未知单位 {}（见 units.yaml）", quote(id)));
                 None
             }
         }
@@ -392,13 +396,12 @@ impl<'a> Context<'a> {
         if !(first..=last).contains(&day.year()) {
             row.problem(
                 column,
-                format!("{day} is outside the working-day calendar ({first}–{last}); add the year to calendar.yaml"),
+                format!(
+                    "{day} 不在工作日历的年份内（{first}—{last}年）：请在 calendar.yaml 中补上该年"
+                ),
             );
         } else if day > self.period_end {
-            row.problem(
-                column,
-                format!("{day} is after the period ends ({})", self.period_end),
-            );
+            row.problem(column, format!("{day} 晚于考核期末（{}）", self.period_end));
         }
         Some(day)
     }
@@ -411,7 +414,7 @@ impl<'a> Context<'a> {
     ) {
         if let (Some(a), Some(b)) = (earlier.1, later.1) {
             if b < a {
-                row.problem(later.0, format!("{b} is before {} {a}", earlier.0));
+                row.problem(later.0, format!("{b} 早于 {} {a}", earlier.0));
             }
         }
     }
@@ -425,7 +428,7 @@ impl<'a> Context<'a> {
         };
         let known = self.codes.get(code).cloned();
         if known.is_none() {
-            row.problem("item_code", format!("no catalogue row {code}"));
+            row.problem("item_code", format!("目录中没有事项 {}", quote(code)));
         }
         known
     }
@@ -436,13 +439,18 @@ impl<'a> Context<'a> {
         if known.is_none() && !channel.is_empty() {
             row.problem(
                 "channel",
-                format!("unknown channel {channel} (see catalogue.yaml channels)"),
+                format!(
+                    "未知渠道 {}（见 catalogue.yaml 的 channels）",
+                    quote(channel)
+                ),
             );
         }
         known
     }
 
-    fn item(&self, row: &mut Row<'_>) -> Option<Item> {
+    /// An item, which may only publish its own unit's register entry (`owners`: the
+    /// register's entries and their units).
+    fn item(&self, row: &mut Row<'_>, owners: &FxHashMap<&str, UnitIx>) -> Option<Item> {
         let id = row.required("id");
         let unit = self.unit(row);
         let item_code = self.code(row, false);
@@ -466,12 +474,23 @@ impl<'a> Context<'a> {
             Some(code) if self.text_codes.contains(&**code) => row.text("text").unwrap_or_default(),
             _ => "",
         };
+        let register_ref = row.text("register_ref");
+        let owner = register_ref.and_then(|r| owners.get(r));
+        if let (Some(reference), Some(&owner), Some(unit)) = (register_ref, owner, unit) {
+            if owner != unit {
+                let message = format!(
+                    "台账 {reference} 属于 {}，不属于 {}",
+                    self.unit_ids[owner as usize], self.unit_ids[unit as usize]
+                );
+                row.problem("register_ref", message);
+            }
+        }
         let strings = ItemText::new([
             id,
             row.text("column").unwrap_or_default(),
             title,
             row.text("url").unwrap_or_default(),
-            row.text("register_ref").unwrap_or_default(),
+            register_ref.unwrap_or_default(),
             row.text("doc_no").unwrap_or_default(),
             row.text("interprets").unwrap_or_default(),
             text,
@@ -520,18 +539,28 @@ impl<'a> Context<'a> {
         let outcome = row.text("outcome").map(str::to_string);
         if let Some(outcome) = &outcome {
             if !valid_outcome(outcome) {
-                row.problem("outcome", format!("{outcome:?} is not an annual-report outcome (e.g. 予以公开, 不予公开/属于国家秘密)"));
+                row.problem(
+                    "outcome",
+                    format!(
+                        "{}不是年度报告的办理结果（如 予以公开、不予公开/属于国家秘密）",
+                        quote(outcome)
+                    ),
+                );
             }
         }
         if replied_on.is_some() && outcome.is_none() {
-            row.problem("outcome", "a replied application needs its outcome".into());
+            row.problem("outcome", "已答复的申请须填写办理结果".into());
         }
         let applicant_type = row.text("applicant_type").map(str::to_string);
         if let Some(kind) = &applicant_type {
             if !APPLICANT_TYPES.contains(&kind.as_str()) {
                 row.problem(
                     "applicant_type",
-                    format!("{kind:?} is not one of {}", APPLICANT_TYPES.join(", ")),
+                    format!(
+                        "{}不是申请人类型之一（{}）",
+                        quote(kind),
+                        APPLICANT_TYPES.join("、")
+                    ),
                 );
             }
         }

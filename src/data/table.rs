@@ -1,30 +1,50 @@
-//! Reading the audit's CSV files: header check, then typed fields that report their file,
-//! line and column when they do not parse.
+//! Reading the audit's table files — CSV (UTF-8 or GB18030, any line end) or a sheet of
+//! an .xlsx workbook: header check, then typed fields that report their file, line and
+//! column when they do not parse.
 //!
-//! Files are streamed in blocks (hashed on the way) rather than read whole. Each block is
-//! cut at record boundaries into pieces parsed on every core while the next block is
-//! read; results keep file order.
+//! Files are read in batches of whole records; each batch is validated on every core
+//! while the next one is read. Results keep file order.
 
-use rustc_hash::FxHashMap;
 use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use sha2::{Digest, Sha256};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
-use crate::problem::Problem;
+use super::batch::{Batch, RawRecord};
+use super::csv_file::CsvReader;
+use super::xlsx_file::{column_letter, SheetReader};
+use crate::problem::{quote, Problem};
+
+/// Excel's limit on a cell: longer text cannot be written back into a workbook.
+pub(crate) const MAX_FIELD_CHARS: usize = 32_767;
 
 /// One input file as the report lists it.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct InputFile {
     pub file: String,
     pub rows: usize,
+    /// Rows with no value in any field, left out.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub blank_rows: usize,
+    /// How a CSV file was encoded (UTF-8, UTF-8（带BOM）, GB18030).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// The sheet read from a workbook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
     pub sha256: String,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A record with an id and the line it came from.
 pub(super) trait Record {
+    /// The column the id is read from.
+    const ID_COLUMN: &'static str = "id";
     fn id(&self) -> &str;
     fn line(&self) -> u32;
 }
@@ -37,65 +57,179 @@ pub(super) struct TableRead<T> {
     pub row_problems: Vec<Problem>,
 }
 
-/// Reads `path`, requiring exactly `columns` in its header, and parses every row with
-/// `parse` (which records problems on the row and returns `None` when it cannot build a
-/// record). Duplicate ids are row problems too. `Err` is a problem with the file itself.
+/// Where a table comes from.
+pub(super) enum Source {
+    Csv(CsvReader),
+    Sheet(SheetReader),
+}
+
+impl Source {
+    /// Opens `path` as a workbook (`.xlsx`: `sheet`, else the first; `formulas` lists the
+    /// cells holding one) or as CSV text.
+    pub(super) fn open(
+        path: &Path,
+        sheet: Option<&str>,
+        formulas: bool,
+    ) -> Result<Source, Problem> {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+        {
+            return Ok(Source::Sheet(SheetReader::open(path, sheet, formulas)?));
+        }
+        let file =
+            File::open(path).map_err(|err| Problem::file(path, format!("无法读取：{err}")))?;
+        Ok(Source::Csv(CsvReader::open(path, file)))
+    }
+
+    fn next_batch(&mut self) -> Result<Option<Batch>, Problem> {
+        match self {
+            Source::Csv(reader) => reader.next_batch(),
+            Source::Sheet(reader) => Ok(reader.next_batch()),
+        }
+    }
+
+    /// The column names and the header's line.
+    fn header(&self) -> (&[String], usize) {
+        match self {
+            Source::Csv(reader) => reader.header(),
+            Source::Sheet(reader) => (&reader.header, 1),
+        }
+    }
+
+    fn layout(&self) -> Layout {
+        match self {
+            Source::Csv(_) => Layout::Csv,
+            Source::Sheet(reader) => Layout::Sheet(reader.sheet.clone()),
+        }
+    }
+
+    fn input(&self, path: &Path, rows: usize, blank_rows: usize) -> InputFile {
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (encoding, sheet, sha256) = match self {
+            Source::Csv(reader) => (Some(reader.encoding().name().into()), None, reader.sha256()),
+            Source::Sheet(reader) => (None, Some(reader.sheet.clone()), reader.sha256.clone()),
+        };
+        InputFile {
+            file,
+            rows,
+            blank_rows,
+            encoding,
+            sheet,
+            sha256,
+        }
+    }
+}
+
+/// How positions in a table are named.
+#[derive(Debug, Clone)]
+pub(super) enum Layout {
+    Csv,
+    Sheet(String),
+}
+
+impl Layout {
+    /// `title（第5列）` in CSV, `title（台账!E12）` in a sheet.
+    pub(super) fn field(&self, column: &str, index: usize, line: usize) -> String {
+        match self {
+            Layout::Csv => format!("{column}（第{}列）", index + 1),
+            Layout::Sheet(sheet) => {
+                format!("{column}（{sheet}!{}{line}）", column_letter(index as u32))
+            }
+        }
+    }
+}
+
+/// The columns of a table: where each expected one is, and the header's width.
+pub(super) struct Columns {
+    names: Vec<(String, usize)>,
+    /// Columns without a name (Excel writes them for formatted cells): must stay empty.
+    unnamed: Vec<usize>,
+    width: usize,
+}
+
+impl Columns {
+    pub(super) fn index(&self, column: &str) -> Option<usize> {
+        self.names
+            .iter()
+            .find(|(n, _)| n == column)
+            .map(|(_, i)| *i)
+    }
+}
+
+/// What validating a row needs from its table.
+pub(super) struct Table<'a> {
+    pub path: &'a Path,
+    pub layout: Layout,
+    pub columns: Columns,
+}
+
+impl Table<'_> {
+    /// A problem at a row and column, the column named the way the file shows it.
+    pub(super) fn problem(&self, line: usize, column: &str, message: String) -> Problem {
+        let field = match self.columns.index(column) {
+            Some(i) => self.layout.field(column, i, line),
+            None => column.to_string(),
+        };
+        Problem {
+            file: PathBuf::from(self.path),
+            line: Some(line),
+            field,
+            message,
+        }
+    }
+
+    fn row_problem(&self, line: usize, message: String) -> Problem {
+        Problem {
+            file: PathBuf::from(self.path),
+            line: Some(line),
+            field: String::new(),
+            message,
+        }
+    }
+}
+
+/// Reads the table `source` at `path`, requiring exactly `columns` in its header, and
+/// parses every row with `parse` (which records problems on the row and returns `None`
+/// when it cannot build a record). Duplicate ids are row problems too. `Err` is a
+/// problem with the file itself.
 pub(super) fn read_table<T: Record + Send>(
+    mut source: Source,
     path: &Path,
     columns: &[&str],
     parse: impl Fn(&mut Row<'_>) -> Option<T> + Sync,
 ) -> Result<TableRead<T>, Problem> {
-    let file =
-        File::open(path).map_err(|err| Problem::file(path, format!("cannot read: {err}")))?;
-    let mut blocks = Blocks::new(file);
-    let read_error = |err: std::io::Error| Problem::file(path, format!("cannot read: {err}"));
-    let first = blocks.next_block().map_err(read_error)?;
-    let Some(first) = first else {
-        return Err(Problem::file(
-            path,
-            "the file is empty: it needs at least the header row",
-        ));
+    let mut batch = source.next_batch()?;
+    let (header, header_line) = source.header();
+    if header.is_empty() {
+        return Err(Problem::file(path, "文件是空的：第一行应是表头（列名）"));
+    }
+    let table = Table {
+        path,
+        layout: source.layout(),
+        columns: check_header(path, header, header_line, columns)?,
     };
-    let header = parse_header(&first.bytes)
-        .ok_or_else(|| Problem::file(path, "cannot read the header row"))?;
-    let columns = check_header(path, &header.0, columns)?;
-    let width = header.0.len();
-
-    // Reserve for the whole file from the first block's rows per byte: growing a vector of
-    // millions of records by doubling would copy it over and over, and untouched reserve
-    // costs no memory.
-    let file_bytes = std::fs::metadata(path)
-        .map(|m| m.len() as usize)
-        .unwrap_or(0);
-    let rows_in_first = first.cuts.len().max(1);
-    let estimate = file_bytes / (first.bytes.len() / rows_in_first).max(1) * 11 / 10;
-    let mut records = Vec::with_capacity(estimate);
-    let mut row_problems = Vec::new();
-    let mut rows = 0;
-    let mut block = Some(Block {
-        bytes: first.bytes[header.1..].to_vec(),
-        cuts: first
-            .cuts
-            .iter()
-            .filter(|c| c.0 > header.1)
-            .map(|c| (c.0 - header.1, c.1 - header.2))
-            .collect(),
-        first_line: first.first_line + header.2,
-    });
-    while let Some(current) = block.take() {
-        // Parse this block on every core while the next one is read and hashed.
+    let (mut records, mut row_problems) = (Vec::new(), Vec::new());
+    let (mut rows, mut blank_rows) = (0, 0);
+    while let Some(current) = batch.take() {
+        // Validate this batch on every core while the next one is read.
         let (parsed, next) = rayon::join(
-            || parse_block(&current, path, &columns, width, &parse),
-            || blocks.next_block(),
+            || validate(&table, &current, &parse),
+            || source.next_batch(),
         );
-        for (chunk, problems, count) in parsed {
+        rows += current.len() + current.refused.len();
+        blank_rows += current.blank;
+        row_problems.extend(current.refused);
+        for (chunk, problems) in parsed {
             records.extend(chunk);
             row_problems.extend(problems);
-            rows += count;
         }
-        block = next.map_err(read_error)?;
+        batch = next?;
     }
-    let duplicates = duplicate_ids(path, &records, &columns);
+    let duplicates = duplicate_ids(&table, &records);
     if !duplicates.is_empty() {
         let lines: std::collections::HashSet<usize> =
             duplicates.iter().filter_map(|p| p.line).collect();
@@ -103,290 +237,164 @@ pub(super) fn read_table<T: Record + Send>(
         row_problems.extend(duplicates);
     }
     row_problems.sort_by_key(|p| p.line);
-    let input = InputFile {
-        file: path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        rows,
-        sha256: blocks.finish(),
-    };
     Ok(TableRead {
         records,
-        input,
+        input: source.input(path, rows, blank_rows),
         row_problems,
     })
 }
 
-/// Bytes read per block.
-const BLOCK: usize = 8 << 20;
-
-/// A run of whole records, with the record boundaries in it.
-struct Block {
-    bytes: Vec<u8>,
-    /// (offset just past a record's newline, lines ended so far in the block).
-    cuts: Vec<(usize, usize)>,
-    /// File line on which the block starts (1-based).
-    first_line: usize,
-}
-
-/// Cuts a file into blocks of whole records, hashing it on the way. A record boundary is a
-/// newline outside quotes: quotes are counted from the file start, so a quoted field
-/// with line breaks is never cut.
-struct Blocks {
-    file: File,
-    carry: Vec<u8>,
-    hasher: Sha256,
-    line: usize,
-    eof: bool,
-}
-
-impl Blocks {
-    fn new(file: File) -> Blocks {
-        Blocks {
-            file,
-            carry: Vec::new(),
-            hasher: Sha256::new(),
-            line: 1,
-            eof: false,
-        }
-    }
-
-    fn next_block(&mut self) -> std::io::Result<Option<Block>> {
-        if self.eof && self.carry.is_empty() {
-            return Ok(None);
-        }
-        let start = self.carry.len();
-        self.carry.resize(start + BLOCK, 0);
-        let mut filled = start;
-        while filled < self.carry.len() {
-            let n = self.file.read(&mut self.carry[filled..])?;
-            if n == 0 {
-                self.eof = true;
-                break;
-            }
-            filled += n;
-        }
-        self.carry.truncate(filled);
-        self.hasher.update(&self.carry[start..filled]);
-
-        let mut cuts = Vec::new();
-        let mut in_quotes = false;
-        let mut lines = 0;
-        for at in memchr::memchr2_iter(b'"', b'\n', &self.carry) {
-            if self.carry[at] == b'"' {
-                in_quotes = !in_quotes;
-                continue;
-            }
-            lines += 1;
-            if !in_quotes {
-                cuts.push((at + 1, lines));
-            }
-        }
-        let end = match (self.eof, cuts.last()) {
-            (true, _) => self.carry.len(),
-            (false, Some(&(end, _))) => end,
-            // One record longer than a block: read on.
-            (false, None) => return self.next_block(),
-        };
-        let rest = self.carry.split_off(end);
-        let bytes = std::mem::replace(&mut self.carry, rest);
-        let first_line = self.line;
-        self.line += cuts
-            .iter()
-            .take_while(|c| c.0 <= end)
-            .last()
-            .map_or(0, |c| c.1);
-        if self.eof && end > 0 && bytes[end - 1] != b'\n' && !bytes.is_empty() {
-            cuts.push((end, lines + 1));
-        }
-        cuts.retain(|c| c.0 <= end);
-        Ok(Some(Block {
-            bytes,
-            cuts,
-            first_line,
-        }))
-    }
-
-    /// Hashes what is left of the file and returns the SHA-256 of all of it.
-    fn finish(mut self) -> String {
-        let mut rest = Vec::new();
-        if self.file.read_to_end(&mut rest).is_ok() {
-            self.hasher.update(&rest);
-        }
-        format!("{:x}", self.hasher.finalize())
-    }
-}
-
-/// The header record, its length in bytes and in lines.
-fn parse_header(bytes: &[u8]) -> Option<(csv::ByteRecord, usize, usize)> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut header = csv::ByteRecord::new();
-    if !reader.read_byte_record(&mut header).ok()? {
-        return None;
-    }
-    let end = reader.position().byte() as usize;
-    let lines = reader.position().line() as usize - 1;
-    Some((header, end, lines))
-}
-
-/// Parses a block in pieces, in parallel; pieces come back in order, each with its
-/// records, its row problems and its row count.
-#[allow(clippy::type_complexity)]
-fn parse_block<T: Send>(
-    block: &Block,
-    path: &Path,
-    columns: &[(String, usize)],
-    width: usize,
+/// Parses a batch in pieces, in parallel; pieces come back in order, each with its
+/// records and its row problems.
+fn validate<T: Send>(
+    table: &Table<'_>,
+    batch: &Batch,
     parse: &(impl Fn(&mut Row<'_>) -> Option<T> + Sync),
-) -> Vec<(Vec<T>, Vec<Problem>, usize)> {
+) -> Vec<(Vec<T>, Vec<Problem>)> {
     let pieces = 4 * rayon::current_num_threads();
-    let target = block.bytes.len() / pieces + 1;
-    let mut bounds = vec![(0, 0)];
-    for &(offset, lines) in &block.cuts {
-        if offset - bounds.last().map_or(0, |b| b.0) >= target {
-            bounds.push((offset, lines));
-        }
-    }
-    if bounds.last().map(|b| b.0) != Some(block.bytes.len()) {
-        bounds.push((block.bytes.len(), 0));
-    }
-    use rayon::prelude::*;
-    bounds
-        .par_windows(2)
-        .map(|pair| {
-            let ((from, lines_before), (to, _)) = (pair[0], pair[1]);
-            let first_line = block.first_line + lines_before;
-            parse_piece(
-                &block.bytes[from..to],
-                first_line,
-                path,
-                columns,
-                width,
-                parse,
-            )
+    let size = batch.len().div_ceil(pieces).max(1);
+    let starts: Vec<usize> = (0..batch.len()).step_by(size).collect();
+    starts
+        .into_par_iter()
+        .map(|start| {
+            let (mut parsed, mut problems) = (Vec::new(), Vec::new());
+            for i in start..(start + size).min(batch.len()) {
+                match parse_record(table, batch.record(i), parse) {
+                    Ok(value) => parsed.push(value),
+                    Err(mut found) => problems.append(&mut found),
+                }
+            }
+            (parsed, problems)
         })
         .collect()
 }
 
-fn parse_piece<T>(
-    bytes: &[u8],
-    first_line: usize,
-    path: &Path,
-    columns: &[(String, usize)],
-    width: usize,
+/// One record: its shape first (field count, field lengths, unnamed columns), then its
+/// values; a row with the wrong shape gets that one problem, not one per field.
+fn parse_record<T>(
+    table: &Table<'_>,
+    record: RawRecord<'_>,
     parse: &impl Fn(&mut Row<'_>) -> Option<T>,
-) -> (Vec<T>, Vec<Problem>, usize) {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut record = csv::ByteRecord::new();
-    let (mut parsed, mut problems, mut rows) = (Vec::new(), Vec::new(), 0);
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(err) => {
-                problems.push(Problem::file(path, format!("unreadable row: {err}")));
-                break;
-            }
-        }
-        let line = first_line + record.position().map_or(1, |p| p.line() as usize) - 1;
-        rows += 1;
-        if record.len() != width {
-            problems.push(Problem {
-                file: PathBuf::from(path),
-                line: Some(line),
-                field: String::new(),
-                message: format!(
-                    "has {} fields, the header has {width} (check quoting and commas)",
-                    record.len()
-                ),
-            });
-            continue;
-        }
-        let mut row = Row {
-            record: &record,
-            columns,
-            path,
-            line,
-            problems: Vec::new(),
+) -> Result<T, Vec<Problem>> {
+    let width = table.columns.width;
+    if record.len() != width {
+        let message = if record.len() > width {
+            format!(
+                "有 {} 个字段，比表头多 {} 个：内容中的逗号要连同整个字段用引号括起来",
+                record.len(),
+                record.len() - width
+            )
+        } else {
+            format!(
+                "只有 {} 个字段，表头有 {width} 个：这一行缺了逗号，或上一行的引号没有闭合",
+                record.len()
+            )
         };
-        match parse(&mut row) {
-            Some(value) if row.problems.is_empty() => parsed.push(value),
-            _ => problems.append(&mut row.problems),
+        return Err(vec![table.row_problem(record.line, message)]);
+    }
+    for (i, field) in record.fields().enumerate() {
+        if field.len() > MAX_FIELD_CHARS && field.chars().count() > MAX_FIELD_CHARS {
+            let message = format!(
+                "有 {} 个字符，超过单元格上限 {MAX_FIELD_CHARS} 个（Excel 无法容纳）",
+                field.chars().count()
+            );
+            let field = table.layout.field(&column_name(table, i), i, record.line);
+            return Err(vec![Problem {
+                field,
+                ..table.row_problem(record.line, message)
+            }]);
         }
     }
-    (parsed, problems, rows)
+    if let Some(&i) = table
+        .columns
+        .unnamed
+        .iter()
+        .find(|&&i| !record.field(i).trim().is_empty())
+    {
+        let message = format!("这一列没有列名，却有内容 {}", quote(record.field(i).trim()));
+        let field = table.layout.field("", i, record.line);
+        return Err(vec![Problem {
+            field: field.trim_start().to_string(),
+            ..table.row_problem(record.line, message)
+        }]);
+    }
+    let mut row = Row {
+        record,
+        table,
+        line: record.line,
+        problems: Vec::new(),
+    };
+    match parse(&mut row) {
+        Some(value) if row.problems.is_empty() => Ok(value),
+        _ => Err(row.problems),
+    }
+}
+
+fn column_name(table: &Table<'_>, index: usize) -> String {
+    table
+        .columns
+        .names
+        .iter()
+        .find(|(_, i)| *i == index)
+        .map(|(n, _)| n.clone())
+        .unwrap_or_default()
 }
 
 /// The index of each expected column, or a problem naming what is missing or unknown (a
-/// column the tool does not know would otherwise be silently ignored).
+/// column the tool does not know would otherwise be silently ignored). Trailing columns
+/// without a name are allowed: Excel writes them for formatted empty cells.
 fn check_header(
     path: &Path,
-    header: &csv::ByteRecord,
+    header: &[String],
+    line: usize,
     expected: &[&str],
-) -> Result<Vec<(String, usize)>, Problem> {
-    let mut found: Vec<(String, usize)> = Vec::new();
+) -> Result<Columns, Problem> {
+    let mut names: Vec<(String, usize)> = Vec::new();
+    let mut unnamed = Vec::new();
     let mut problems = Vec::new();
-    for (i, raw) in header.iter().enumerate() {
-        let name = String::from_utf8_lossy(raw);
-        // A UTF-8 byte order mark (Excel writes one) is not part of the first column name.
-        let name = name.trim_start_matches('\u{feff}').trim();
-        if !expected.contains(&name) {
-            problems.push(format!("unknown column {name:?} (column {})", i + 1));
-        } else if found.iter().any(|(n, _)| n == name) {
-            problems.push(format!("column {name:?} appears twice"));
+    for (i, name) in header.iter().enumerate() {
+        let name = name.trim();
+        if name.is_empty() {
+            unnamed.push(i);
+        } else if !expected.contains(&name) {
+            problems.push(format!("未知的列 {}（第{}列）", quote(name), i + 1));
+        } else if names.iter().any(|(n, _)| n == name) {
+            problems.push(format!("列 {name} 出现了两次"));
         } else {
-            found.push((name.to_string(), i));
+            names.push((name.to_string(), i));
         }
     }
     for column in expected {
-        if !found.iter().any(|(n, _)| n == column) {
-            problems.push(format!("missing column {column:?}"));
+        if !names.iter().any(|(n, _)| n == column) {
+            problems.push(format!("缺少列 {column}"));
         }
     }
     if problems.is_empty() {
-        return Ok(found);
+        return Ok(Columns {
+            names,
+            unnamed,
+            width: header.len(),
+        });
     }
     Err(Problem {
         file: path.to_path_buf(),
-        line: Some(1),
-        field: "header".into(),
-        message: format!(
-            "{}; expected columns: {}",
-            problems.join("; "),
-            expected.join(", ")
-        ),
+        line: Some(line),
+        field: "表头".into(),
+        message: format!("{}；应有的列：{}", problems.join("；"), expected.join(", ")),
     })
 }
 
-fn duplicate_ids<T: Record>(
-    path: &Path,
-    records: &[T],
-    columns: &[(String, usize)],
-) -> Vec<Problem> {
+fn duplicate_ids<T: Record>(table: &Table<'_>, records: &[T]) -> Vec<Problem> {
     // FxHash: ids are ours to read, not attacker-chosen keys, and SipHash would make this
     // one of the slowest steps of a large load.
     let mut first: FxHashMap<&str, u32> =
         FxHashMap::with_capacity_and_hasher(records.len(), Default::default());
-    let index = columns.iter().find(|(n, _)| n == "id").map(|(_, i)| *i);
     let mut problems = Vec::new();
     for record in records {
         if let Some(line) = first.insert(record.id(), record.line()) {
             first.insert(record.id(), line);
-            let message = format!("duplicate id {}: first on line {line}", record.id());
-            problems.push(problem_at(
-                path,
-                record.line() as usize,
-                "id",
-                index,
-                message,
-            ));
+            let message = format!("编号 {} 重复：第{line}行已有", quote(record.id()));
+            problems.push(table.problem(record.line() as usize, T::ID_COLUMN, message));
         }
     }
     problems
@@ -394,31 +402,17 @@ fn duplicate_ids<T: Record>(
 
 /// One data row; typed getters record a problem when a field does not parse.
 pub(super) struct Row<'a> {
-    record: &'a csv::ByteRecord,
-    columns: &'a [(String, usize)],
-    path: &'a Path,
+    record: RawRecord<'a>,
+    table: &'a Table<'a>,
     pub line: usize,
     pub problems: Vec<Problem>,
 }
 
 impl<'a> Row<'a> {
-    fn index(&self, column: &str) -> Option<usize> {
-        self.columns
-            .iter()
-            .find(|(n, _)| n == column)
-            .map(|(_, i)| *i)
-    }
-
-    /// The field, trimmed; `None` when empty (or not UTF-8, which is recorded).
+    /// The field, trimmed; `None` when empty.
     pub(super) fn text(&mut self, column: &str) -> Option<&'a str> {
-        let raw = self.index(column).and_then(|i| self.record.get(i))?;
-        match std::str::from_utf8(raw) {
-            Ok(text) => Some(text.trim()).filter(|v| !v.is_empty()),
-            Err(_) => {
-                self.problem(column, "is not valid UTF-8 (save the file as UTF-8)".into());
-                None
-            }
-        }
+        let i = self.table.columns.index(column)?;
+        Some(self.record.field(i).trim()).filter(|v| !v.is_empty())
     }
 
     /// A field that must not be empty (`""` after recording the problem).
@@ -426,7 +420,7 @@ impl<'a> Row<'a> {
         match self.text(column) {
             Some(value) => value,
             None => {
-                self.problem(column, "must not be empty".into());
+                self.problem(column, "不能为空".into());
                 ""
             }
         }
@@ -437,7 +431,13 @@ impl<'a> Row<'a> {
         match parse_date(value) {
             Some(day) => Some(day),
             None => {
-                self.problem(column, format!("{value:?} is not a date (YYYY-MM-DD)"));
+                self.problem(
+                    column,
+                    format!(
+                        "{}不是日期（应写成 2018-10-08 或 2018/10/8，年份在前）",
+                        quote(value)
+                    ),
+                );
                 None
             }
         }
@@ -445,7 +445,7 @@ impl<'a> Row<'a> {
 
     pub(super) fn required_date(&mut self, column: &str) -> Option<NaiveDate> {
         if self.text(column).is_none() {
-            self.problem(column, "must not be empty".into());
+            self.problem(column, "不能为空".into());
             return None;
         }
         self.date(column)
@@ -458,50 +458,35 @@ impl<'a> Row<'a> {
             "是" | "true" | "1" | "y" | "yes" => Some(true),
             "否" | "false" | "0" | "n" | "no" => Some(false),
             _ => {
-                self.problem(column, format!("{value:?} is not 是/否 (true/false)"));
+                self.problem(column, format!("{}应为“是”或“否”", quote(value)));
                 None
             }
         }
     }
 
     pub(super) fn problem(&mut self, column: &str, message: String) {
-        let problem = problem_at(self.path, self.line, column, self.index(column), message);
+        let problem = self.table.problem(self.line, column, message);
         self.problems.push(problem);
     }
 }
 
-/// A problem at a row and column, the column named and numbered (1-based).
-pub(super) fn problem_at(
-    path: &Path,
-    line: usize,
-    column: &str,
-    index: Option<usize>,
-    message: String,
-) -> Problem {
-    let field = match index {
-        Some(i) => format!("{column} (column {})", i + 1),
-        None => column.to_string(),
-    };
-    Problem {
-        file: PathBuf::from(path),
-        line: Some(line),
-        field,
-        message,
-    }
-}
-
-/// `YYYY-MM-DD`, strictly: the one date format of the data contract.
+/// A date as office software writes it, year first: `YYYY-MM-DD`, and `YYYY/M/D` or
+/// `YYYY-M-D` (what Excel makes of a date in a CSV it opened). Day-first dates are never
+/// guessed.
 pub(crate) fn parse_date(value: &str) -> Option<NaiveDate> {
-    let b = value.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    let separator = if value.contains('/') { '/' } else { '-' };
+    let mut parts = value.split(separator);
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || year.len() != 4 || month.len() > 2 || day.len() > 2 {
         return None;
     }
-    let number = |range: std::ops::Range<usize>| -> Option<u32> {
-        b[range].iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
+    let number = |part: &str| -> Option<u32> {
+        if part.is_empty() || !part.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        part.parse().ok()
     };
-    NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)
+    NaiveDate::from_ymd_opt(number(year)? as i32, number(month)?, number(day)?)
 }
 
 #[cfg(test)]
@@ -509,14 +494,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn strict_dates() {
-        assert_eq!(
-            parse_date("2018-10-08"),
-            NaiveDate::from_ymd_opt(2018, 10, 8)
-        );
+    fn dates_year_first_as_office_software_writes_them() {
+        let day = NaiveDate::from_ymd_opt(2018, 10, 8);
+        for good in ["2018-10-08", "2018/10/8", "2018-10-8", "2018/10/08"] {
+            assert_eq!(parse_date(good), day, "{good}");
+        }
         for bad in [
-            "2018-10-8",
-            "2018/10/08",
+            "8/10/2018",
+            "10/8/2018",
+            "2018/10-08",
+            "2018//8",
+            "18/10/08",
+            "2018-10-008",
             "2018-13-01",
             "2018-02-30",
             "20181008",
