@@ -1,20 +1,19 @@
-//! Records read from a table file, as text, whatever the file was (CSV in any encoding,
-//! a sheet): a batch holds many records in one buffer, so that reading allocates per
-//! batch, not per record or field.
+//! Records read from a table file, whatever the file was (CSV in any encoding, a sheet):
+//! a batch holds many records in one buffer, so that reading allocates per batch, not per
+//! record or field.
 
 use crate::problem::Problem;
 
-/// Records in one text buffer: record `i`'s fields end at `ends[records[i].ends]`,
-/// counted from the record's `start` in `text`.
+/// Records in one buffer: record `i`'s fields end at `ends[records[i].ends_from..]`,
+/// counted from the record's `start` in `text`. The text is checked as UTF-8 record by
+/// record, when the record is read (on every core), not as the batch is built.
 #[derive(Debug, Default)]
 pub(super) struct Batch {
-    text: String,
+    text: Vec<u8>,
     ends: Vec<u32>,
     records: Vec<Span>,
     /// Rows the reader already refused (bad quoting, an error cell), one problem each.
     pub refused: Vec<Problem>,
-    /// Rows with no value in any field, which carry no data and are left out.
-    pub blank: usize,
 }
 
 /// Where one record's text and field ends are.
@@ -39,20 +38,8 @@ pub(super) struct RawRecord<'a> {
 }
 
 impl Batch {
-    /// The records `spans` of `text`, leaving out (and counting) rows with no value in
-    /// any field: they carry no data.
-    pub(super) fn new(text: String, ends: Vec<u32>, mut records: Vec<Span>) -> Batch {
-        let before = records.len();
-        records.retain(|span| {
-            let end = span.start
-                + ends[span.ends_from..span.ends_to]
-                    .last()
-                    .map_or(0, |e| *e as usize);
-            // Fields are stored without separators: a record is blank when its text is.
-            !text[span.start..end].trim().is_empty()
-        });
+    pub(super) fn new(text: Vec<u8>, ends: Vec<u32>, records: Vec<Span>) -> Batch {
         Batch {
-            blank: before - records.len(),
             text,
             ends,
             records,
@@ -64,15 +51,18 @@ impl Batch {
         self.records.len()
     }
 
-    pub(super) fn record(&self, i: usize) -> RawRecord<'_> {
+    /// Record `i`, or `Err(line)` when its text is not UTF-8.
+    pub(super) fn record(&self, i: usize) -> Result<RawRecord<'_>, usize> {
         let span = self.records[i];
         let ends = &self.ends[span.ends_from..span.ends_to];
         let end = span.start + ends.last().map_or(0, |e| *e as usize);
-        RawRecord {
-            text: &self.text[span.start..end],
+        let text =
+            simdutf8::basic::from_utf8(&self.text[span.start..end]).map_err(|_| span.line)?;
+        Ok(RawRecord {
+            text,
             ends,
             line: span.line,
-        }
+        })
     }
 }
 
@@ -81,9 +71,18 @@ impl<'a> RawRecord<'a> {
         self.ends.len()
     }
 
+    /// Fields are stored without separators: a record is blank when its text is.
+    pub(super) fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+
+    /// Field `i`. Fields end where the file had a separator (an ASCII byte), so an end
+    /// is always a character boundary of valid text.
     pub(super) fn field(&self, i: usize) -> &'a str {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
+        self.text
+            .get(start..self.ends[i] as usize)
+            .unwrap_or_default()
     }
 
     pub(super) fn fields(&self) -> impl Iterator<Item = &'a str> + '_ {
@@ -105,19 +104,28 @@ mod tests {
     }
 
     #[test]
-    fn records_share_one_buffer_and_blank_rows_are_counted() {
-        // "a","1" | "bc" | " ","　" (blank: a space and an ideographic space)
-        let text = "a1bc \u{3000}".to_string();
-        let ends = vec![1, 2, 2, 1, 4];
-        let batch = Batch::new(
-            text,
-            ends,
-            vec![span(0, 0..2, 1), span(2, 2..3, 2), span(4, 3..5, 3)],
+    fn records_share_one_buffer_and_are_checked_one_by_one() {
+        // "a","1" | "bc" | " ","　" (blank: a space and an ideographic space) | not UTF-8
+        let mut text = "a1bc \u{3000}".as_bytes().to_vec();
+        text.push(0xff);
+        let ends = vec![1, 2, 2, 1, 4, 1];
+        let spans = vec![
+            span(0, 0..2, 1),
+            span(2, 2..3, 2),
+            span(4, 3..5, 3),
+            span(8, 5..6, 4),
+        ];
+        let batch = Batch::new(text, ends, spans);
+        assert_eq!(batch.len(), 4);
+        let first = batch.record(0).unwrap();
+        assert_eq!(first.fields().collect::<Vec<_>>(), ["a", "1"]);
+        assert_eq!(batch.record(1).unwrap().field(0), "bc");
+        assert_eq!(batch.record(1).unwrap().line, 2);
+        assert!(batch.record(2).unwrap().is_blank());
+        assert_eq!(
+            batch.record(3).unwrap_err(),
+            4,
+            "the line of a record that is not UTF-8"
         );
-        assert_eq!(batch.len(), 2);
-        assert_eq!(batch.blank, 1);
-        assert_eq!(batch.record(0).fields().collect::<Vec<_>>(), ["a", "1"]);
-        assert_eq!(batch.record(1).field(0), "bc");
-        assert_eq!(batch.record(1).line, 2);
     }
 }

@@ -107,21 +107,32 @@ impl CsvReader {
         if self.eof && self.pending.is_empty() {
             return Ok(None);
         }
-        let mut input = std::mem::take(&mut self.pending);
-        self.read_block(&mut input)?;
-        let parsed = self.parse(&input)?;
+        let raw = self.read_raw()?;
+        // Hash this block on another core while it is parsed.
+        let mut hasher = std::mem::take(&mut self.hasher);
+        let (parsed, ()) = rayon::join(|| self.parse_block(&raw), || hasher.update(&raw));
+        self.hasher = hasher;
+        let (input, parsed) = parsed?;
         self.pending = input[parsed.consumed..].to_vec();
         if self.pending.len() > MAX_RECORD {
             return Err(self.oversized_record());
         }
-        let text = self.into_text(parsed.out, &parsed.spans)?;
-        let mut batch = Batch::new(text, parsed.ends, parsed.spans);
+        let mut batch = Batch::new(parsed.out, parsed.ends, parsed.spans);
         batch.refused = parsed.refused;
         Ok(Some(batch))
     }
 
-    /// Appends the next block of the file to `input`, as UTF-8 text.
-    fn read_block(&mut self, input: &mut Vec<u8>) -> Result<(), Problem> {
+    /// The record in progress and the block `raw` after it, as UTF-8 text, and its
+    /// records.
+    fn parse_block(&mut self, raw: &[u8]) -> Result<(Vec<u8>, Parsed), Problem> {
+        let mut input = std::mem::take(&mut self.pending);
+        self.append_text(&mut input, raw)?;
+        let parsed = self.parse(&input)?;
+        Ok((input, parsed))
+    }
+
+    /// The next block of the file's bytes.
+    fn read_raw(&mut self) -> Result<Vec<u8>, Problem> {
         let mut raw = vec![0; BLOCK];
         let mut filled = 0;
         while filled < raw.len() {
@@ -136,8 +147,12 @@ impl CsvReader {
             filled += n;
         }
         raw.truncate(filled);
-        self.hasher.update(&raw);
-        let mut raw = raw.as_slice();
+        Ok(raw)
+    }
+
+    /// Appends `raw` to `input` as UTF-8 text, deciding the encoding on the first block
+    /// that is not all ASCII.
+    fn append_text(&mut self, input: &mut Vec<u8>, mut raw: &[u8]) -> Result<(), Problem> {
         if !std::mem::replace(&mut self.started, true) {
             raw = self.opening(raw)?;
         }
@@ -282,8 +297,7 @@ impl CsvReader {
         self.lines.advance(&raw[..body_at]);
         let line = self.lines.line();
         let body = &raw[body_at..];
-        self.lines.advance(body);
-        if memchr::memchr(b'"', body).is_some() {
+        if self.lines.advance(body) {
             if let Err(broken) = check_quotes(body) {
                 let problem = self.quote_problem(line, body, broken);
                 // Without its header a file cannot be read at all.
@@ -370,22 +384,6 @@ impl CsvReader {
             },
         }
     }
-
-    /// The records' text as a string: csv-core leaves bytes as they were, so a UTF-8 file
-    /// is checked here, once per block.
-    fn into_text(&self, out: Vec<u8>, spans: &[Span]) -> Result<String, Problem> {
-        String::from_utf8(out).map_err(|err| {
-            let bad = err.utf8_error().valid_up_to();
-            let at = spans.partition_point(|s| s.start <= bad).saturating_sub(1);
-            Problem {
-                line: spans.get(at).map(|s| s.line),
-                ..Problem::file(
-                    &self.path,
-                    format!("文件是 UTF-8 编码，这一行却有不是 UTF-8 的字节（文件已损坏，或由两种编码拼成）；{CONVERT}"),
-                )
-            }
-        })
-    }
 }
 
 /// What parsing one block gave.
@@ -444,8 +442,15 @@ impl Lines {
         self.breaks + 1
     }
 
-    fn advance(&mut self, bytes: &[u8]) {
-        for at in memchr::memchr2_iter(b'\r', b'\n', bytes) {
+    /// Counts the line ends in `bytes`; `true` when they hold a quote (found on the same
+    /// pass, as every record is scanned anyway).
+    fn advance(&mut self, bytes: &[u8]) -> bool {
+        let mut quoted = false;
+        for at in memchr::memchr3_iter(b'\r', b'\n', b'"', bytes) {
+            if bytes[at] == b'"' {
+                quoted = true;
+                continue;
+            }
             let after_cr = if at == 0 {
                 self.after_cr
             } else {
@@ -459,6 +464,7 @@ impl Lines {
         if let Some(&last) = bytes.last() {
             self.after_cr = last == b'\r';
         }
+        quoted
     }
 
     /// Line breaks in `bytes` (read from a line start).

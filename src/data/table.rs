@@ -144,19 +144,19 @@ impl Layout {
 }
 
 /// The columns of a table: where each expected one is, and the header's width.
-pub(super) struct Columns {
-    names: Vec<(String, usize)>,
+pub(super) struct Columns<'a> {
+    names: Vec<(&'a str, usize)>,
     /// Columns without a name (Excel writes them for formatted cells): must stay empty.
     unnamed: Vec<usize>,
     width: usize,
 }
 
-impl Columns {
+impl Columns<'_> {
+    /// Where `column` is. Parsers name columns by the same constants the header is
+    /// checked against, so the names are usually found by address, without comparing.
     pub(super) fn index(&self, column: &str) -> Option<usize> {
-        self.names
-            .iter()
-            .find(|(n, _)| n == column)
-            .map(|(_, i)| *i)
+        let same = |name: &&str| std::ptr::eq(*name, column) || *name == column;
+        self.names.iter().find(|(n, _)| same(n)).map(|(_, i)| *i)
     }
 }
 
@@ -164,7 +164,7 @@ impl Columns {
 pub(super) struct Table<'a> {
     pub path: &'a Path,
     pub layout: Layout,
-    pub columns: Columns,
+    pub columns: Columns<'a>,
 }
 
 impl Table<'_> {
@@ -220,12 +220,13 @@ pub(super) fn read_table<T: Record + Send>(
             || validate(&table, &current, &parse),
             || source.next_batch(),
         );
-        rows += current.len() + current.refused.len();
-        blank_rows += current.blank;
+        rows += current.refused.len();
         row_problems.extend(current.refused);
-        for (chunk, problems) in parsed {
-            records.extend(chunk);
-            row_problems.extend(problems);
+        for piece in parsed {
+            rows += piece.rows;
+            blank_rows += piece.blank;
+            records.extend(piece.records);
+            row_problems.extend(piece.problems);
         }
         batch = next?;
     }
@@ -244,30 +245,60 @@ pub(super) fn read_table<T: Record + Send>(
     })
 }
 
-/// Parses a batch in pieces, in parallel; pieces come back in order, each with its
-/// records and its row problems.
+/// What validating part of a batch gave.
+struct Piece<T> {
+    records: Vec<T>,
+    problems: Vec<Problem>,
+    /// Rows read (blank ones not counted) and blank rows left out.
+    rows: usize,
+    blank: usize,
+}
+
+/// Parses a batch in pieces, in parallel; pieces come back in order.
 fn validate<T: Send>(
     table: &Table<'_>,
     batch: &Batch,
     parse: &(impl Fn(&mut Row<'_>) -> Option<T> + Sync),
-) -> Vec<(Vec<T>, Vec<Problem>)> {
+) -> Vec<Piece<T>> {
     let pieces = 4 * rayon::current_num_threads();
     let size = batch.len().div_ceil(pieces).max(1);
     let starts: Vec<usize> = (0..batch.len()).step_by(size).collect();
     starts
         .into_par_iter()
         .map(|start| {
-            let (mut parsed, mut problems) = (Vec::new(), Vec::new());
+            let mut piece = Piece {
+                records: Vec::new(),
+                problems: Vec::new(),
+                rows: 0,
+                blank: 0,
+            };
             for i in start..(start + size).min(batch.len()) {
-                match parse_record(table, batch.record(i), parse) {
-                    Ok(value) => parsed.push(value),
-                    Err(mut found) => problems.append(&mut found),
+                let record = match batch.record(i) {
+                    Ok(record) if record.is_blank() => {
+                        piece.blank += 1;
+                        continue;
+                    }
+                    Ok(record) => record,
+                    Err(line) => {
+                        piece.rows += 1;
+                        piece
+                            .problems
+                            .push(table.row_problem(line, NOT_UTF8.into()));
+                        continue;
+                    }
+                };
+                piece.rows += 1;
+                match parse_record(table, record, parse) {
+                    Ok(value) => piece.records.push(value),
+                    Err(mut found) => piece.problems.append(&mut found),
                 }
             }
-            (parsed, problems)
+            piece
         })
         .collect()
 }
+
+const NOT_UTF8: &str = "这一行有不是 UTF-8 的字节，而文件其余部分是 UTF-8 编码（文件已损坏，或由两种编码拼成）：请用 WPS 或 Excel 打开后另存为“CSV UTF-8（逗号分隔）”";
 
 /// One record: its shape first (field count, field lengths, unnamed columns), then its
 /// values; a row with the wrong shape gets that one problem, not one per field.
@@ -314,7 +345,7 @@ fn parse_record<T>(
         let message = format!("这一列没有列名，却有内容 {}", quote(record.field(i).trim()));
         let field = table.layout.field("", i, record.line);
         return Err(vec![Problem {
-            field: field.trim_start().to_string(),
+            field,
             ..table.row_problem(record.line, message)
         }]);
     }
@@ -336,32 +367,34 @@ fn column_name(table: &Table<'_>, index: usize) -> String {
         .names
         .iter()
         .find(|(_, i)| *i == index)
-        .map(|(n, _)| n.clone())
+        .map(|(n, _)| n.to_string())
         .unwrap_or_default()
 }
 
 /// The index of each expected column, or a problem naming what is missing or unknown (a
 /// column the tool does not know would otherwise be silently ignored). Trailing columns
 /// without a name are allowed: Excel writes them for formatted empty cells.
-fn check_header(
+fn check_header<'a>(
     path: &Path,
     header: &[String],
     line: usize,
-    expected: &[&str],
-) -> Result<Columns, Problem> {
-    let mut names: Vec<(String, usize)> = Vec::new();
+    expected: &[&'a str],
+) -> Result<Columns<'a>, Problem> {
+    let mut names: Vec<(&'a str, usize)> = Vec::new();
     let mut unnamed = Vec::new();
     let mut problems = Vec::new();
     for (i, name) in header.iter().enumerate() {
         let name = name.trim();
         if name.is_empty() {
             unnamed.push(i);
-        } else if !expected.contains(&name) {
-            problems.push(format!("未知的列 {}（第{}列）", quote(name), i + 1));
-        } else if names.iter().any(|(n, _)| n == name) {
-            problems.push(format!("列 {name} 出现了两次"));
+        } else if let Some(known) = expected.iter().find(|e| **e == name) {
+            if names.iter().any(|(n, _)| n == known) {
+                problems.push(format!("列 {name} 出现了两次"));
+            } else {
+                names.push((known, i));
+            }
         } else {
-            names.push((name.to_string(), i));
+            problems.push(format!("未知的列 {}（第{}列）", quote(name), i + 1));
         }
     }
     for column in expected {

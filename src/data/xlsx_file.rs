@@ -292,7 +292,7 @@ impl<'a> Rows<'a> {
             spans,
             refused,
         } = std::mem::take(&mut self.batch);
-        let mut batch = Batch::new(text, ends, spans);
+        let mut batch = Batch::new(text.into_bytes(), ends, spans);
         batch.refused = refused;
         self.done.push(batch);
     }
