@@ -276,8 +276,15 @@ impl CsvReader {
             }
         }
         parsed.out.truncate(out_start);
-        // At the end of the file, only line ends can follow the last record.
-        parsed.consumed = if self.eof { input.len() } else { record_start };
+        // Line ends before the record in progress are done with (a file of blank lines
+        // must not pile up); at the end of the file, nothing else can follow.
+        let breaks = leading_breaks(&input[record_start..]);
+        self.lines.advance_line_ends(breaks);
+        parsed.consumed = if self.eof {
+            input.len()
+        } else {
+            record_start + breaks.len()
+        };
         Ok(parsed)
     }
 
@@ -290,13 +297,10 @@ impl CsvReader {
         fields: &[usize],
     ) -> Result<(), Problem> {
         // csv-core skips line ends before a record (blank lines, the LF of a CRLF).
-        let body_at = raw
-            .iter()
-            .position(|b| !matches!(b, b'\r' | b'\n'))
-            .unwrap_or(raw.len());
-        self.lines.advance(&raw[..body_at]);
+        let breaks = leading_breaks(raw);
+        self.lines.advance_line_ends(breaks);
         let line = self.lines.line();
-        let body = &raw[body_at..];
+        let body = &raw[breaks.len()..];
         if self.lines.advance(body) {
             if let Err(broken) = check_quotes(body) {
                 let problem = self.quote_problem(line, body, broken);
@@ -368,8 +372,7 @@ impl CsvReader {
     }
 
     fn oversized_record(&self) -> Problem {
-        let line = self.lines.line() + Lines::count(leading_breaks(&self.pending));
-        let body = &self.pending[leading_breaks(&self.pending).len()..];
+        let (line, body) = (self.lines.line(), &self.pending[..]);
         match check_quotes(body) {
             Err(broken @ QuoteError::Unclosed { .. }) => self.quote_problem(line, body, broken),
             _ => Problem {
@@ -467,6 +470,17 @@ impl Lines {
         quoted
     }
 
+    /// Counts a run of line ends (blank lines): byte by byte, which is faster than a
+    /// search when every byte is a hit.
+    fn advance_line_ends(&mut self, run: &[u8]) {
+        for &byte in run {
+            if byte == b'\r' || !self.after_cr {
+                self.breaks += 1;
+            }
+            self.after_cr = byte == b'\r';
+        }
+    }
+
     /// Line breaks in `bytes` (read from a line start).
     fn count(bytes: &[u8]) -> usize {
         let mut lines = Lines::default();
@@ -475,6 +489,7 @@ impl Lines {
     }
 }
 
+/// The line ends `bytes` starts with.
 fn leading_breaks(bytes: &[u8]) -> &[u8] {
     let n = bytes
         .iter()

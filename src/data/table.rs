@@ -71,6 +71,13 @@ impl Source {
         sheet: Option<&str>,
         formulas: bool,
     ) -> Result<Source, Problem> {
+        match std::fs::metadata(path) {
+            Ok(meta) if !meta.is_file() => {
+                return Err(Problem::file(path, "不是文件（是文件夹？）"));
+            }
+            Ok(_) => {}
+            Err(err) => return Err(Problem::file(path, format!("无法读取：{err}"))),
+        }
         if path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
