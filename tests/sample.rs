@@ -354,3 +354,123 @@ fn switching_state_carries_from_the_previous_quarter() {
         "{spot}"
     );
 }
+
+/// Writes the drawn worksheet back as `worksheet.xlsx`, every row judged 合格 except that
+/// `verdict(row)` may write the verdict cell itself.
+fn fill_xlsx(
+    dir: &std::path::Path,
+    verdict: impl Fn(&mut rust_xlsxwriter::Worksheet, u32) -> bool,
+) {
+    let mut book: Xlsx<_> = open_workbook(dir.join("sample/worksheet.xlsx")).unwrap();
+    let range = book.worksheet_range("抽查工作底稿").unwrap();
+    let mut filled = rust_xlsxwriter::Workbook::new();
+    let sheet = filled.add_worksheet().set_name("抽查工作底稿").unwrap();
+    for (r, row) in range.rows().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet
+                .write_string(r as u32, c as u16, cell.to_string())
+                .unwrap();
+        }
+        if r > 0 && !verdict(sheet, r as u32) {
+            sheet.write_string(r as u32, 10, "合格").unwrap();
+        }
+    }
+    filled.save(dir.join("worksheet.xlsx")).unwrap();
+}
+
+#[test]
+fn a_formula_in_a_verdict_cell_is_an_error_naming_the_cell() {
+    // It read as blank: the verdict silently dropped.
+    let sandbox = Sandbox::new();
+    let (dir, _) = sampled_copy(&sandbox);
+    fill_xlsx(&dir, |sheet, row| {
+        row == 3 && {
+            sheet
+                .write_formula(row, 10, "=IF(1,\"合格\",\"不合格\")")
+                .unwrap();
+            true
+        }
+    });
+    let run = audit(&sandbox, &dir);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains("worksheet.xlsx:4: 核查结论（抽查工作底稿!K4）: 单元格是公式"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn an_empty_or_header_only_worksheet_is_an_error() {
+    let sandbox = Sandbox::new();
+    let (dir, _) = sampled_copy(&sandbox);
+    std::fs::write(dir.join("inspections.csv"), "").unwrap();
+    let run = audit(&sandbox, &dir);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("inspections.csv: 文件是空的"),
+        "{}",
+        run.stderr()
+    );
+
+    let header = std::fs::read_to_string(dir.join("sample/worksheet.csv")).unwrap();
+    let header = header.lines().next().unwrap().to_string();
+    std::fs::write(dir.join("inspections.csv"), header + "\r\n").unwrap();
+    let run = audit(&sandbox, &dir);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("工作底稿只有表头"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn an_inspections_row_with_an_extra_or_missing_field_is_an_error() {
+    // Rows were read with their columns shifted.
+    let sandbox = Sandbox::new();
+    let (dir, _) = sampled_copy(&sandbox);
+    fill_csv(&dir, |_, _| "合格");
+    let text = std::fs::read_to_string(dir.join("inspections.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    lines[2].push_str(",多余");
+    let cut = lines[4].rfind(',').unwrap();
+    lines[4].truncate(cut);
+    std::fs::write(dir.join("inspections.csv"), lines.join("\n") + "\n").unwrap();
+    let err = audit(&sandbox, &dir).stderr();
+    assert!(
+        err.contains("inspections.csv:3: 有 15 个字段，比表头多 1 个"),
+        "{err}"
+    );
+    assert!(
+        err.contains("inspections.csv:5: 只有 13 个字段，表头有 14 个"),
+        "{err}"
+    );
+}
+
+#[test]
+fn inspections_lines_are_physical_after_a_multiline_note_and_gbk_is_read() {
+    // After a multi-line cell, inspections.csv reported record numbers, not lines; a GBK
+    // file got a raw parser message.
+    let sandbox = Sandbox::new();
+    let (dir, _) = sampled_copy(&sandbox);
+    fill_csv(&dir, |i, _| match i {
+        1 => "不合格",
+        3 => "基本合格",
+        _ => "合格",
+    });
+    let text = std::fs::read_to_string(dir.join("inspections.csv")).unwrap();
+    let text = text.replacen(
+        "链接打开后内容与标题不符",
+        "\"链接打开后\r\n内容与标题不符\"",
+        1,
+    );
+    let (gbk, _, _) = encoding_rs::GB18030.encode(text.trim_start_matches('\u{feff}'));
+    std::fs::write(dir.join("inspections.csv"), gbk).unwrap();
+    let err = audit(&sandbox, &dir).stderr();
+    assert!(
+        err.contains("inspections.csv:5: 核查结论（第11列）: “基本合格”不是"),
+        "row 3 starts on line 5 after the two-line note: {err}"
+    );
+}
