@@ -10,6 +10,9 @@ mod records;
 mod table;
 mod xlsx_file;
 
+#[cfg(test)]
+mod mutations;
+
 use std::collections::{HashMap, HashSet};
 
 use rustc_hash::FxHashMap;
