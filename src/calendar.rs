@@ -15,7 +15,6 @@ use std::path::Path;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Deserialize;
 
-use crate::locate::{serde_problem, Locator};
 use crate::problem::{Problem, Problems};
 
 /// A date the calendar cannot answer for.
@@ -80,16 +79,12 @@ pub struct Calendar {
 impl Calendar {
     /// Reads and validates a calendar file.
     pub fn load(path: &Path) -> Result<Calendar, Problems> {
-        let source = std::fs::read_to_string(path)
-            .map_err(|err| Problems::one(Problem::file(path, format!("cannot read: {err}"))))?;
-        Calendar::from_yaml(&source, path)
+        Calendar::from_yaml(&crate::yaml::read(path)?, path)
     }
 
     /// Parses and validates calendar YAML; `path` only names the source in problems.
     pub fn from_yaml(source: &str, path: &Path) -> Result<Calendar, Problems> {
-        let file: CalendarFile =
-            serde_yaml::from_str(source).map_err(|err| Problems::one(serde_problem(path, &err)))?;
-        let locator = Locator::new(source);
+        let (file, locator): (CalendarFile, _) = crate::yaml::parse(path, source)?;
         let mut problems = Problems::default();
         let at = |field: String, message: String| Problem {
             file: path.to_path_buf(),

@@ -27,3 +27,4 @@ pub(crate) mod results;
 pub(crate) mod sample;
 pub(crate) mod score;
 pub mod search;
+pub(crate) mod yaml;

@@ -129,8 +129,8 @@ fn files_that_do_not_read_are_each_reported() {
         "catalogue.yaml:9: subsystems[1].weight: invalid type: string \"sixty\", expected f64",
         "ZWGK-106.yaml:4: unknown field `owner`, expected one of",
         "ZWGK-107.yaml:7: effective: input is out of range",
-        // An unclosed quote is noticed where the parser runs into the next key.
-        "ZWGK-109.yaml:18: did not find expected key",
+        // An unclosed quote is reported on the line that opens it.
+        "ZWGK-109.yaml:3: YAML 语法错误：invalid indentation in quoted scalar",
         "ZWGK-204.yaml:66: requirements[0].weight: invalid type: string \"heavy\", expected u32",
     ];
     for line in expected {

@@ -1,8 +1,8 @@
 //! The standards catalogue: load the YAML records of a standards folder and validate them.
 //!
 //! Loading is two steps, as with any user-edited configuration: deserialise each file into
-//! its raw record (syntax, unknown fields and types are reported with their position by
-//! serde_yaml), then validate the whole set and collect *every* problem — duplicate ids and
+//! its raw record, within the bounds of [`crate::yaml`] (syntax, unknown fields and types
+//! are reported with their position), then validate the whole set and collect *every* problem — duplicate ids and
 //! codes, requirements naming missing clauses or rows, bad date windows, sub-system and id
 //! mismatches, declared counts — each with its file, line and field.
 
@@ -19,7 +19,7 @@ pub use model::*;
 pub use rule::*;
 
 use crate::calendar::Calendar;
-use crate::locate::{serde_problem, Locator};
+use crate::locate::Locator;
 use crate::problem::{Problem, Problems};
 
 /// File names in a standards folder that are not standard records.
@@ -255,9 +255,9 @@ fn read_folder(dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, Problems> {
     let mut problems = Problems::default();
     let mut files = Vec::new();
     for path in paths {
-        match std::fs::read(&path) {
+        match crate::yaml::read_bytes(&path) {
             Ok(bytes) => files.push((path, bytes)),
-            Err(err) => problems.push(Problem::file(&path, format!("cannot read: {err}"))),
+            Err(problem) => problems.push(problem),
         }
     }
     problems.into_result()?;
@@ -281,11 +281,10 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(
     path: &Path,
     source: &str,
 ) -> Result<Sourced<T>, Problems> {
-    let record =
-        serde_yaml::from_str(source).map_err(|err| Problems::one(serde_problem(path, &err)))?;
+    let (record, locator) = crate::yaml::parse(path, source)?;
     Ok(Sourced {
         path: path.to_path_buf(),
-        locator: Locator::new(source),
+        locator,
         record,
     })
 }

@@ -31,7 +31,6 @@ pub(crate) use records::*;
 pub(crate) use table::InputFile;
 
 use crate::catalogue::{Catalogue, CheckKind, UnitKind};
-use crate::locate::{serde_problem, Locator};
 use crate::problem::{quote, Problem, Problems};
 use table::{read_table, Record, Row, Source};
 
@@ -170,9 +169,9 @@ pub(crate) struct Dataset {
 impl AuditConfig {
     pub(crate) fn load(dir: &Path) -> Result<AuditConfig, Problems> {
         let path = dir.join(AUDIT_FILE);
-        let source = std::fs::read_to_string(&path)
-            .map_err(|err| Problems::one(Problem::file(&path, format!("cannot read: {err}"))))?;
-        serde_yaml::from_str(&source).map_err(|err| Problems::one(serde_problem(&path, &err)))
+        let source = crate::yaml::read(&path)?;
+        let (config, _) = crate::yaml::parse(&path, &source)?;
+        Ok(config)
     }
 }
 
@@ -603,11 +602,8 @@ impl<'a> Context<'a> {
 
 /// Reads and validates units.yaml.
 pub(crate) fn load_units(path: &Path, catalogue: &Catalogue) -> Result<Vec<Unit>, Problems> {
-    let source = std::fs::read_to_string(path)
-        .map_err(|err| Problems::one(Problem::file(path, format!("cannot read: {err}"))))?;
-    let file: UnitsFile =
-        serde_yaml::from_str(&source).map_err(|err| Problems::one(serde_problem(path, &err)))?;
-    let locator = Locator::new(&source);
+    let source = crate::yaml::read(path)?;
+    let (file, locator): (UnitsFile, _) = crate::yaml::parse(path, &source)?;
     let mut problems = Problems::default();
     let mut at = |field: String, message: String| {
         problems.push(Problem {
@@ -649,11 +645,8 @@ fn load_waivers(
     if !path.exists() {
         return Ok(Vec::new());
     }
-    let source = std::fs::read_to_string(path)
-        .map_err(|err| Problems::one(Problem::file(path, format!("cannot read: {err}"))))?;
-    let waivers: Vec<Waiver> =
-        serde_yaml::from_str(&source).map_err(|err| Problems::one(serde_problem(path, &err)))?;
-    let locator = Locator::new(&source);
+    let source = crate::yaml::read(path)?;
+    let (waivers, locator): (Vec<Waiver>, _) = crate::yaml::parse(path, &source)?;
     let mut problems = Problems::default();
     for (i, waiver) in waivers.iter().enumerate() {
         let mut at = |field: &str, message: String| {

@@ -166,10 +166,8 @@ struct CodePlan {
 }
 
 pub(crate) fn generate(catalogue: &Catalogue, options: &GenerateOptions) -> Result<Truth> {
-    let units_text = std::fs::read_to_string(&options.units)
-        .map_err(|e| Error::io("reading", &options.units, e))?;
-    let units_file: UnitsFile = serde_yaml::from_str(&units_text)
-        .map_err(|e| Error::Invalid(format!("{}: {e}", options.units.display())))?;
+    let units_text = crate::yaml::read(&options.units)?;
+    let (units_file, _): (UnitsFile, _) = crate::yaml::parse(&options.units, &units_text)?;
     let mut g = Gen {
         catalogue,
         calendar: &catalogue.calendar,
