@@ -16,6 +16,7 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Deserialize;
 
 use crate::problem::{Problem, Problems};
+use crate::ranges::YEAR;
 
 /// A date the calendar cannot answer for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -95,6 +96,16 @@ impl Calendar {
 
         if file.years.is_empty() {
             problems.push(at("years".into(), "no years listed".into()));
+            return Err(problems);
+        }
+        for (y, spec) in file.years.iter().enumerate() {
+            if let Some(message) = YEAR.check(spec.year) {
+                problems.push(at(format!("years[{y}].year"), message));
+            }
+        }
+        // The days off are listed day by day below: only once the years are in range is
+        // that bounded.
+        if !problems.is_empty() {
             return Err(problems);
         }
         for (i, pair) in file.years.windows(2).enumerate() {
@@ -383,6 +394,21 @@ mod tests {
         assert!(text.contains("calendar.yaml:6: years[0].work[0]"), "{text}");
         assert!(text.contains("2020 follows 2018"), "{text}");
         assert_eq!(problems.len(), 4, "{text}");
+    }
+
+    #[test]
+    fn calendar_years_out_of_range_are_refused() {
+        // Without the range, year 300000 has no January 1st to start the table from.
+        let source = "years:\n  - year: 300000\n    notices: [{title: x}]\n    off: []\n  - year: 300001\n    notices: [{title: x}]\n    off: []\n";
+        let text = Calendar::from_yaml(source, Path::new("c.yaml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.contains("c.yaml:2: years[0].year: 取值 300000 超出允许范围 1995–2100"),
+            "{text}"
+        );
+        assert!(text.contains("c.yaml:5: years[1].year"), "{text}");
+        assert_eq!(text.lines().count(), 2, "{text}");
     }
 
     #[test]

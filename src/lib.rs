@@ -22,6 +22,7 @@ pub mod index;
 pub(crate) mod locate;
 pub(crate) mod output;
 pub(crate) mod problem;
+pub(crate) mod ranges;
 pub(crate) mod report;
 pub(crate) mod results;
 pub(crate) mod sample;

@@ -314,6 +314,39 @@ fn bad_files_and_configuration_are_clear_errors() {
     );
 }
 
+/// `rectification_working_days: 4294967295` used to wrap to a deadline before the
+/// circular in release builds; numbers of audit.yaml are now checked where it is read.
+#[test]
+fn audit_yaml_numbers_out_of_range_are_refused_at_their_line() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    let first = append(
+        &dir.join("audit.yaml"),
+        &[
+            "circular: {rectification_working_days: 4294967295}",
+            "sampling: {confidence: 1.5, tolerable_rate: .nan, seed: 18446744073709551615}",
+        ],
+    );
+    let standards = shipped_standards();
+    let run = sandbox.run(&[
+        "audit",
+        dir.to_str().unwrap(),
+        "--standards",
+        standards.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    let err = run.stderr();
+    let expected = [
+        format!("audit.yaml:{first}: circular.rectification_working_days: 取值 4294967295 超出允许范围 1–3650"),
+        format!("audit.yaml:{}: sampling.confidence: 取值 1.5 超出允许范围：应大于 0 且小于 1", first + 1),
+        format!("audit.yaml:{}: sampling.tolerable_rate: 取值 NaN 超出允许范围", first + 1),
+    ];
+    for line in &expected {
+        assert!(err.contains(line.as_str()), "missing {line:?} in:\n{err}");
+    }
+    assert!(err.contains("3 problem(s)"), "{err}");
+}
+
 /// results.json listed the sub-systems alphabetically (公开与运行 first) because their
 /// weights were kept in a sorted map; catalogue.yaml's order is what the circular prints.
 #[test]

@@ -139,6 +139,46 @@ fn files_that_do_not_read_are_each_reported() {
     assert_eq!(out.lines().count(), expected.len(), "{out}");
 }
 
+/// `calendar_days: 4000000000` fits a u32 and used to pass the check, then panic in the
+/// audit (exit 101) when the deadline overflowed the date type.
+#[test]
+fn a_time_limit_out_of_range_fails_check_and_audit_instead_of_panicking() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    edit(
+        &dir,
+        "ZWGK-212.yaml",
+        "limit: {calendar_days: 20}",
+        "limit: {calendar_days: 4000000000}",
+        1,
+    );
+    let run = sandbox.run(&["catalogue", "check", "--standards", dir.to_str().unwrap()]);
+    assert_eq!(run.code(), 2, "{}", run.stdout());
+    assert!(
+        run.stdout().contains(
+            "ZWGK-212.yaml:146: requirements[0].limit.calendar_days: 取值 4000000000 超出允许范围 1–3650"
+        ),
+        "{}",
+        run.stdout()
+    );
+
+    let audit = crate::util::repo().join("audits/2018-Q4");
+    let run = sandbox.run(&[
+        "audit",
+        audit.to_str().unwrap(),
+        "--standards",
+        dir.to_str().unwrap(),
+        "--out",
+        sandbox.path().join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(
+        run.stderr().contains("ZWGK-212.yaml:146"),
+        "{}",
+        run.stderr()
+    );
+}
+
 #[test]
 fn a_missing_folder_is_a_clear_error() {
     let sandbox = Sandbox::new();

@@ -1,4 +1,5 @@
-//! Whole-catalogue validation: every problem, each with file, line and field.
+//! Whole-catalogue validation: every problem, each with file, line and field. Every number
+//! is checked against its range in [`crate::ranges`].
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -7,6 +8,7 @@ use super::{
     StandardRecord,
 };
 use crate::problem::{Problem, Problems};
+use crate::ranges::{COUNT, DAYS, DIGIT, SCORE, STANDARDS, WEIGHT};
 
 pub(super) fn catalogue(
     meta: &Sourced<CatalogueMeta>,
@@ -79,12 +81,10 @@ fn check_meta(meta: &Sourced<CatalogueMeta>, out: &mut impl FnMut(Problem)) {
                 format!("digit {} used twice", sub.digit),
             ));
         }
-        if sub.weight < 0.0 {
-            out(meta.problem(
-                format!("subsystems[{i}].weight"),
-                "weight must not be negative",
-            ));
-        }
+        let at = |name: &str| format!("subsystems[{i}].{name}");
+        report(meta, at("digit"), DIGIT.check(sub.digit), out);
+        report(meta, at("weight"), SCORE.check(sub.weight), out);
+        report(meta, at("standards"), STANDARDS.check(sub.standards), out);
     }
     let total: f64 = m.subsystems.iter().map(|s| s.weight).sum();
     if total <= 0.0 {
@@ -95,6 +95,9 @@ fn check_meta(meta: &Sourced<CatalogueMeta>, out: &mut impl FnMut(Problem)) {
     }
     if m.grades.is_empty() {
         out(meta.problem("grades", "at least one grade band is needed"));
+    }
+    for (i, band) in m.grades.iter().enumerate() {
+        report(meta, format!("grades[{i}].min"), SCORE.check(band.min), out);
     }
     for (i, pair) in m.grades.windows(2).enumerate() {
         if pair[1].min >= pair[0].min {
@@ -248,6 +251,14 @@ fn check_item(
             "keep the time limit as printed in the catalogue",
         ));
     }
+    for (name, days) in [
+        ("working_days", limit.working_days),
+        ("calendar_days", limit.calendar_days),
+        ("display_working_days", limit.display_working_days),
+    ] {
+        let field = field(&format!("time_limit.{name}"));
+        report(s, field, DAYS.check_optional(days), out);
+    }
     let typed = limit.working_days.is_some() || limit.calendar_days.is_some();
     if limit.working_days.is_some() && limit.calendar_days.is_some() {
         out(s.problem(
@@ -290,17 +301,17 @@ fn check_requirement(
             format!("{} has no clause {}", std.id, req.clause),
         ));
     }
-    if req.weight == 0 {
-        out(s.problem(at("weight"), "weight must be at least 1"));
-    }
+    report(s, at("weight"), WEIGHT.check(req.weight), out);
+    report(s, at("veto_at"), COUNT.check_optional(req.veto_at), out);
+    report(s, at("min"), COUNT.check_optional(req.min), out);
+    report(
+        s,
+        at("max_gap_days"),
+        DAYS.check_optional(req.max_gap_days),
+        out,
+    );
     if req.veto && req.veto_at.is_some() {
         out(s.problem(at("veto_at"), "give veto or veto_at, not both"));
-    }
-    if req.veto_at == Some(0) {
-        out(s.problem(
-            at("veto_at"),
-            "veto_at counts failing instances and must be at least 1",
-        ));
     }
     if let Some(window) = &req.in_force {
         if window.to.is_some_and(|to| to < window.from) {
@@ -341,9 +352,18 @@ fn check_requirement(
         if let Some(message) = limit_problem(req.check, limit) {
             out(s.problem(at("limit"), message));
         }
-    }
-    if req.min == Some(0) {
-        out(s.problem(at("min"), "min must be at least 1"));
+        for (name, days) in [
+            ("working_days", limit.working_days),
+            ("calendar_days", limit.calendar_days),
+            ("extension_working_days", limit.extension_working_days),
+        ] {
+            report(
+                s,
+                at(&format!("limit.{name}")),
+                DAYS.check_optional(days),
+                out,
+            );
+        }
     }
     for (c, channel) in req.channels.iter().flatten().enumerate() {
         if !meta.channels.contains(channel) {
@@ -374,6 +394,18 @@ fn check_requirement(
             at("codes"),
             "list at least one row code (or leave codes out where allowed)",
         ));
+    }
+}
+
+/// Reports a range check's message, if it has one, for the field.
+fn report<T>(
+    s: &Sourced<T>,
+    field: String,
+    message: Option<String>,
+    out: &mut impl FnMut(Problem),
+) {
+    if let Some(message) = message {
+        out(s.problem(field, message));
     }
 }
 
@@ -440,5 +472,145 @@ fn check_counts(
                 ),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use crate::catalogue::Catalogue;
+
+    fn shipped() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("standards")
+    }
+
+    /// The line of the first `text` in a shipped file.
+    fn line_of(file: &str, text: &str) -> usize {
+        let source = std::fs::read_to_string(shipped().join(file)).unwrap();
+        let at = source
+            .find(text)
+            .unwrap_or_else(|| panic!("{text} not in {file}"));
+        source[..at].matches('\n').count() + 1
+    }
+
+    /// Loads the shipped catalogue with each `(file, from, to)` edit made once; returns its
+    /// problems, one a line.
+    fn problems_with(edits: &[(&str, &str, &str)]) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(shipped()).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+        for (file, from, to) in edits {
+            let path = dir.path().join(file);
+            let source = std::fs::read_to_string(&path).unwrap();
+            assert!(source.contains(from), "{from} not in {file}");
+            std::fs::write(&path, source.replacen(from, to, 1)).unwrap();
+        }
+        Catalogue::load(dir.path()).unwrap_err().to_string()
+    }
+
+    fn assert_reported(problems: &str, file: &str, line: usize, field_and_message: &str) {
+        let expected = format!("{file}:{line}: {field_and_message}");
+        assert!(
+            problems.lines().any(|l| l.contains(&expected)),
+            "missing {expected:?} in:\n{problems}"
+        );
+    }
+
+    #[test]
+    fn calendar_days_four_billion_is_refused_at_check() {
+        let problems = problems_with(&[(
+            "ZWGK-212.yaml",
+            "calendar_days: 20",
+            "calendar_days: 4000000000",
+        )]);
+        assert_reported(
+            &problems,
+            "ZWGK-212.yaml",
+            line_of("ZWGK-212.yaml", "calendar_days: 20"),
+            "items[0].time_limit.calendar_days: 取值 4000000000 超出允许范围 1–3650（期限按天计，最长 10 年）",
+        );
+        assert_eq!(problems.lines().count(), 1, "{problems}");
+    }
+
+    #[test]
+    fn working_days_max_is_refused_at_check() {
+        let limit = "limit: {working_days: 20, extension_working_days: 20}";
+        let problems = problems_with(&[(
+            "ZWGK-204.yaml",
+            limit,
+            "limit: {working_days: 4294967295, extension_working_days: 0}",
+        )]);
+        let line = line_of("ZWGK-204.yaml", limit);
+        let field = "requirements[1].limit";
+        assert_reported(
+            &problems,
+            "ZWGK-204.yaml",
+            line,
+            &format!("{field}.working_days: 取值 4294967295 超出允许范围 1–3650"),
+        );
+        assert!(problems.contains(&format!("{field}.extension_working_days: 取值 0 ")));
+    }
+
+    #[test]
+    fn weights_counts_and_periods_are_range_checked() {
+        let problems = problems_with(&[
+            ("ZWGK-204.yaml", "weight: 3", "weight: 1001"),
+            ("ZWGK-203.yaml", "min: 3", "min: 0"),
+            ("ZWGK-304.yaml", "max_gap_days: 14", "max_gap_days: 0"),
+            ("ZWGK-304.yaml", "veto_at: 5", "veto_at: 10001"),
+        ]);
+        let cases = [
+            (
+                "ZWGK-204.yaml",
+                "weight: 3",
+                "weight: 取值 1001 超出允许范围 1–1000",
+            ),
+            (
+                "ZWGK-203.yaml",
+                "min: 3",
+                "min: 取值 0 超出允许范围 1–10000",
+            ),
+            ("ZWGK-304.yaml", "max_gap_days: 14", "max_gap_days: 取值 0 "),
+            ("ZWGK-304.yaml", "veto_at: 5", "veto_at: 取值 10001 "),
+        ];
+        for (file, text, message) in cases {
+            let at = format!("{file}:{}: requirements[", line_of(file, text));
+            assert!(
+                problems
+                    .lines()
+                    .any(|l| l.contains(&at) && l.contains(message)),
+                "missing {at}…{message} in:\n{problems}"
+            );
+        }
+        assert_eq!(problems.lines().count(), cases.len(), "{problems}");
+    }
+
+    #[test]
+    fn catalogue_yaml_numbers_are_range_checked() {
+        let problems = problems_with(&[
+            ("catalogue.yaml", "weight: 60", "weight: .nan"),
+            ("catalogue.yaml", "min: 90", "min: 120"),
+            ("catalogue.yaml", "standards: 18", "standards: 1000"),
+        ]);
+        let line = line_of("catalogue.yaml", "weight: 60");
+        assert_reported(
+            &problems,
+            "catalogue.yaml",
+            line,
+            "subsystems[1].weight: 取值 NaN 超出允许范围 0–100（按百分制计）",
+        );
+        assert_reported(
+            &problems,
+            "catalogue.yaml",
+            line_of("catalogue.yaml", "min: 90"),
+            "grades[0].min: 取值 120 超出允许范围 0–100（按百分制计）",
+        );
+        assert!(
+            problems.contains("subsystems[1].standards: 取值 1000 超出允许范围 0–100"),
+            "{problems}"
+        );
     }
 }

@@ -31,7 +31,9 @@ pub(crate) use records::*;
 pub(crate) use table::InputFile;
 
 use crate::catalogue::{Catalogue, CheckKind, UnitKind};
+use crate::locate::Locator;
 use crate::problem::{quote, Problem, Problems};
+use crate::ranges;
 use table::{read_table, Record, Row, Source};
 
 pub(crate) const AUDIT_FILE: &str = "audit.yaml";
@@ -170,8 +172,39 @@ impl AuditConfig {
     pub(crate) fn load(dir: &Path) -> Result<AuditConfig, Problems> {
         let path = dir.join(AUDIT_FILE);
         let source = crate::yaml::read(&path)?;
-        let (config, _) = crate::yaml::parse(&path, &source)?;
+        let (config, locator): (AuditConfig, _) = crate::yaml::parse(&path, &source)?;
+        config.check_numbers(&path, &locator).into_result()?;
         Ok(config)
+    }
+
+    /// Every number against its documented range (see `ranges`).
+    fn check_numbers(&self, path: &Path, locator: &Locator) -> Problems {
+        let mut problems = Problems::default();
+        let mut check = |field: &str, message: Option<String>| {
+            if let Some(message) = message {
+                problems.push(Problem {
+                    file: path.to_path_buf(),
+                    line: locator.line(field),
+                    field: field.to_string(),
+                    message,
+                });
+            }
+        };
+        check(
+            "circular.rectification_working_days",
+            ranges::DAYS.check_optional(self.circular.rectification_working_days),
+        );
+        if let Some(sampling) = &self.sampling {
+            check(
+                "sampling.confidence",
+                ranges::FRACTION.check_optional(sampling.confidence),
+            );
+            check(
+                "sampling.tolerable_rate",
+                ranges::FRACTION.check_optional(sampling.tolerable_rate),
+            );
+        }
+        problems
     }
 }
 
