@@ -207,11 +207,14 @@ impl Calendar {
         if n == 0 {
             return Ok(start);
         }
-        let target = self.working_before[i + 1] + n;
+        // A count past u32 is past the calendar's end too.
+        let target = self.working_before[i + 1]
+            .checked_add(n)
+            .ok_or_else(|| self.past_the_end())?;
         // The first day index whose running count reaches the target is the answer.
         let pos = self.working_before.partition_point(|&c| c < target);
         if pos >= self.working_before.len() {
-            return Err(self.missing(self.last_year + 1));
+            return Err(self.past_the_end());
         }
         Ok(self.first_day + Days::new((pos - 1) as u64))
     }
@@ -221,6 +224,11 @@ impl Calendar {
             return Err(self.missing(day.year()));
         }
         Ok((day - self.first_day).num_days() as usize)
+    }
+
+    /// The error for a day after the calendar's last year, naming the first year missing.
+    pub(crate) fn past_the_end(&self) -> MissingYear {
+        self.missing(self.last_year + 1)
     }
 
     fn missing(&self, year: i32) -> MissingYear {
@@ -379,6 +387,16 @@ mod tests {
         // Stepping past the last covered day is the same error, not a guess.
         let err = c.add_working_days(d("2026-12-28"), 10).unwrap_err();
         assert_eq!(err.year, 2027);
+    }
+
+    #[test]
+    fn add_working_days_overflow_is_an_error() {
+        let c = shipped();
+        // The running count at the start plus u32::MAX does not fit a u32: it used to
+        // panic in debug builds and wrap to an early deadline in release builds.
+        let err = c.add_working_days(d("2026-06-01"), u32::MAX).unwrap_err();
+        assert_eq!(err.year, 2027);
+        assert!(c.add_working_days(d("2018-01-02"), u32::MAX - 1).is_err());
     }
 
     #[test]

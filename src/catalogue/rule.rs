@@ -466,19 +466,23 @@ impl Limit {
         }
     }
 
-    /// The same kind of limit, `extra` longer (an approved extension).
+    /// The same kind of limit, `extra` longer (an approved extension). A sum past u32
+    /// stays at u32::MAX days, which [`Limit::due`] reports as beyond the calendar.
     pub fn extended(self, extra: u32) -> Limit {
         match self {
-            Limit::WorkingDays(n) => Limit::WorkingDays(n + extra),
-            Limit::CalendarDays(n) => Limit::CalendarDays(n + extra),
+            Limit::WorkingDays(n) => Limit::WorkingDays(n.saturating_add(extra)),
+            Limit::CalendarDays(n) => Limit::CalendarDays(n.saturating_add(extra)),
         }
     }
 
-    /// The last day that is on time for something that started on `start`.
+    /// The last day that is on time for something that started on `start`. A day past
+    /// what a date can hold is past the calendar's end too.
     pub fn due(self, calendar: &Calendar, start: NaiveDate) -> Result<NaiveDate, MissingYear> {
         match self {
             Limit::WorkingDays(n) => calendar.add_working_days(start, n),
-            Limit::CalendarDays(n) => Ok(start + Days::new(u64::from(n))),
+            Limit::CalendarDays(n) => start
+                .checked_add_days(Days::new(u64::from(n)))
+                .ok_or_else(|| calendar.past_the_end()),
         }
     }
 
@@ -548,6 +552,44 @@ mod tests {
              limit: {extension_working_days: 3}}",
         );
         assert_eq!(interpretation.typed().unwrap_err(), Param::Limit);
+    }
+
+    fn calendar() -> Calendar {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("standards/calendar.yaml");
+        Calendar::load(&path).expect("shipped calendar")
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn working_days_max_does_not_wrap() {
+        let calendar = calendar();
+        let start = day("2018-10-08");
+        let err = Limit::WorkingDays(u32::MAX)
+            .due(&calendar, start)
+            .unwrap_err();
+        assert_eq!(err.year, 2027);
+        // An extension past u32 saturates instead of wrapping to a short limit.
+        let extended = Limit::WorkingDays(u32::MAX - 5).extended(20);
+        assert_eq!(extended, Limit::WorkingDays(u32::MAX));
+        assert!(extended.due(&calendar, start).is_err());
+    }
+
+    #[test]
+    fn calendar_days_overflow_is_an_error() {
+        let calendar = calendar();
+        let start = day("2018-10-08");
+        // 4 billion days is past the last date chrono holds: this used to panic.
+        let err = Limit::CalendarDays(4_000_000_000)
+            .due(&calendar, start)
+            .unwrap_err();
+        assert_eq!(err.year, 2027);
+        assert_eq!(
+            Limit::CalendarDays(20).due(&calendar, start).unwrap(),
+            day("2018-10-28")
+        );
     }
 
     #[test]
