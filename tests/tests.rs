@@ -7,6 +7,7 @@ mod browser;
 mod catalogue;
 mod golden_sample;
 mod handmade;
+mod hostile_yaml;
 mod input;
 mod relevance;
 mod report;
