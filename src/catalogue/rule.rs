@@ -518,6 +518,7 @@ impl Limit {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::testing::{catalogue, day};
 
     fn record(yaml: &str) -> RequirementRecord {
         serde_yaml::from_str(yaml).unwrap()
@@ -554,40 +555,31 @@ mod tests {
         assert_eq!(interpretation.typed().unwrap_err(), Param::Limit);
     }
 
-    fn calendar() -> Calendar {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("standards/calendar.yaml");
-        Calendar::load(&path).expect("shipped calendar")
-    }
-
-    fn day(text: &str) -> NaiveDate {
-        text.parse().unwrap()
-    }
-
     #[test]
     fn working_days_max_does_not_wrap() {
-        let calendar = calendar();
+        let calendar = &catalogue().calendar;
         let start = day("2018-10-08");
         let err = Limit::WorkingDays(u32::MAX)
-            .due(&calendar, start)
+            .due(calendar, start)
             .unwrap_err();
         assert_eq!(err.year, 2027);
         // An extension past u32 saturates instead of wrapping to a short limit.
         let extended = Limit::WorkingDays(u32::MAX - 5).extended(20);
         assert_eq!(extended, Limit::WorkingDays(u32::MAX));
-        assert!(extended.due(&calendar, start).is_err());
+        assert!(extended.due(calendar, start).is_err());
     }
 
     #[test]
     fn calendar_days_overflow_is_an_error() {
-        let calendar = calendar();
+        let calendar = &catalogue().calendar;
         let start = day("2018-10-08");
         // 4 billion days is past the last date chrono holds: this used to panic.
         let err = Limit::CalendarDays(4_000_000_000)
-            .due(&calendar, start)
+            .due(calendar, start)
             .unwrap_err();
         assert_eq!(err.year, 2027);
         assert_eq!(
-            Limit::CalendarDays(20).due(&calendar, start).unwrap(),
+            Limit::CalendarDays(20).due(calendar, start).unwrap(),
             day("2018-10-28")
         );
     }
