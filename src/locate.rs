@@ -15,7 +15,7 @@ use std::path::Path;
 
 use yaml_rust2::parser::Event;
 
-use crate::problem::Problem;
+use crate::problem::{clip, Problem};
 
 /// Maps field paths such as `requirements[2].clause` to 1-based lines.
 #[derive(Debug, Default)]
@@ -184,7 +184,7 @@ pub(crate) fn serde_problem(path: &Path, err: &serde_yaml::Error) -> Problem {
         file: path.to_path_buf(),
         line: err.location().map(|l| l.line()),
         field,
-        message,
+        message: clip(&message),
     }
 }
 

@@ -178,10 +178,26 @@ const QUOTED_CHARS: usize = 100;
 
 /// `value` in quotation marks for a message, cut after [`QUOTED_CHARS`] characters.
 pub(crate) fn quote(value: &str) -> String {
-    match value.char_indices().nth(QUOTED_CHARS) {
-        None => format!("“{value}”"),
-        Some((cut, _)) => format!("“{}…”（共 {} 字）", &value[..cut], value.chars().count()),
+    let (kept, cut) = cut(value, QUOTED_CHARS);
+    if cut {
+        format!("“{kept}…”（共 {} 字）", value.chars().count())
+    } else {
+        format!("“{value}”")
     }
 }
 
-impl std::error::Error for Problems {}
+/// A library's message (which may quote a whole value) cut to a readable length.
+pub(crate) fn clip(message: &str) -> String {
+    match cut(message, 3 * QUOTED_CHARS) {
+        (kept, true) => format!("{kept}…"),
+        (kept, false) => kept.to_string(),
+    }
+}
+
+/// The first `chars` characters of `text`, and whether anything was cut.
+fn cut(text: &str, chars: usize) -> (&str, bool) {
+    match text.char_indices().nth(chars) {
+        Some((at, _)) => (&text[..at], true),
+        None => (text, false),
+    }
+}

@@ -344,7 +344,7 @@ fn audit_yaml_numbers_out_of_range_are_refused_at_their_line() {
     for line in &expected {
         assert!(err.contains(line.as_str()), "missing {line:?} in:\n{err}");
     }
-    assert!(err.contains("3 problem(s)"), "{err}");
+    assert!(err.contains("输入中有 3 个问题"), "{err}");
 }
 
 /// results.json listed the sub-systems alphabetically (公开与运行 first) because their
