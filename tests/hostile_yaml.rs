@@ -100,7 +100,11 @@ fn units_with_an_alias_bomb_are_refused_at_the_alias() {
         "{}",
         run.stderr()
     );
-    assert!(run.stderr().contains("输入中有 1 个问题"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("输入中有 1 个问题"),
+        "{}",
+        run.stderr()
+    );
 }
 
 #[test]

@@ -581,3 +581,36 @@ fn sheet_problems_name_the_sheet_row_and_column_letter() {
         )],
     );
 }
+
+#[test]
+fn a_workbook_declaring_more_shared_strings_than_it_holds_is_refused() {
+    // The reader reserved room for the declared count first: a huge count aborted.
+    use std::io::{Read, Write};
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    save_as_workbooks(&dir);
+    let path = dir.join("messages.xlsx");
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let name = part.name().to_string();
+        let mut bytes = Vec::new();
+        part.read_to_end(&mut bytes).unwrap();
+        if name == "xl/sharedStrings.xml" {
+            let text = String::from_utf8(bytes).unwrap();
+            let at = text.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
+            let end = at + text[at..].find('"').unwrap();
+            bytes = format!("{}1000000000000{}", &text[..at], &text[end..]).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    std::fs::write(&path, out.finish().unwrap().into_inner()).unwrap();
+    refused(
+        &audit(&sandbox, &dir),
+        &dir,
+        &["messages.xlsx: 工作簿的共享字符串表声明有 1000000000000 项"],
+    );
+}

@@ -5,7 +5,7 @@
 //! and the range its sheet declares, so a stray cell at XFD1048576 or a zip bomb is
 //! refused instead of filling memory.
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook_from_rs, DataRef, Reader, Xlsx};
@@ -18,6 +18,8 @@ use crate::problem::{quote, Problem};
 const MAX_FILE: u64 = 200 << 20;
 /// What a workbook's parts may unpack to.
 const MAX_UNPACKED: u128 = 2 << 30;
+/// Strings a workbook's shared-string table may declare: a full sheet of our widest table.
+const MAX_SHARED_STRINGS: u64 = 16 << 20;
 /// Columns a sheet may declare; the widest table has 15.
 const MAX_COLUMNS: u32 = 64;
 /// Excel's own row limit.
@@ -58,7 +60,7 @@ impl SheetReader {
         }
         let bytes = std::fs::read(path).map_err(|err| fail(format!("无法读取：{err}")))?;
         let sha256 = format!("{:x}", Sha256::digest(&bytes));
-        check_unpacked_size(path, &bytes)?;
+        check_parts(path, &bytes)?;
         let mut book: Workbook = open_workbook_from_rs(Cursor::new(bytes)).map_err(|err| {
             fail(format!(
                 "无法打开工作簿（文件损坏，或不是 .xlsx 格式？）：{err}"
@@ -98,22 +100,53 @@ impl SheetReader {
     }
 }
 
-/// Refuses a workbook whose parts declare more than [`MAX_UNPACKED`] bytes unpacked.
-fn check_unpacked_size(path: &Path, bytes: &[u8]) -> Result<(), Problem> {
-    let unpacked = zip::ZipArchive::new(Cursor::new(bytes))
-        .ok()
-        .and_then(|archive| archive.decompressed_size());
-    match unpacked {
-        Some(size) if size > MAX_UNPACKED => Err(Problem::file(
-            path,
-            format!(
-                "工作簿解压后超过 {} GB，不是正常的台账文件",
-                MAX_UNPACKED >> 30
-            ),
+/// Refuses a workbook whose parts declare more than [`MAX_UNPACKED`] bytes unpacked, or
+/// whose shared-string table declares more strings than it can hold: the reader reserves
+/// room for the declared count before reading one.
+fn check_parts(path: &Path, bytes: &[u8]) -> Result<(), Problem> {
+    // Not a zip at all: opening it says so.
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let refuse = |message: String| Err(Problem::file(path, message));
+    if archive
+        .decompressed_size()
+        .is_some_and(|size| size > MAX_UNPACKED)
+    {
+        return refuse(format!(
+            "工作簿解压后超过 {} GB，不是正常的台账文件",
+            MAX_UNPACKED >> 30
+        ));
+    }
+    let Some(name) = archive
+        .file_names()
+        .find(|n| n.eq_ignore_ascii_case("xl/sharedStrings.xml"))
+        .map(String::from)
+    else {
+        return Ok(());
+    };
+    let Ok(part) = archive.by_name(&name) else {
+        return Ok(());
+    };
+    let room = (part.size() / 4).min(MAX_SHARED_STRINGS);
+    let mut head = Vec::new();
+    // The count is an attribute of the part's first element.
+    let _ = part.take(4096).read_to_end(&mut head);
+    match declared_count(&head) {
+        Some(count) if count > room => refuse(format!(
+            "工作簿的共享字符串表声明有 {count} 项，超出其内容所能容纳的数量：文件已损坏"
         )),
-        // Not a zip at all: opening it says so.
         _ => Ok(()),
     }
+}
+
+/// `uniqueCount="N"` of a shared-string table's opening.
+fn declared_count(head: &[u8]) -> Option<u64> {
+    let text = String::from_utf8_lossy(head);
+    let rest = &text[text.find("uniqueCount=\"")? + "uniqueCount=\"".len()..];
+    let digits = &rest[..rest.find('"')?];
+    // Too many digits for a number is too many strings.
+    Some(digits.parse().unwrap_or(u64::MAX))
 }
 
 /// The sheet's header (row 1) and its other rows, in batches.
@@ -341,6 +374,17 @@ pub(super) fn column_letter(index: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shared_string_count_is_read_from_the_part_opening() {
+        let head = br#"<?xml version="1.0"?><sst xmlns="x" count="3" uniqueCount="2"><si>"#;
+        assert_eq!(declared_count(head), Some(2));
+        assert_eq!(
+            declared_count(br#"<sst uniqueCount="99999999999999999999999">"#),
+            Some(u64::MAX)
+        );
+        assert_eq!(declared_count(b"<sst>"), None);
+    }
 
     #[test]
     fn column_letters() {
