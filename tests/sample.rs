@@ -474,3 +474,24 @@ fn inspections_lines_are_physical_after_a_multiline_note_and_gbk_is_read() {
         "row 3 starts on line 5 after the two-line note: {err}"
     );
 }
+
+#[test]
+fn a_worksheet_with_a_cell_at_xfd1048576_is_refused_before_reading() {
+    // One stray cell made the reader allocate the whole range: a 512 GB abort.
+    let sandbox = Sandbox::new();
+    let (dir, _) = sampled_copy(&sandbox);
+    fill_xlsx(&dir, |sheet, row| {
+        if row == 1 {
+            sheet.write_string(1_048_575, 16_383, "x").unwrap();
+        }
+        false
+    });
+    let run = audit(&sandbox, &dir);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains("worksheet.xlsx: 工作表“抽查工作底稿”声明的范围到 XFD1048576，超出合理范围"),
+        "{}",
+        run.stderr()
+    );
+}
