@@ -17,6 +17,8 @@ pub(crate) struct AuditOptions {
     /// Standards folder; otherwise audit.yaml's `catalogue`, otherwise `./standards`.
     pub standards: Option<PathBuf>,
     pub keep_going: bool,
+    /// The filled worksheet, when not found by itself.
+    pub inspections: Option<PathBuf>,
 }
 
 /// What a caller is told while an audit runs.
@@ -69,7 +71,7 @@ fn load_config(dir: &Path, config: AuditConfig, options: &AuditOptions) -> Resul
         keep_going: options.keep_going,
     };
     let data = Dataset::load(dir, config, &catalogue, load)?;
-    let inspections = inspections_of(dir)?;
+    let inspections = inspections_of(dir, options.inspections.as_deref())?;
     Ok(Loaded {
         catalogue,
         data,
@@ -146,13 +148,18 @@ fn previous_results(
     let mut config = AuditConfig::load(&folder)?;
     // One period back is enough for trends and the switching state.
     config.previous = None;
-    let loaded = load_config(&folder, config, options)?;
+    // A worksheet named on the command line is the current period's.
+    let options = AuditOptions {
+        inspections: None,
+        ..options.clone()
+    };
+    let loaded = load_config(&folder, config, &options)?;
     Ok(Some((path, evaluate(&loaded, None, &Quiet)?)))
 }
 
 /// The inspectors' verdicts returned to an audit folder, if any.
-fn inspections_of(dir: &Path) -> Result<Option<Inspections>> {
-    match inspections::find(dir) {
+fn inspections_of(dir: &Path, chosen: Option<&Path>) -> Result<Option<Inspections>> {
+    match inspections::find(dir, chosen)? {
         Some((plan, filled)) => Ok(inspections::load(&plan, &filled)?),
         None => Ok(None),
     }

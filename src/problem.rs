@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::output::csv_cell;
+
 /// One thing wrong with an input file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
@@ -123,7 +125,7 @@ impl Problems {
         let header = ["文件", "行", "字段", "问题"].map(String::from);
         for row in std::iter::once(header).chain(rows) {
             // Writing to memory cannot fail.
-            let _ = writer.write_record(row.iter().map(|cell| as_text(cell).into_owned()));
+            let _ = writer.write_record(row.iter().map(|cell| csv_cell(cell).into_owned()));
         }
         writer.into_inner().unwrap_or_default()
     }
@@ -162,15 +164,6 @@ fn more(file: &Path, rest: &[Problem]) -> String {
         rest.len(),
         counted.join("、")
     )
-}
-
-/// A cell Excel would read as a formula, made text with a leading `'` (the OWASP rule).
-fn as_text(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
-    }
 }
 
 /// Longest value quoted in a message, in characters.

@@ -9,6 +9,7 @@ mod golden_sample;
 mod handmade;
 mod hostile_yaml;
 mod input;
+mod output;
 mod relevance;
 mod report;
 mod sample;

@@ -11,8 +11,9 @@ use super::style::pad;
 use super::{AnnualArgs, AuditArgs, GenerateArgs, ReportArgs, SampleArgs};
 use crate::audit::{AuditOptions, Progress};
 use crate::catalogue::UnitKind;
-use crate::data::Level;
+use crate::data::inspections::holds_verdicts;
 use crate::data::Period;
+use crate::data::{present, Level};
 use crate::generate::{generate, GenerateOptions};
 use crate::output::write_atomic;
 use crate::report::{export_templates, write_reports, Format, Renderer};
@@ -44,9 +45,14 @@ fn audit(
     if !quiet {
         let mut stdout = std::io::stdout().lock();
         print_summary(&mut stdout, &results)?;
+        let written = if renderer.is_some() {
+            "results.json、report.md、report.html、findings.xlsx、notices/"
+        } else {
+            "results.json（未生成通报：--no-reports）"
+        };
         writeln!(
             stdout,
-            "结果已写入 {}：results.json、report.md、report.html、findings.xlsx、notices/（{:.2} 秒）",
+            "结果已写入 {}：{written}（{:.2} 秒）",
             out.display(),
             started.elapsed().as_secs_f64()
         )?;
@@ -233,7 +239,7 @@ fn annual(
         } else if folder.join(crate::data::AUDIT_FILE).exists() {
             let options = AuditOptions {
                 standards: standards.clone(),
-                keep_going: false,
+                ..AuditOptions::default()
             };
             let audited = crate::audit::run(&folder, &options, &crate::audit::Quiet)?;
             quarters.push((audited.results, *weight));
@@ -260,10 +266,12 @@ pub(super) fn audit_command(args: AuditArgs) -> Result<ExitCode> {
         quiet,
         templates,
         no_reports,
+        inspections,
     } = args;
     let options = AuditOptions {
         standards,
         keep_going,
+        inspections,
     };
     let out = out.unwrap_or_else(|| dir.join("report"));
     let reports = (!no_reports).then_some(templates.as_deref());
@@ -293,6 +301,23 @@ pub(super) fn report_command(args: ReportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Inspectors may bring a filled worksheet back to where `zwgk sample` wrote it: drawing
+/// again must not overwrite their verdicts unless asked to.
+fn refuse_overwriting_verdicts(out: &Path, force: bool) -> Result<()> {
+    let filled: Vec<PathBuf> = ["worksheet.xlsx", "worksheet.csv"]
+        .map(|name| out.join(name))
+        .into_iter()
+        .filter(|path| present(path) && holds_verdicts(path))
+        .collect();
+    if let Some(path) = filled.first().filter(|_| !force) {
+        bail!(
+            "{} 已填有核查结论，重新抽样会覆盖它：请先移走或另存，或加 --force 覆盖",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 pub(super) fn sample_command(args: SampleArgs) -> Result<ExitCode> {
     let SampleArgs {
         dir,
@@ -304,6 +329,7 @@ pub(super) fn sample_command(args: SampleArgs) -> Result<ExitCode> {
         rule,
         out,
         standards,
+        force,
     } = args;
     let crate::audit::Loaded {
         catalogue, data, ..
@@ -311,7 +337,7 @@ pub(super) fn sample_command(args: SampleArgs) -> Result<ExitCode> {
         &dir,
         &AuditOptions {
             standards,
-            keep_going: false,
+            ..AuditOptions::default()
         },
     )?;
     let configured = data
@@ -356,6 +382,7 @@ pub(super) fn sample_command(args: SampleArgs) -> Result<ExitCode> {
     }
     let plan = crate::sample::draw(&catalogue, &data, &options)?;
     let out = out.unwrap_or_else(|| dir.join("sample"));
+    refuse_overwriting_verdicts(&out, force)?;
     write_atomic(&out.join("sample.json"), &serde_json::to_vec_pretty(&plan)?)?;
     write_atomic(
         &out.join("worksheet.xlsx"),

@@ -218,6 +218,10 @@ pub struct AuditArgs {
     /// Write results.json only, not the circular (for automation and benchmarks).
     #[arg(long)]
     pub no_reports: bool,
+    /// The filled spot-check worksheet (default: the one holding verdicts beside
+    /// audit.yaml or in sample/).
+    #[arg(long, value_name = "FILE")]
+    pub inspections: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -265,6 +269,9 @@ pub struct SampleArgs {
     pub out: Option<PathBuf>,
     #[arg(long, value_name = "DIR")]
     pub standards: Option<PathBuf>,
+    /// Draw again even over a worksheet that holds verdicts.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

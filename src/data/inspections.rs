@@ -11,6 +11,7 @@ use super::table::{read_table, Layout, Record, Source};
 use super::xlsx_file::SheetReader;
 use super::{present, Period};
 use crate::catalogue::UnitKind;
+use crate::output::csv_cell_read;
 use crate::problem::{quote, Problem, Problems};
 
 pub(crate) const SAMPLE_SCHEMA: &str = "zwgk-sample/1";
@@ -162,20 +163,79 @@ impl Inspections {
     }
 }
 
-/// Where `zwgk sample` writes and where a filled worksheet may come back.
-pub(crate) fn find(dir: &Path) -> Option<(PathBuf, PathBuf)> {
-    let plan = [dir.join("sample/sample.json"), dir.join("sample.json")]
-        .into_iter()
-        .find(|p| present(p))?;
-    let filled = [
+/// Where a filled worksheet may come back: beside audit.yaml or where `zwgk sample` wrote
+/// it (the CSV under either name).
+fn worksheet_places(dir: &Path) -> [PathBuf; 5] {
+    [
         dir.join("inspections.csv"),
         dir.join("worksheet.xlsx"),
         dir.join("sample/inspections.csv"),
         dir.join("sample/worksheet.xlsx"),
+        dir.join("sample/worksheet.csv"),
     ]
-    .into_iter()
-    .find(|p| present(p))?;
-    Some((plan, filled))
+}
+
+/// The sample of `dir` and its filled worksheet: `chosen`, or the one worksheet among
+/// the places it may come back to that holds verdicts (the blank ones `zwgk sample`
+/// wrote do not count). Two filled worksheets are an error: one would silently win.
+pub(crate) fn find(
+    dir: &Path,
+    chosen: Option<&Path>,
+) -> Result<Option<(PathBuf, PathBuf)>, Problems> {
+    let plan = [dir.join("sample/sample.json"), dir.join("sample.json")]
+        .into_iter()
+        .find(|p| present(p));
+    let Some(plan) = plan else {
+        return match chosen {
+            Some(chosen) => Err(Problems::one(Problem::file(
+                chosen,
+                "找不到抽样文件 sample.json：请先运行 zwgk sample",
+            ))),
+            None => Ok(None),
+        };
+    };
+    if let Some(chosen) = chosen {
+        return Ok(Some((plan, chosen.to_path_buf())));
+    }
+    let filled: Vec<PathBuf> = worksheet_places(dir)
+        .into_iter()
+        .filter(|p| present(p) && holds_verdicts(p))
+        .collect();
+    match filled.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some((plan, one.clone()))),
+        [first, second, ..] => Err(Problems::one(Problem::file(
+            first,
+            format!(
+                "{} 与 {} 都填有核查结论，不知该以哪一个为准：请只保留一个，或用 --inspections 指定",
+                first.display(),
+                second.display()
+            ),
+        ))),
+    }
+}
+
+/// Whether the worksheet at `path` has any verdict filled in. One that cannot be read or
+/// has no rows left counts as filled, so that it is neither overwritten nor passed over
+/// but reported.
+pub(crate) fn holds_verdicts(path: &Path) -> bool {
+    let Ok(source) = Source::open(path, Some(SHEET), false) else {
+        return true;
+    };
+    let read = read_table(source, path, &HEADERS, |row| {
+        row.text("核查结论").map(|_| Filled {
+            line: row.line as u32,
+            unit: String::new(),
+            item: row.text("信息编号").unwrap_or_default().into(),
+            verdict: None,
+            note: String::new(),
+            inspector: String::new(),
+            date: String::new(),
+        })
+    });
+    read.map_or(true, |read| {
+        read.input.rows == 0 || !read.records.is_empty() || !read.row_problems.is_empty()
+    })
 }
 
 /// One worksheet row as read.
@@ -253,7 +313,11 @@ fn read_worksheet(path: &Path, plan: &SamplePlan) -> Result<Vec<Filled>, Problem
         .flat_map(|u| u.items.iter().map(move |i| (u.id.as_str(), i.as_str())))
         .collect();
     let read = read_table(source, path, &HEADERS, |row| {
-        let (unit, item) = (row.required("单位编号"), row.required("信息编号"));
+        // zwgk wrote the CSV with formula-like cells made text: read them as they were.
+        let (unit, item) = (
+            csv_cell_read(row.required("单位编号")),
+            csv_cell_read(row.required("信息编号")),
+        );
         if !sampled.contains(&(unit, item)) {
             let message = format!(
                 "{unit} {item} 不在以种子 {} 抽取的样本中（这一行或其编号被改过？）",
@@ -262,7 +326,7 @@ fn read_worksheet(path: &Path, plan: &SamplePlan) -> Result<Vec<Filled>, Problem
             row.problem("信息编号", message);
             return None;
         }
-        let verdict = match row.text("核查结论") {
+        let verdict = match row.text("核查结论").map(csv_cell_read) {
             None => None,
             Some(label) => match Verdict::from_label(label) {
                 Some(verdict) => Some(verdict),
@@ -274,7 +338,7 @@ fn read_worksheet(path: &Path, plan: &SamplePlan) -> Result<Vec<Filled>, Problem
             },
         };
         let line = row.line as u32;
-        let mut text = |column| row.text(column).unwrap_or_default().to_string();
+        let mut text = |column| csv_cell_read(row.text(column).unwrap_or_default()).to_string();
         Some(Filled {
             line,
             unit: unit.into(),

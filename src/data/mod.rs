@@ -520,11 +520,19 @@ impl<'a> Context<'a> {
                 row.problem("register_ref", message);
             }
         }
+        let url = row.text("url");
+        if let Some(url) = url.filter(|u| !is_web_url(u)) {
+            let message = format!(
+                "{}不是 http 或 https 网址（报告只链接网页地址）",
+                quote(url)
+            );
+            row.problem("url", message);
+        }
         let strings = ItemText::new([
             id,
             row.text("column").unwrap_or_default(),
             title,
-            row.text("url").unwrap_or_default(),
+            url.unwrap_or_default(),
             register_ref.unwrap_or_default(),
             row.text("doc_no").unwrap_or_default(),
             row.text("interprets").unwrap_or_default(),
@@ -633,6 +641,18 @@ impl<'a> Context<'a> {
     }
 }
 
+/// Longest unit id.
+const MAX_UNIT_ID: usize = 32;
+
+/// A unit id: letters, digits, `-` and `_`, at most [`MAX_UNIT_ID`] characters. Ids name
+/// files (the notices), so nothing else is allowed in them.
+fn is_unit_id(id: &str) -> bool {
+    (1..=MAX_UNIT_ID).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// Reads and validates units.yaml.
 pub(crate) fn load_units(path: &Path, catalogue: &Catalogue) -> Result<Vec<Unit>, Problems> {
     let source = crate::yaml::read(path)?;
@@ -651,6 +671,24 @@ pub(crate) fn load_units(path: &Path, catalogue: &Catalogue) -> Result<Vec<Unit>
     }
     let mut seen = HashSet::new();
     for (i, unit) in file.units.iter().enumerate() {
+        if !is_unit_id(&unit.id) {
+            at(
+                format!("units[{i}].id"),
+                format!(
+                    "单位编号 {} 不合规：只能由字母、数字、- 和 _ 组成，最长 {MAX_UNIT_ID} 个字符（它也是通知书文件名的一部分）",
+                    quote(&unit.id)
+                ),
+            );
+        }
+        if unit.name.trim().is_empty() || unit.name.chars().any(char::is_control) {
+            at(
+                format!("units[{i}].name"),
+                format!(
+                    "单位名称 {} 不能为空，也不能含换行等控制字符",
+                    quote(&unit.name)
+                ),
+            );
+        }
         if !seen.insert(unit.id.as_str()) {
             at(
                 format!("units[{i}].id"),
@@ -675,7 +713,7 @@ fn load_waivers(
     units: &[Unit],
     catalogue: &Catalogue,
 ) -> Result<Vec<Waiver>, Problems> {
-    if !path.exists() {
+    if !present(path) {
         return Ok(Vec::new());
     }
     let source = crate::yaml::read(path)?;

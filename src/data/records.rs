@@ -309,6 +309,15 @@ pub(crate) const APPLICANT_TYPES: &[&str] = &[
     "其他",
 ];
 
+/// Whether `url` is a web address (http or https), the only kind an output links to.
+pub(crate) fn is_web_url(url: &str) -> bool {
+    let url = url.trim().as_bytes();
+    let scheme = |prefix: &[u8]| {
+        url.len() > prefix.len() && url[..prefix.len()].eq_ignore_ascii_case(prefix)
+    };
+    scheme(b"http://") || scheme(b"https://")
+}
+
 /// Whether `outcome` is `大类` (for categories without sub-categories) or `大类/小类`.
 pub(crate) fn valid_outcome(outcome: &str) -> bool {
     let (major, minor) = match outcome.split_once('/') {

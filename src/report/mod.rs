@@ -7,6 +7,7 @@
 
 pub(crate) mod annual;
 mod charts;
+mod escape;
 pub(crate) mod model;
 mod xlsx;
 
@@ -19,7 +20,7 @@ use serde::Serialize;
 
 pub(crate) use model::{circular, Circular};
 
-use crate::output::write_atomic;
+use crate::output::{file_name_part, stays_inside, write_atomic};
 use crate::results::AuditResults;
 
 /// The embedded templates: (file name, text).
@@ -60,8 +61,9 @@ impl Renderer {
     pub(crate) fn new(overrides: Option<&Path>) -> Result<Renderer> {
         let mut markdown = Handlebars::new();
         markdown.set_strict_mode(true);
-        // Markdown is not HTML: print text as it is.
-        markdown.register_escape_fn(handlebars::no_escape);
+        // Markdown has its own escaping: a name or title must not break a table or fake a
+        // heading.
+        markdown.register_escape_fn(escape::markdown);
         let mut html = Handlebars::new();
         html.set_strict_mode(true);
         for (name, embedded) in TEMPLATES {
@@ -117,6 +119,15 @@ pub(crate) fn export_templates(dir: &Path) -> Result<Vec<PathBuf>> {
 /// Renders one output file's bytes.
 type RenderJob<'a> = Box<dyn Fn() -> Result<Vec<u8>> + Send + Sync + 'a>;
 
+/// `notices/U07-市环保局.md`: the unit's id (checked at load against the id pattern) and
+/// its name made safe for a file name.
+fn notice_name(id: &str, name: &str) -> String {
+    match file_name_part(name) {
+        part if part.is_empty() => format!("notices/{id}.md"),
+        part => format!("notices/{id}-{part}.md"),
+    }
+}
+
 /// Renders the requested formats of the circular into `out`; returns the files written.
 pub(crate) fn write_reports(
     results: &AuditResults,
@@ -136,7 +147,7 @@ pub(crate) fn write_reports(
         ));
         // Notices list every finding of the unit, not the circular's first few.
         for unit in model::unit_sections(results, usize::MAX) {
-            let name = format!("notices/{}-{}.md", unit.id, unit.name);
+            let name = notice_name(&unit.id, &unit.name);
             let circular = &circular;
             jobs.push((
                 name,
@@ -174,6 +185,9 @@ pub(crate) fn write_reports(
     jobs.sort_by_key(|(name, _)| !name.ends_with(".xlsx"));
     jobs.par_iter()
         .map(|(name, render)| {
+            if !stays_inside(Path::new(name)) {
+                return Err(Error::internal("naming an output file", name));
+            }
             let path = out.join(name);
             write_atomic(&path, &render()?)?;
             Ok(path)

@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::charts::{self, Charts};
+use super::escape;
 use crate::catalogue::UnitKind;
 use crate::check::Evidence;
 use crate::results::{AuditResults, UnitResult};
@@ -170,6 +171,8 @@ pub(crate) struct FindingRow {
     /// Dates, days counted against the limit, what is missing.
     pub evidence: String,
     pub url: String,
+    /// The link target: the url when it is http(s), percent-encoded where it must be.
+    pub link: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -425,6 +428,7 @@ pub(crate) fn unit_sections(results: &AuditResults, cap: usize) -> Vec<UnitSecti
                         message: f.finding.message.clone(),
                         evidence: evidence_text(&f.finding.evidence),
                         url: f.finding.evidence.url.clone().unwrap_or_default(),
+                        link: f.finding.evidence.url.as_deref().and_then(escape::link),
                     })
                     .collect(),
                 more: u.findings.len().saturating_sub(cap),

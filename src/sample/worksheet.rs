@@ -4,11 +4,13 @@
 
 use std::collections::HashMap;
 
-use crate::error::Result;
-use rust_xlsxwriter::{DataValidation, Format, Workbook};
+use chrono::Datelike;
+use rust_xlsxwriter::{DataValidation, DocProperties, ExcelDateTime, Format, Workbook};
 
 use crate::catalogue::{Catalogue, CheckSpec};
 use crate::data::{Dataset, Item, SamplePlan, Verdict, HEADERS, SHEET};
+use crate::error::Result;
+use crate::output::csv_cell;
 
 const WIDTHS: [f64; 14] = [
     6.0, 8.0, 16.0, 18.0, 36.0, 36.0, 11.0, 24.0, 20.0, 50.0, 10.0, 24.0, 10.0, 11.0,
@@ -72,6 +74,18 @@ pub(crate) fn worksheet_xlsx(
 ) -> Result<Vec<u8>> {
     let rows = rows(plan, catalogue, data);
     let mut workbook = Workbook::new();
+    // Created "on" the period's last day, not now: the same sample gives the same file.
+    let end = plan.period.end();
+    let created = ExcelDateTime::from_ymd(end.year() as u16, end.month() as u8, end.day() as u8)?;
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_title(format!(
+                "{}{}政务公开随机抽查工作底稿",
+                plan.jurisdiction,
+                plan.period.label_zh()
+            ))
+            .set_creation_datetime(&created),
+    );
     let sheet = workbook.add_worksheet().set_name(SHEET)?;
     let header = Format::new().set_bold().set_background_color("#D9E1F2");
     let wrap = Format::new().set_text_wrap();
@@ -106,7 +120,8 @@ pub(crate) fn worksheet_csv(
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     writer.write_record(HEADERS)?;
     for row in rows(plan, catalogue, data) {
-        writer.write_record(&row)?;
+        // A title such as `=HYPERLINK(…)` must stay text in Excel and WPS.
+        writer.write_record(row.iter().map(|cell| csv_cell(cell).into_owned()))?;
     }
     writer
         .into_inner()

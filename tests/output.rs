@@ -1,0 +1,306 @@
+//! What zwgk writes is opened in a browser, Excel/WPS and Word and sent out: nothing written
+//! outside its folder, nothing that runs (links, formulas, markup), inspectors' work never
+//! overwritten or silently dropped. The tests are named after the cases they reproduce.
+
+use std::path::Path;
+
+use crate::util::{read_json, shipped_standards, Run, Sandbox};
+
+fn audit(sandbox: &Sandbox, dir: &Path, extra: &[&str]) -> Run {
+    let standards = shipped_standards();
+    let mut args = vec![
+        "audit",
+        dir.to_str().unwrap(),
+        "--standards",
+        standards.to_str().unwrap(),
+        "-q",
+    ];
+    args.extend_from_slice(extra);
+    sandbox.run(&args)
+}
+
+fn sample(sandbox: &Sandbox, dir: &Path, extra: &[&str]) -> Run {
+    let standards = shipped_standards();
+    let mut args = vec![
+        "sample",
+        dir.to_str().unwrap(),
+        "--standards",
+        standards.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    sandbox.run(&args)
+}
+
+fn set_unit_name(dir: &Path, id: &str, name: &str) {
+    let path = dir.join("units.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains(&format!("id: {id},")))
+        .unwrap();
+    let old = line
+        .split("name: ")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap();
+    let quoted = serde_json::to_string(name).unwrap();
+    std::fs::write(&path, text.replace(line, &line.replacen(old, &quoted, 1))).unwrap();
+}
+
+#[test]
+fn a_unit_named_with_dot_dot_writes_nothing_outside_the_output_folder() {
+    // `../../../../tmp/PWNED` made the audit write /tmp/PWNED.md.
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    set_unit_name(&dir, "U01", "../../escaped");
+    audit(&sandbox, &dir, &[]).ok();
+    assert!(!dir.join("escaped.md").exists() && !sandbox.path().join("escaped.md").exists());
+    assert!(dir.join("report/notices/U01-escaped.md").exists());
+}
+
+#[test]
+fn a_unit_id_that_is_not_letters_digits_dash_or_underscore_is_refused() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    let path = dir.join("units.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("id: U03,", "id: \"../U03\",")).unwrap();
+    let run = audit(&sandbox, &dir, &[]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr()
+            .contains("units.yaml:5: units[2].id: 单位编号 “../U03” 不合规"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn a_javascript_url_is_a_row_problem_at_load() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    let line = crate::util::append(
+        &dir.join("items.csv"),
+        &["X1,U01,,工作动态,标题,政府网站,2018-10-08,,,,,是,,javascript:alert(1),"],
+    );
+    let run = audit(&sandbox, &dir, &[]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains(&format!(
+            "items.csv:{line}: url（第14列）: “javascript:alert(1)”不是 http 或 https 网址"
+        )),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn a_javascript_url_in_results_is_never_a_link() {
+    // `zwgk report` renders any results.json: the circular must not make it clickable.
+    let sandbox = Sandbox::new();
+    let dir = sandbox.audited_fixture("mini");
+    let results_path = dir.join("report/results.json");
+    let text = std::fs::read_to_string(&results_path).unwrap();
+    let url = text
+        .split("\"url\": \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a finding with a url")
+        .to_string();
+    std::fs::write(&results_path, text.replace(&url, "javascript:alert(1)")).unwrap();
+    let out = sandbox.path().join("again");
+    sandbox
+        .run(&[
+            "report",
+            results_path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .ok();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(html.contains("javascript:alert(1)"), "shown as text");
+    assert!(!html.contains("href=\"javascript"), "{html}");
+    assert!(!md.contains("](<javascript"), "{md}");
+    assert!(html.contains("href=\"http"), "http links stay links");
+}
+
+#[test]
+fn names_with_markdown_and_html_stay_text_in_report_md_and_notices() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    set_unit_name(&dir, "U03", "## 假标题|<script>alert(1)</script>");
+    audit(&sandbox, &dir, &[]).ok();
+    let md = std::fs::read_to_string(dir.join("report/report.md")).unwrap();
+    let notice = std::fs::read_dir(dir.join("report/notices"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("U03"))
+        .unwrap();
+    let notice = std::fs::read_to_string(notice).unwrap();
+    for text in [&md, &notice] {
+        assert!(!text.contains("<script>"), "{text}");
+        assert!(!text.lines().any(|l| l.starts_with("## 假标题")), "{text}");
+        assert!(text.contains("假标题\\|&lt;script&gt;"), "{text}");
+    }
+    // Every ranking row still has its five cells.
+    let row = md.lines().find(|l| l.contains("假标题")).unwrap();
+    assert_eq!(row.matches(" | ").count() + 2, 6, "{row}");
+}
+
+/// Gives the one item of the mini fixture's smallest unit (always drawn whole at level III)
+/// a formula-like id and title.
+fn formula_item(dir: &Path) {
+    let path = dir.join("items.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replace(
+        "W1,U03,211-03,招标投标,如皋市城南社区服务中心改造工程中标结果公告",
+        "-W1,U03,211-03,招标投标,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"点击\"\")\"",
+    );
+    std::fs::write(&path, text).unwrap();
+}
+
+#[test]
+fn formula_cells_of_worksheet_csv_are_neutralised_and_read_back() {
+    // `=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)` in a title became live formulas in Excel/WPS.
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    formula_item(&dir);
+    sample(&sandbox, &dir, &["--level", "III"]).ok();
+    let csv = std::fs::read_to_string(dir.join("sample/worksheet.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let mut rows = 0;
+    for record in reader.records() {
+        for cell in record.unwrap().iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a live formula: {cell}"
+            );
+        }
+        rows += 1;
+    }
+    assert!(
+        csv.contains("'=HYPERLINK") && csv.contains(",'-W1,"),
+        "{csv}"
+    );
+    // Filled in and read back, the neutralised id matches the sample again.
+    let filled = csv.replacen(",,,,\n", ",合格,,张某某,2019-01-08\n", 1000);
+    std::fs::write(dir.join("inspections.csv"), filled).unwrap();
+    audit(&sandbox, &dir, &["--no-reports"]).ok();
+    let spot = &read_json(&dir.join("report/results.json"))["spot_check"];
+    assert_eq!(spot["passed"].as_u64().unwrap() as usize, rows, "{spot}");
+}
+
+#[test]
+fn sample_refuses_to_overwrite_a_filled_worksheet_without_force() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    sample(&sandbox, &dir, &[]).ok();
+    let path = dir.join("sample/worksheet.csv");
+    let blank = std::fs::read_to_string(&path).unwrap();
+    // Drawing again over blank worksheets is fine.
+    sample(&sandbox, &dir, &[]).ok();
+    std::fs::write(
+        &path,
+        blank.replacen(",,,,\n", ",合格,,张某某,2019-01-08\n", 1),
+    )
+    .unwrap();
+    let run = sample(&sandbox, &dir, &["--seed", "7"]);
+    assert_eq!(run.code(), 2);
+    assert!(run.stderr().contains("已填有核查结论"), "{}", run.stderr());
+    assert!(
+        std::fs::read_to_string(&path).unwrap().contains("张某某"),
+        "kept"
+    );
+    sample(&sandbox, &dir, &["--seed", "7", "--force"]).ok();
+    assert!(!std::fs::read_to_string(&path).unwrap().contains("张某某"));
+}
+
+#[test]
+fn two_filled_worksheets_are_an_error_unless_one_is_chosen() {
+    // With inspections.csv and worksheet.xlsx both filled, one silently won.
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    sample(&sandbox, &dir, &[]).ok();
+    let blank = std::fs::read_to_string(dir.join("sample/worksheet.csv")).unwrap();
+    let fill = |verdict: &str| blank.replace(",,,,\n", &format!(",{verdict},,张某某,2019-01-08\n"));
+    std::fs::write(dir.join("inspections.csv"), fill("合格")).unwrap();
+    std::fs::write(dir.join("sample/worksheet.csv"), fill("不合格")).unwrap();
+    let run = audit(&sandbox, &dir, &["--no-reports"]);
+    assert_eq!(run.code(), 2);
+    assert!(run.stderr().contains("都填有核查结论"), "{}", run.stderr());
+    let chosen = dir.join("inspections.csv");
+    audit(
+        &sandbox,
+        &dir,
+        &["--no-reports", "--inspections", chosen.to_str().unwrap()],
+    )
+    .ok();
+    let spot = &read_json(&dir.join("report/results.json"))["spot_check"];
+    assert_eq!(spot["failed"], 0, "{spot}");
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_exit_0() {
+    // `zwgk catalogue list --format json | head -c 10` panicked (exit 101).
+    let sandbox = Sandbox::new();
+    for args in [
+        &["catalogue", "list", "--format", "json"][..],
+        &["catalogue", "show", "ZWGK-204"],
+        &["search", "低保"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zwgk"))
+            .args(args)
+            .arg("--standards")
+            .arg(shipped_standards())
+            .current_dir(sandbox.path())
+            .env("ZWGK_CACHE_DIR", sandbox.cache())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {err}");
+        assert!(
+            !err.contains("error") && !err.contains("panicked"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn worksheet_xlsx_is_the_same_from_run_to_run() {
+    // It held the clock's time as its creation time.
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    sample(&sandbox, &dir, &[]).ok();
+    let first = std::fs::read(dir.join("sample/worksheet.xlsx")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    sample(&sandbox, &dir, &[]).ok();
+    assert!(first == std::fs::read(dir.join("sample/worksheet.xlsx")).unwrap());
+}
+
+#[test]
+fn no_reports_does_not_claim_the_circular_was_written() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    let standards = shipped_standards();
+    let out = sandbox
+        .run(&[
+            "audit",
+            dir.to_str().unwrap(),
+            "--standards",
+            standards.to_str().unwrap(),
+            "--no-reports",
+        ])
+        .ok();
+    assert!(
+        out.contains("results.json（未生成通报：--no-reports）"),
+        "{out}"
+    );
+    assert!(!out.contains("report.md"), "{out}");
+}
