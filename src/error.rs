@@ -29,6 +29,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Another run is writing the same output folder.
+    #[error("另一个 zwgk 正在写入 {}：请等它结束后再运行（或换一个 --out）", .0.display())]
+    Busy(PathBuf),
     /// A library step failed (search index, spreadsheet or JSON writer).
     #[error("{context}: {message}")]
     Internal { context: String, message: String },
@@ -41,7 +44,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) | Error::Calendar(_) | Error::Invalid(_) | Error::Template { .. } => 2,
-            Error::Io { .. } | Error::Internal { .. } => 3,
+            Error::Io { .. } | Error::Busy(_) | Error::Internal { .. } => 3,
         }
     }
 

@@ -1,6 +1,14 @@
-//! Writing output files: each file whole or not at all, and only inside the output folder.
+//! Writing output files: each file whole or not at all, a set of files whole or not at
+//! all, and only inside the output folder.
+//!
+//! A command's outputs (results.json, the circular, the notices …) are one set: they are
+//! written into a staging folder beside the output folder, which is then exchanged with it
+//! in one rename, so a reader sees the old set or the new one, never a mix, and the old
+//! set survives any failure (a full disk, a kill, a template that fails). A lock file
+//! beside the folder keeps a second run from writing into it at the same time.
 
-use std::path::Path;
+use std::fs::File;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
@@ -20,6 +28,154 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(&temporary, bytes).map_err(|e| Error::io("writing", &temporary, e))?;
     std::fs::rename(&temporary, path).map_err(|e| Error::io("moving into place", path, e))?;
     Ok(())
+}
+
+/// Files published together into one folder.
+pub(crate) type Files = Vec<(String, Vec<u8>)>;
+
+/// An output folder claimed for one run: the lock is held while this lives.
+#[derive(Debug)]
+pub(crate) struct Claim {
+    out: PathBuf,
+    _lock: File,
+}
+
+/// Claims `out` for this run, failing at once when another run holds it, and clears what
+/// a killed run left beside it (its staging folder).
+pub(crate) fn claim(out: &Path) -> Result<Claim> {
+    let (parent, name) = parent_and_name(out);
+    std::fs::create_dir_all(&parent).map_err(|e| Error::io("creating", &parent, e))?;
+    let lock_path = parent.join(format!(".{name}.lock"));
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| Error::io("creating", &lock_path, e))?;
+    if lock.try_lock().is_err() {
+        return Err(Error::Busy(out.to_path_buf()));
+    }
+    let stale = format!(".{name}.staging-");
+    if let Ok(entries) = std::fs::read_dir(&parent) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&stale) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    Ok(Claim {
+        out: out.to_path_buf(),
+        _lock: lock,
+    })
+}
+
+impl Claim {
+    /// Replaces, in the claimed folder, every top-level entry that `replaces` names by
+    /// `files` — all of them or, on any failure, none; entries it does not name are kept.
+    /// Returns the paths written.
+    pub(crate) fn publish(
+        &self,
+        files: &Files,
+        replaces: impl Fn(&str) -> bool,
+    ) -> Result<Vec<PathBuf>> {
+        let (parent, name) = parent_and_name(&self.out);
+        let staging = Staging(parent.join(format!(".{name}.staging-{}", std::process::id())));
+        let _ = std::fs::remove_dir_all(&staging.0);
+        std::fs::create_dir_all(&staging.0).map_err(|e| Error::io("creating", &staging.0, e))?;
+        if self.out.is_dir() {
+            carry_over(&self.out, &staging.0, &replaces)?;
+        }
+        for (relative, bytes) in files {
+            if !stays_inside(Path::new(relative)) {
+                return Err(Error::internal("naming an output file", relative));
+            }
+            let path = staging.0.join(relative);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
+            }
+            std::fs::write(&path, bytes).map_err(|e| Error::io("writing", &path, e))?;
+        }
+        swap_in(&staging.0, &self.out)?;
+        Ok(files
+            .iter()
+            .map(|(relative, _)| self.out.join(relative))
+            .collect())
+    }
+}
+
+/// A staging folder, removed with whatever it holds when the run is done with it (after
+/// the exchange it holds the old set; after a failure, the partial new one).
+struct Staging(PathBuf);
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn parent_and_name(out: &Path) -> (PathBuf, String) {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    (parent, name)
+}
+
+/// Links (or copies) into `to` the entries of `from` that the new set does not replace.
+fn carry_over(from: &Path, to: &Path, replaces: &impl Fn(&str) -> bool) -> Result<()> {
+    let entries = std::fs::read_dir(from).map_err(|e| Error::io("reading", from, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io("reading", from, e))?;
+        let name = entry.file_name();
+        let text = name.to_string_lossy();
+        // A temporary file of an interrupted write is dropped, not kept.
+        if replaces(&text) || (text.starts_with('.') && text.ends_with(".tmp")) {
+            continue;
+        }
+        copy_tree(&entry.path(), &to.join(&name))?;
+    }
+    Ok(())
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).map_err(|e| Error::io("creating", to, e))?;
+        let entries = std::fs::read_dir(from).map_err(|e| Error::io("reading", from, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io("reading", from, e))?;
+            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
+        }
+        return Ok(());
+    }
+    // A hard link costs nothing; across file systems, a copy.
+    std::fs::hard_link(from, to)
+        .or_else(|_| std::fs::copy(from, to).map(|_| ()))
+        .map_err(|e| Error::io("keeping", from, e))
+}
+
+/// Puts the staging folder in the output folder's place: exchanged in one rename where
+/// the system can (Linux), so no moment shows neither set.
+fn swap_in(staging: &Path, out: &Path) -> Result<()> {
+    if !out.exists() {
+        return std::fs::rename(staging, out).map_err(|e| Error::io("moving into place", out, e));
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        if renameat_with(CWD, staging, CWD, out, RenameFlags::EXCHANGE).is_ok() {
+            return Ok(());
+        }
+    }
+    let old = PathBuf::from(format!("{}.old", staging.display()));
+    std::fs::rename(out, &old).map_err(|e| Error::io("moving aside", out, e))?;
+    std::fs::rename(staging, out).map_err(|e| Error::io("moving into place", out, e))?;
+    // The staging folder's guard removes the old set.
+    std::fs::rename(&old, staging).map_err(|e| Error::io("moving aside", &old, e))
 }
 
 /// Characters that make a spreadsheet read a cell as a formula (or, tab and CR, that hide

@@ -304,3 +304,135 @@ fn no_reports_does_not_claim_the_circular_was_written() {
     );
     assert!(!out.contains("report.md"), "{out}");
 }
+
+/// Every file below `dir`, by path relative to it.
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap().display().to_string();
+                files.insert(relative, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+fn restore(dir: &Path, files: &std::collections::BTreeMap<String, Vec<u8>>) {
+    let _ = std::fs::remove_dir_all(dir);
+    for (relative, bytes) in files {
+        let path = dir.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+}
+
+#[test]
+fn killed_at_any_moment_the_folder_holds_the_old_set_or_the_new_one() {
+    // kill -9 during an audit left a new results.json beside an old report.md, or 17 of
+    // 60 notices.
+    let sandbox = Sandbox::new();
+    let dir = sandbox.demo_quarters(&["2018-Q4"]).join("2018-Q4");
+    let out = dir.join("report");
+    audit(&sandbox, &dir, &[]).ok();
+    let old = snapshot(&out);
+    assert!(old.len() > 40, "results, circular and notices");
+    // The next audit differs in every file: another circular date.
+    crate::util::append(&dir.join("audit.yaml"), &["circular: {date: 2019-01-21}"]);
+    let standards = shipped_standards();
+    let started = std::time::Instant::now();
+    audit(&sandbox, &dir, &[]).ok();
+    let full = started.elapsed();
+    let new = snapshot(&out);
+    assert_ne!(old, new);
+    let (mut saw_old, mut saw_new) = (0, 0);
+    for k in 0..24u32 {
+        restore(&out, &old);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zwgk"))
+            .args(["audit", dir.to_str().unwrap(), "--standards"])
+            .arg(&standards)
+            .arg("-q")
+            .current_dir(sandbox.path())
+            .env("ZWGK_CACHE_DIR", sandbox.cache())
+            .spawn()
+            .unwrap();
+        // From a third of the run (still loading) to past its end.
+        std::thread::sleep(full * (8 + k) / 24);
+        let _ = child.kill();
+        let _ = child.wait();
+        let seen = snapshot(&out);
+        if seen == old {
+            saw_old += 1;
+        } else if seen == new {
+            saw_new += 1;
+        } else {
+            let differ: Vec<&String> = old.keys().filter(|k| seen.get(*k) != old.get(*k)).collect();
+            panic!(
+                "kill {k}: a mix of sets ({} files, {} differ from the old)",
+                seen.len(),
+                differ.len()
+            );
+        }
+    }
+    assert!(saw_old > 0 && saw_new > 0, "old {saw_old}, new {saw_new}");
+    // What a killed run left beside the folder is cleared by the next one.
+    audit(&sandbox, &dir, &[]).ok();
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_second_run_into_the_same_folder_fails_at_once() {
+    // Two audits into one --out both exited 0 with a mixed set.
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    audit(&sandbox, &dir, &[]).ok();
+    let held = std::fs::File::open(dir.join(".report.lock")).unwrap();
+    held.try_lock().expect("the first run has ended");
+    let run = audit(&sandbox, &dir, &[]);
+    assert_eq!(run.code(), 3, "{}", run.stderr());
+    assert!(
+        run.stderr().contains("另一个 zwgk 正在写入"),
+        "{}",
+        run.stderr()
+    );
+    drop(held);
+    audit(&sandbox, &dir, &[]).ok();
+}
+
+#[test]
+fn a_render_failure_leaves_the_previous_set_whole() {
+    // A template that fails while rendering (not compiling) failed after results.json and
+    // some files were written.
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    audit(&sandbox, &dir, &[]).ok();
+    let before = snapshot(&dir.join("report"));
+    let templates = sandbox.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    // Strict mode: a field the model does not have fails at render time.
+    std::fs::write(templates.join("notice.md.hbs"), "{{unit.no_such_field}}").unwrap();
+    crate::util::append(&dir.join("audit.yaml"), &["circular: {date: 2019-01-21}"]);
+    let run = audit(
+        &sandbox,
+        &dir,
+        &["--templates", templates.to_str().unwrap()],
+    );
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(
+        before == snapshot(&dir.join("report")),
+        "the old set, untouched"
+    );
+}

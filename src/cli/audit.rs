@@ -15,8 +15,10 @@ use crate::data::inspections::holds_verdicts;
 use crate::data::Period;
 use crate::data::{present, Level};
 use crate::generate::{generate, GenerateOptions};
-use crate::output::write_atomic;
-use crate::report::{export_templates, write_reports, Format, Renderer};
+use crate::output::{self, write_atomic};
+use crate::report::{
+    annual_names, export_templates, render_annual, render_reports, report_names, Format, Renderer,
+};
 use crate::results::AuditResults;
 use crate::sample::{worksheet_csv, worksheet_xlsx, SampleOptions};
 
@@ -30,6 +32,8 @@ fn audit(
     reports: Option<Option<&Path>>,
 ) -> Result<ExitCode> {
     let started = Instant::now();
+    // A second run into the same folder fails now, not halfway.
+    let claim = output::claim(out)?;
     // A broken template override is reported before the audit runs.
     let renderer = reports.map(Renderer::new).transpose()?;
     let progress = Bar::new(quiet);
@@ -37,11 +41,13 @@ fn audit(
     progress.finish();
     let audited = keep_problems(audited, out)?;
     let results = audited.results;
-    write_atomic(&out.join("results.json"), &results.to_json()?)?;
     let history: Vec<AuditResults> = audited.previous.into_iter().collect();
+    let mut files = vec![("results.json".to_string(), results.to_json()?)];
     if let Some(renderer) = &renderer {
-        write_reports(&results, &history, Format::All, renderer, out)?;
+        files.extend(render_reports(&results, &history, Format::All, renderer)?);
     }
+    // The whole set replaces the previous one: a unit no longer audited leaves no notice.
+    claim.publish(&files, |name| AUDIT_SET.contains(&name))?;
     if !quiet {
         let mut stdout = std::io::stdout().lock();
         print_summary(&mut stdout, &results)?;
@@ -73,32 +79,33 @@ fn audit(
 /// Where every input problem of a failed audit is listed; the terminal shows the first.
 const PROBLEMS_FILE: &str = "problems.csv";
 
-/// Writes every problem of an audit refused for its input to the problems file (the
-/// terminal shows only the first of a flood); a problems file of an earlier failed run
-/// is removed once the input is good.
+/// What an audit writes into its folder, as one set.
+const AUDIT_SET: [&str; 6] = [
+    "results.json",
+    "report.md",
+    "report.html",
+    "findings.xlsx",
+    "notices",
+    PROBLEMS_FILE,
+];
+
+/// Writes every problem of an audit refused for its input to the problems file beside the
+/// previous results, which stay as they were (the terminal shows only the first of a
+/// flood). The next good audit's set replaces it.
 fn keep_problems(
     audited: crate::error::Result<crate::audit::Audited>,
     out: &Path,
 ) -> Result<crate::audit::Audited> {
-    let path = out.join(PROBLEMS_FILE);
     match audited {
-        Ok(audited) => {
-            match std::fs::remove_file(&path) {
-                Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(crate::error::Error::io("removing", &path, err).into())
-                }
-                _ => {}
-            }
-            Ok(audited)
-        }
         Err(err @ crate::error::Error::Input(_)) => {
+            let path = out.join(PROBLEMS_FILE);
             if let crate::error::Error::Input(problems) = &err {
                 write_atomic(&path, &problems.to_csv())?;
             }
             // Exit code 2 either way: the input was refused.
             bail!("{err}；全部问题已写入 {}", path.display())
         }
-        Err(err) => Err(err.into()),
+        audited => Ok(audited?),
     }
 }
 
@@ -249,8 +256,10 @@ fn annual(
     }
     let annual = crate::report::annual::annual(year, &quarters, missing)?;
     let out = out.unwrap_or_else(|| audits.join(format!("{year}-annual")));
+    let files = render_annual(&annual, format, &renderer)?;
+    let written = output::claim(&out)?.publish(&files, annual_names)?;
     let mut stdout = std::io::stdout().lock();
-    for path in crate::report::write_annual(&annual, format, &renderer, &out)? {
+    for path in written {
         writeln!(stdout, "{}", path.display())?;
     }
     Ok(ExitCode::SUCCESS)
@@ -293,7 +302,10 @@ pub(super) fn report_command(args: ReportArgs) -> Result<ExitCode> {
         .map(|p| AuditResults::read(p))
         .collect::<Result<_, _>>()?;
     let out = out.unwrap_or_else(|| results.parent().map(Path::to_path_buf).unwrap_or_default());
-    let written = write_reports(&current, &history, format, &renderer, &out)?;
+    let claim = output::claim(&out)?;
+    let files = render_reports(&current, &history, format, &renderer)?;
+    // results.json and what other formats were rendered before stay beside the new files.
+    let written = claim.publish(&files, |name| report_names(format, name))?;
     let mut stdout = std::io::stdout().lock();
     for path in written {
         writeln!(stdout, "{}", path.display())?;
@@ -382,16 +394,21 @@ pub(super) fn sample_command(args: SampleArgs) -> Result<ExitCode> {
     }
     let plan = crate::sample::draw(&catalogue, &data, &options)?;
     let out = out.unwrap_or_else(|| dir.join("sample"));
+    let claim = output::claim(&out)?;
     refuse_overwriting_verdicts(&out, force)?;
-    write_atomic(&out.join("sample.json"), &serde_json::to_vec_pretty(&plan)?)?;
-    write_atomic(
-        &out.join("worksheet.xlsx"),
-        &worksheet_xlsx(&plan, &catalogue, &data)?,
-    )?;
-    write_atomic(
-        &out.join("worksheet.csv"),
-        &worksheet_csv(&plan, &catalogue, &data)?,
-    )?;
+    let files = vec![
+        ("sample.json".to_string(), serde_json::to_vec_pretty(&plan)?),
+        (
+            "worksheet.xlsx".to_string(),
+            worksheet_xlsx(&plan, &catalogue, &data)?,
+        ),
+        (
+            "worksheet.csv".to_string(),
+            worksheet_csv(&plan, &catalogue, &data)?,
+        ),
+    ];
+    // A filled worksheet brought back beside them (inspections.csv) stays.
+    claim.publish(&files, |name| files.iter().any(|(n, _)| n == name))?;
     let items: usize = plan.units.iter().map(|u| u.items.len()).sum();
     let strata: Vec<String> = plan
         .strata

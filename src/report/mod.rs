@@ -20,7 +20,7 @@ use serde::Serialize;
 
 pub(crate) use model::{circular, Circular};
 
-use crate::output::{file_name_part, stays_inside, write_atomic};
+use crate::output::{file_name_part, write_atomic, Files};
 use crate::results::AuditResults;
 
 /// The embedded templates: (file name, text).
@@ -128,17 +128,23 @@ fn notice_name(id: &str, name: &str) -> String {
     }
 }
 
-/// Renders the requested formats of the circular into `out`; returns the files written.
-pub(crate) fn write_reports(
+/// The top-level names of the circular's files in `format`: what rendering it replaces.
+pub(crate) fn report_names(format: Format, name: &str) -> bool {
+    (format.includes(Format::Md) && (name == "report.md" || name == "notices"))
+        || (format.includes(Format::Html) && name == "report.html")
+        || (format.includes(Format::Xlsx) && name == "findings.xlsx")
+}
+
+/// Renders the requested formats of the circular, in memory: (file name, bytes).
+pub(crate) fn render_reports(
     results: &AuditResults,
     history: &[AuditResults],
     format: Format,
     renderer: &Renderer,
-    out: &Path,
-) -> Result<Vec<PathBuf>> {
+) -> Result<Files> {
     let circular = circular(results, history);
-    // Each file is rendered and written on its own task: the XLSX of a large quarter
-    // takes as long as everything else together.
+    // Each file is rendered on its own task: the XLSX of a large quarter takes as long as
+    // everything else together.
     let mut jobs: Vec<(String, RenderJob<'_>)> = Vec::new();
     if format.includes(Format::Md) {
         jobs.push((
@@ -184,49 +190,35 @@ pub(crate) fn write_reports(
     // The workbook first: it is the longest job.
     jobs.sort_by_key(|(name, _)| !name.ends_with(".xlsx"));
     jobs.par_iter()
-        .map(|(name, render)| {
-            if !stays_inside(Path::new(name)) {
-                return Err(Error::internal("naming an output file", name));
-            }
-            let path = out.join(name);
-            write_atomic(&path, &render()?)?;
-            Ok(path)
-        })
+        .map(|(name, render)| Ok((name.clone(), render()?)))
         .collect()
 }
 
-/// Renders the annual evaluation into `out`; returns the files written.
-pub(crate) fn write_annual(
+/// The annual evaluation's files.
+pub(crate) fn annual_names(name: &str) -> bool {
+    name.starts_with("annual.")
+}
+
+/// Renders the annual evaluation, in memory: (file name, bytes).
+pub(crate) fn render_annual(
     annual: &annual::Annual,
     format: Format,
     renderer: &Renderer,
-    out: &Path,
-) -> Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
-    let mut write = |name: &str, bytes: &[u8]| -> Result<()> {
-        let path = out.join(name);
-        write_atomic(&path, bytes)?;
-        written.push(path);
-        Ok(())
-    };
+) -> Result<Files> {
     let json = serde_json::to_vec_pretty(annual).map_err(|e| Error::internal("annual.json", e))?;
-    write("annual.json", &json)?;
+    let mut files = vec![("annual.json".to_string(), json)];
     if format.includes(Format::Md) {
-        write(
-            "annual.md",
-            renderer.render("annual.md.hbs", annual)?.as_bytes(),
-        )?;
+        let md = renderer.render("annual.md.hbs", annual)?;
+        files.push(("annual.md".into(), md.into_bytes()));
     }
     if format.includes(Format::Html) {
-        write(
-            "annual.html",
-            renderer.render("annual.html.hbs", annual)?.as_bytes(),
-        )?;
+        let html = renderer.render("annual.html.hbs", annual)?;
+        files.push(("annual.html".into(), html.into_bytes()));
     }
     if format.includes(Format::Xlsx) {
-        write("annual.xlsx", &annual::annual_workbook(annual)?)?;
+        files.push(("annual.xlsx".into(), annual::annual_workbook(annual)?));
     }
-    Ok(written)
+    Ok(files)
 }
 
 /// What the rectification notice template sees.
