@@ -436,3 +436,60 @@ fn a_render_failure_leaves_the_previous_set_whole() {
         "the old set, untouched"
     );
 }
+
+/// A small tmpfs mounted for one test, unmounted when dropped; `None` where this machine
+/// does not let the tests mount one (not root, no tmpfs).
+struct SmallDisk(std::path::PathBuf);
+
+impl SmallDisk {
+    fn mount(at: &Path, size: &str) -> Option<SmallDisk> {
+        std::fs::create_dir_all(at).ok()?;
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        mounted.then(|| SmallDisk(at.to_path_buf()))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_leaves_the_previous_set_whole_and_no_partial_files() {
+    // A full disk left a partial `.results.json.PID.tmp` that kept the disk full.
+    let sandbox = Sandbox::new();
+    let Some(disk) = SmallDisk::mount(&sandbox.path().join("disk"), "1m") else {
+        eprintln!("skipped: this machine does not let the tests mount a tmpfs");
+        return;
+    };
+    let out = disk.0.join("report");
+    let mini = sandbox.fixture("mini");
+    audit(&sandbox, &mini, &["--out", out.to_str().unwrap()]).ok();
+    let before = snapshot(&out);
+    let free = || {
+        let listing = std::process::Command::new("df")
+            .arg("--output=avail")
+            .arg(&disk.0)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&listing.stdout)
+            .lines()
+            .last()
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    let free_before = free();
+    // The shipped quarter's results.json alone is 2 MB: it cannot fit.
+    let quarter = sandbox.demo_quarters(&["2018-Q4"]).join("2018-Q4");
+    let run = audit(&sandbox, &quarter, &["--out", out.to_str().unwrap()]);
+    assert_eq!(run.code(), 3, "{}", run.stderr());
+    assert!(before == snapshot(&out), "the previous set, whole");
+    assert_eq!(free(), free_before, "nothing partial left on the disk");
+}
