@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::Result;
+use crate::error::{bail_invalid, Result};
 
 use crate::catalogue::Catalogue;
 use crate::check;
@@ -19,6 +19,8 @@ pub(crate) struct AuditOptions {
     pub keep_going: bool,
     /// The filled worksheet, when not found by itself.
     pub inspections: Option<PathBuf>,
+    /// Every sampled item must have a verdict.
+    pub require_complete: bool,
 }
 
 /// What a caller is told while an audit runs.
@@ -72,6 +74,9 @@ fn load_config(dir: &Path, config: AuditConfig, options: &AuditOptions) -> Resul
     };
     let data = Dataset::load(dir, config, &catalogue, load)?;
     let inspections = inspections_of(dir, options.inspections.as_deref())?;
+    if options.require_complete {
+        require_complete(inspections.as_ref())?;
+    }
     Ok(Loaded {
         catalogue,
         data,
@@ -151,6 +156,7 @@ fn previous_results(
     // A worksheet named on the command line is the current period's.
     let options = AuditOptions {
         inspections: None,
+        require_complete: false,
         ..options.clone()
     };
     let loaded = load_config(&folder, config, &options)?;
@@ -163,4 +169,20 @@ fn inspections_of(dir: &Path, chosen: Option<&Path>) -> Result<Option<Inspection
         Some((plan, filled)) => Ok(inspections::load(&plan, &filled)?),
         None => Ok(None),
     }
+}
+
+/// `--require-complete`: the spot check counts only when every sampled item was judged.
+fn require_complete(inspections: Option<&Inspections>) -> Result<()> {
+    let Some(inspections) = inspections else {
+        bail_invalid!("--require-complete：没有找到填有核查结论的抽查工作底稿");
+    };
+    let unjudged = results::unjudged(inspections);
+    if let Some(first) = unjudged.first() {
+        bail_invalid!(
+            "--require-complete：{} 中有 {} 条样本未填写核查结论（第一条：{first}）",
+            inspections.file.display(),
+            unjudged.len()
+        );
+    }
+    Ok(())
 }

@@ -493,3 +493,36 @@ fn a_full_disk_leaves_the_previous_set_whole_and_no_partial_files() {
     assert!(before == snapshot(&out), "the previous set, whole");
     assert_eq!(free(), free_before, "nothing partial left on the disk");
 }
+
+#[test]
+fn unjudged_sampled_items_are_counted_listed_and_can_be_required() {
+    // A worksheet with rows deleted and verdicts blank was accepted; the circular never
+    // mentioned the unjudged items.
+    let sandbox = Sandbox::new();
+    let dir = sandbox.demo_quarters(&["2018-Q4"]).join("2018-Q4");
+    sample(&sandbox, &dir, &[]).ok();
+    let blank = std::fs::read_to_string(dir.join("sample/worksheet.csv")).unwrap();
+    let mut lines: Vec<String> = blank.lines().map(String::from).collect();
+    let total = lines.len() - 1;
+    // The last 51 rows deleted, the first 10 left blank, the rest judged.
+    lines.truncate(lines.len() - 51);
+    for line in lines.iter_mut().skip(1 + 10) {
+        *line = line.replacen(",,,,", ",合格,,张某某,2019-01-08", 1);
+    }
+    std::fs::write(dir.join("inspections.csv"), lines.join("\n") + "\n").unwrap();
+    audit(&sandbox, &dir, &[]).ok();
+    let spot = &read_json(&dir.join("report/results.json"))["spot_check"];
+    let unjudged = spot["unjudged"].as_array().unwrap();
+    assert_eq!(unjudged.len(), 51 + 10, "{spot}");
+    assert_eq!(spot["passed"].as_u64().unwrap() as usize, total - 61);
+    let md = std::fs::read_to_string(dir.join("report/report.md")).unwrap();
+    assert!(md.contains("另有61条样本未填写核查结论"), "{md}");
+
+    let run = audit(&sandbox, &dir, &["--require-complete"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("有 61 条样本未填写核查结论"),
+        "{}",
+        run.stderr()
+    );
+}

@@ -276,11 +276,13 @@ pub(super) fn audit_command(args: AuditArgs) -> Result<ExitCode> {
         templates,
         no_reports,
         inspections,
+        require_complete,
     } = args;
     let options = AuditOptions {
         standards,
         keep_going,
         inspections,
+        require_complete,
     };
     let out = out.unwrap_or_else(|| dir.join("report"));
     let reports = (!no_reports).then_some(templates.as_deref());

@@ -222,6 +222,9 @@ pub struct AuditArgs {
     /// audit.yaml or in sample/).
     #[arg(long, value_name = "FILE")]
     pub inspections: Option<PathBuf>,
+    /// Refuse a spot check with sampled items left unjudged.
+    #[arg(long)]
+    pub require_complete: bool,
 }
 
 #[derive(Debug, Args)]

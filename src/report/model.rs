@@ -62,7 +62,16 @@ fn spot_check_view(s: &crate::results::SpotCheck) -> SpotCheckView {
             &s.population_sha256[..16.min(s.population_sha256.len())]
         ),
         coverage: format!("共抽查信息{}条（总体{}条）", s.items_sampled, s.population_items),
-        verdicts: format!("核查合格{}条、不合格{}条、不适用{}条", s.passed, s.failed, s.not_applicable),
+        verdicts: match s.unjudged.len() {
+            0 => format!("核查合格{}条、不合格{}条、不适用{}条", s.passed, s.failed, s.not_applicable),
+            n => format!(
+                "核查合格{}条、不合格{}条、不适用{}条，另有{n}条样本未填写核查结论（{}），未计入比对",
+                s.passed,
+                s.failed,
+                s.not_applicable,
+                unjudged_list(&s.unjudged)
+            ),
+        },
         agreement: match s.agreement_rate {
             Some(rate) => format!(
                 "与自动检查结果比对{}条，一致{}条，一致率{rate:.2}%，偏差{}条，偏差率上限{:.1}%（置信度{:.0}%）",
@@ -75,6 +84,16 @@ fn spot_check_view(s: &crate::results::SpotCheck) -> SpotCheckView {
             None => "抽查信息均无自动检查结果可比对".into(),
         },
         recommendation: s.recommendation.clone(),
+    }
+}
+
+/// The first unjudged items, then how many more (the full list is in results.json).
+fn unjudged_list(items: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let shown = items[..items.len().min(SHOWN)].join("、");
+    match items.len().saturating_sub(SHOWN) {
+        0 => shown,
+        more => format!("{shown}等，另{more}条见 results.json"),
     }
 }
 

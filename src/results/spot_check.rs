@@ -45,6 +45,9 @@ pub(crate) struct SpotCheck {
     pub passed: usize,
     pub failed: usize,
     pub not_applicable: usize,
+    /// Sampled items with no verdict (left blank or their row deleted), as `UNIT/ITEM`.
+    #[serde(default)]
+    pub unjudged: Vec<String>,
     pub file: String,
     /// Items judged both by inspectors and by the automated checks.
     pub compared: usize,
@@ -60,6 +63,22 @@ pub(crate) struct SpotCheck {
     /// Acceptance of this and earlier quarters, newest last (at most 10).
     pub history: Vec<bool>,
     pub recommendation: String,
+}
+
+/// The sampled items the worksheet gives no verdict for, in the order drawn.
+pub(crate) fn unjudged(inspections: &Inspections) -> Vec<String> {
+    inspections
+        .plan
+        .units
+        .iter()
+        .flat_map(|unit| {
+            let judged = inspections.verdicts.get(&unit.id);
+            unit.items
+                .iter()
+                .filter(move |item| judged.is_none_or(|v| !v.contains_key(*item)))
+                .map(move |item| format!("{}/{item}", unit.id))
+        })
+        .collect()
 }
 
 /// Compares verdicts with the automated results of the same items and applies the
@@ -160,6 +179,7 @@ pub(crate) fn spot_check(
         passed,
         failed,
         not_applicable,
+        unjudged: unjudged(inspections),
         file: inspections
             .file
             .file_name()
