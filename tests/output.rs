@@ -526,3 +526,79 @@ fn unjudged_sampled_items_are_counted_listed_and_can_be_required() {
         run.stderr()
     );
 }
+
+fn search(sandbox: &Sandbox) -> Run {
+    let standards = shipped_standards();
+    sandbox.run(&["search", "低保", "--standards", standards.to_str().unwrap()])
+}
+
+/// The cached index folder of the shipped standards, built by a first search.
+fn index_folder(sandbox: &Sandbox) -> std::path::PathBuf {
+    search(sandbox).ok();
+    std::fs::read_dir(sandbox.cache())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("index-")
+        })
+        .unwrap()
+}
+
+#[test]
+fn a_damaged_index_cache_is_rebuilt_once_with_a_note() {
+    // A corrupt, emptied or replaced cache broke every search until `zwgk index`.
+    type Damage = fn(&Path);
+    let damages: [(&str, Damage); 4] = [
+        ("a segment file cut to 5 bytes", |dir| {
+            let file = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.extension().is_some_and(|e| e == "term"))
+                .unwrap();
+            std::fs::write(file, b"12345").unwrap();
+        }),
+        ("meta.json overwritten", |dir| {
+            std::fs::write(dir.join("meta.json"), b"garbage").unwrap()
+        }),
+        ("the folder emptied", |dir| {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                std::fs::remove_file(entry.unwrap().path()).unwrap();
+            }
+        }),
+        ("a file in the folder's place", |dir| {
+            std::fs::remove_dir_all(dir).unwrap();
+            std::fs::write(dir, b"x").unwrap();
+        }),
+    ];
+    for (what, damage) in damages {
+        let sandbox = Sandbox::new();
+        let dir = index_folder(&sandbox);
+        damage(&dir);
+        let run = search(&sandbox);
+        assert!(run.ok().contains("ZWGK-215"), "{what}");
+        assert!(
+            run.stderr().contains("搜索索引缓存已损坏，已重新建立"),
+            "{what}: {}",
+            run.stderr()
+        );
+        let again = search(&sandbox);
+        assert!(again.ok().contains("ZWGK-215"));
+        assert_eq!(again.stderr(), "", "{what}: rebuilt once");
+    }
+}
+
+#[test]
+fn an_unwritable_cache_searches_from_an_index_in_memory() {
+    let sandbox = Sandbox::new();
+    std::fs::write(sandbox.cache(), b"not a folder").unwrap();
+    let run = search(&sandbox);
+    assert!(run.ok().contains("ZWGK-215"));
+    assert!(
+        run.stderr().contains("本次在内存中建立索引"),
+        "{}",
+        run.stderr()
+    );
+}

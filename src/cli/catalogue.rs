@@ -251,12 +251,23 @@ fn search(
         }
     }
     let (index, freshness) = CatalogueIndex::open(dir, cache)?;
-    if freshness == Freshness::Rebuilt {
-        eprintln!(
+    match freshness {
+        Freshness::Reused => {}
+        Freshness::Rebuilt => eprintln!(
             "index rebuilt: {} documents in {}",
             index.documents,
             index.dir.display()
-        );
+        ),
+        Freshness::Repaired => eprintln!(
+            "搜索索引缓存已损坏，已重新建立：{}（{} 个文档）",
+            index.dir.display(),
+            index.documents
+        ),
+        Freshness::InMemory => eprintln!(
+            "无法写入搜索索引缓存 {}：本次在内存中建立索引（{} 个文档）",
+            cache.display(),
+            index.documents
+        ),
     }
     let results = index.search(request)?;
     let mut out = std::io::stdout().lock();

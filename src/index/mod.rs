@@ -135,30 +135,46 @@ pub struct CatalogueIndex {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Freshness {
     Reused,
+    /// Built because the catalogue changed or there was none.
     Rebuilt,
+    /// Built again because the cached one was damaged (emptied, cut, replaced).
+    Repaired,
+    /// Built in memory: the cache folder cannot be written.
+    InMemory,
 }
 
 impl CatalogueIndex {
-    /// Opens the cached index of `standards_dir`, building it first when missing or when
-    /// any catalogue file changed since it was built.
+    /// Opens the cached index of `standards_dir`, building it first when missing, when
+    /// any catalogue file changed since it was built, or when the cache is damaged; when
+    /// the cache cannot be written, the index is built in memory for this run.
     pub fn open(standards_dir: &Path, cache_dir: &Path) -> Result<(CatalogueIndex, Freshness)> {
         let content_hash = content_hash(standards_dir)?;
         let dir = index_dir(standards_dir, cache_dir)?;
-        if let Some(manifest) = read_manifest(&dir) {
-            if manifest.format == FORMAT && manifest.content_hash == content_hash {
-                let jieba = tokenizer::jieba_with_terms(&manifest.dictionary);
-                let index = CatalogueIndex::open_dir(&dir, jieba, manifest.documents)?;
+        let manifest = read_manifest(&dir);
+        let current = manifest
+            .as_ref()
+            .filter(|m| m.format == FORMAT && m.content_hash == content_hash);
+        if let Some(manifest) = current {
+            let jieba = tokenizer::jieba_with_terms(&manifest.dictionary);
+            if let Ok(index) = CatalogueIndex::open_dir(&dir, jieba, manifest.documents) {
                 return Ok((index, Freshness::Reused));
             }
         }
+        // Something is there but no current index opens from it.
+        let damaged = current.is_some() || (manifest.is_none() && dir.exists());
         let catalogue = load_catalogue(standards_dir)?;
-        let index = CatalogueIndex::build(&catalogue, cache_dir)?;
-        Ok((index, Freshness::Rebuilt))
+        match CatalogueIndex::build(&catalogue, cache_dir) {
+            Ok(index) if damaged => Ok((index, Freshness::Repaired)),
+            Ok(index) => Ok((index, Freshness::Rebuilt)),
+            Err(Error::Io { .. }) => {
+                Ok((CatalogueIndex::in_memory(&catalogue)?, Freshness::InMemory))
+            }
+            Err(err) => Err(err),
+        }
     }
 
     /// Builds the index of a loaded catalogue into its cache folder, replacing any older one.
     pub fn build(catalogue: &Catalogue, cache_dir: &Path) -> Result<CatalogueIndex> {
-        let content_hash = catalogue.sha256.clone();
         let dir = index_dir(&catalogue.dir, cache_dir)?;
         // Build beside the final folder and swap it in, so an interrupted build never
         // leaves a half-written index where a search would open it.
@@ -168,48 +184,70 @@ impl CatalogueIndex {
         }
         std::fs::create_dir_all(&staging)
             .map_err(|e| Error::io("creating index folder", &staging, e))?;
-
         let (schema, fields) = Fields::schema();
-        let jieba = tokenizer::jieba_with_terms(&catalogue.meta.dictionary);
         let index = Index::create_in_dir(&staging, schema)
             .map_err(|e| Error::internal(format!("creating index in {}", staging.display()), e))?;
-        register_tokenizers(&index, &jieba);
-        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 30_000_000)?;
-        let mut documents = 0u64;
-        for standard in &catalogue.standards {
-            for document in documents_of(standard, &fields) {
-                writer.add_document(document)?;
-                documents += 1;
-            }
-        }
-        writer.commit()?;
-        writer.wait_merging_threads()?;
-
-        let manifest = Manifest {
-            format: FORMAT,
-            content_hash,
-            dictionary: catalogue.meta.dictionary.clone(),
-            standards: catalogue.standards.len(),
-            documents,
-        };
+        let (jieba, manifest) = fill(&index, &fields, catalogue)?;
         let manifest_path = staging.join(MANIFEST);
         std::fs::write(&manifest_path, serde_json::to_vec_pretty(&manifest)?)
             .map_err(|e| Error::io("writing", &manifest_path, e))?;
         drop(index);
 
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(|e| Error::io("removing old index", &dir, e))?;
-        }
+        // A file in the folder's place is replaced too.
+        let removed = if dir.is_dir() {
+            std::fs::remove_dir_all(&dir)
+        } else if dir.symlink_metadata().is_ok() {
+            std::fs::remove_file(&dir)
+        } else {
+            Ok(())
+        };
+        removed.map_err(|e| Error::io("removing old index", &dir, e))?;
         std::fs::rename(&staging, &dir)
             .map_err(|e| Error::io("moving the new index into", &dir, e))?;
-        CatalogueIndex::open_dir(&dir, jieba, documents)
+        CatalogueIndex::open_dir(&dir, jieba, manifest.documents)
     }
 
+    /// The index of a loaded catalogue, in memory only.
+    pub fn in_memory(catalogue: &Catalogue) -> Result<CatalogueIndex> {
+        let (schema, fields) = Fields::schema();
+        let index = Index::create_in_ram(schema);
+        let (jieba, manifest) = fill(&index, &fields, catalogue)?;
+        CatalogueIndex::with_reader(index, fields, jieba, PathBuf::new(), manifest.documents)
+    }
+
+    /// Opens the index in `dir`, refusing one whose files fail their checksums or that
+    /// does not hold the documents its manifest says.
     fn open_dir(dir: &Path, jieba: Arc<Jieba>, documents: u64) -> Result<CatalogueIndex> {
-        let index = Index::open_in_dir(dir)
-            .map_err(|e| Error::internal(format!("opening index {}", dir.display()), e))?;
-        register_tokenizers(&index, &jieba);
+        let opening = |e: tantivy::TantivyError| {
+            Error::internal(format!("opening index {}", dir.display()), e)
+        };
+        let index = Index::open_in_dir(dir).map_err(opening)?;
+        if has_cut_segment_file(dir) || !index.validate_checksum().map_err(opening)?.is_empty() {
+            return Err(Error::internal(
+                "opening index",
+                format!("{} is damaged", dir.display()),
+            ));
+        }
         let (_, fields) = Fields::schema();
+        let opened =
+            CatalogueIndex::with_reader(index, fields, jieba, dir.to_path_buf(), documents)?;
+        if opened.reader.searcher().num_docs() != documents {
+            return Err(Error::internal(
+                "opening index",
+                format!("{} is incomplete", dir.display()),
+            ));
+        }
+        Ok(opened)
+    }
+
+    fn with_reader(
+        index: Index,
+        fields: Fields,
+        jieba: Arc<Jieba>,
+        dir: PathBuf,
+        documents: u64,
+    ) -> Result<CatalogueIndex> {
+        register_tokenizers(&index, &jieba);
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -219,10 +257,52 @@ impl CatalogueIndex {
             reader,
             fields,
             jieba,
-            dir: dir.to_path_buf(),
+            dir,
             documents,
         })
     }
+}
+
+/// Whether a segment file (`<32 hex digits>.<part>`) is shorter than the 8-byte trailer
+/// every one ends with: tantivy's checksum check reads the trailer without looking and
+/// panics on such a file.
+fn has_cut_segment_file(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return true;
+    };
+    entries.flatten().any(|entry| {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let segment = name.len() > 33
+            && name.as_bytes()[32] == b'.'
+            && name[..32].bytes().all(|b| b.is_ascii_hexdigit());
+        segment && entry.metadata().is_ok_and(|m| m.len() < 8)
+    })
+}
+
+/// Writes every document of `catalogue` into `index`; returns the tokenizer and the
+/// manifest describing what was written.
+fn fill(index: &Index, fields: &Fields, catalogue: &Catalogue) -> Result<(Arc<Jieba>, Manifest)> {
+    let jieba = tokenizer::jieba_with_terms(&catalogue.meta.dictionary);
+    register_tokenizers(index, &jieba);
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 30_000_000)?;
+    let mut documents = 0u64;
+    for standard in &catalogue.standards {
+        for document in documents_of(standard, fields) {
+            writer.add_document(document)?;
+            documents += 1;
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    let manifest = Manifest {
+        format: FORMAT,
+        content_hash: catalogue.sha256.clone(),
+        dictionary: catalogue.meta.dictionary.clone(),
+        standards: catalogue.standards.len(),
+        documents,
+    };
+    Ok((jieba, manifest))
 }
 
 fn load_catalogue(dir: &Path) -> Result<Catalogue> {
