@@ -13,21 +13,21 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
-/// an interrupted run never leaves a half-written file.
+/// an interrupted run never leaves a half-written file; a failed write removes its
+/// temporary file (on a full disk it would keep the disk full).
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let (dir, name) = parent_and_name(path);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating", &dir, e))?;
     let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, bytes).map_err(|e| Error::io("writing", &temporary, e))?;
-    std::fs::rename(&temporary, path).map_err(|e| Error::io("moving into place", path, e))?;
-    Ok(())
+    let written = std::fs::write(&temporary, bytes)
+        .map_err(|e| Error::io("writing", &temporary, e))
+        .and_then(|()| {
+            std::fs::rename(&temporary, path).map_err(|e| Error::io("moving into place", path, e))
+        });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
 
 /// Files published together into one folder.
