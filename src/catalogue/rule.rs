@@ -499,18 +499,27 @@ impl Limit {
         }
     }
 
+    /// How late `done` is after `deadline`, as a finding says it: in working days when any
+    /// passed, else in days — a reply on the rest day right after the deadline is a day
+    /// late, though no working day passed.
+    pub fn overdue(self, calendar: &Calendar, deadline: NaiveDate, done: NaiveDate) -> String {
+        let days = (done - deadline).num_days();
+        let working = match self {
+            Limit::WorkingDays(_) => calendar.working_days_between(deadline, done).unwrap_or(0),
+            Limit::CalendarDays(_) => 0,
+        };
+        if working > 0 {
+            format!("逾期{working}个工作日")
+        } else {
+            format!("逾期{days}天")
+        }
+    }
+
     /// 20个工作日 / 20日.
     pub fn label(self) -> String {
         match self {
             Limit::WorkingDays(n) => format!("{n}个工作日"),
             Limit::CalendarDays(n) => format!("{n}日"),
-        }
-    }
-
-    pub fn unit_label(self) -> &'static str {
-        match self {
-            Limit::WorkingDays(_) => "个工作日",
-            Limit::CalendarDays(_) => "日",
         }
     }
 }

@@ -117,6 +117,9 @@ pub(crate) struct Evidence {
     pub count: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<u32>,
+    /// How late it was done: 逾期3个工作日, 逾期1天.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overdue: Option<String>,
     /// Line of the record in its CSV file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,

@@ -81,14 +81,14 @@ fn judge(
                 let days = limit
                     .elapsed(ctx.calendar, published, day)
                     .unwrap_or_default();
+                let overdue = limit.overdue(ctx.calendar, deadline, day);
                 evidence.done = Some(day);
                 evidence.days = Some(days);
+                evidence.overdue = Some(overdue.clone());
                 let message = format!(
-                    "《{}》{doc}{}公开，解读材料{}发布，相隔{}个工作日，未在{}内同步解读",
+                    "《{}》{doc}{}公开，解读材料应于{deadline}前发布，{day}才发布，{overdue}（时限{}）",
                     policy.title(),
                     published,
-                    day,
-                    days,
                     limit.label()
                 );
                 Some(Instance::fail(

@@ -84,18 +84,16 @@ fn judge(ctx: &Ctx<'_>, case: &Case<'_>, limit: Limit) -> Option<Instance> {
                 let days = limit
                     .elapsed(ctx.calendar, case.received, replied)
                     .unwrap_or_default();
+                let overdue = limit.overdue(ctx.calendar, deadline, replied);
                 evidence.done = Some(replied);
                 evidence.days = Some(days);
+                evidence.overdue = Some(overdue.clone());
                 let message = format!(
-                    "{}{}于{}收到，{}答复，历时{}{}，超过{}{}的期限",
+                    "{}{}于{}收到，应于{deadline}前答复，{replied}才答复，{overdue}（期限{}{extended}）",
                     case.what,
                     case.id,
                     case.received,
-                    replied,
-                    days,
-                    limit.unit_label(),
                     limit.label(),
-                    extended
                 );
                 Some(Instance::fail(
                     key,
@@ -199,6 +197,29 @@ mod tests {
             ]
         );
         assert_eq!(got[0].finding.as_ref().unwrap().0, FindingCode::Unanswered);
+    }
+
+    #[test]
+    fn a_reply_on_the_rest_day_after_the_deadline_says_how_late_not_a_count_equal_to_the_limit() {
+        // Received Friday 2018-10-26: the 15th working day is Friday 2018-11-16; a reply on
+        // Saturday is late though only 15 working days passed. It said "历时15个工作日，超过
+        // 15个工作日的期限".
+        let mut f = Fixture::new();
+        f.application("A1", "2018-10-26", Some("2018-11-17"), false);
+        f.application("A2", "2018-10-26", Some("2018-11-20"), false);
+        let got = run(RULE_2008, "2018-Q4", &f);
+        let message = |i: usize| got[i].finding.as_ref().unwrap().1.clone();
+        assert!(
+            message(0)
+                .ends_with("应于2018-11-16前答复，2018-11-17才答复，逾期1天（期限15个工作日）"),
+            "{}",
+            message(0)
+        );
+        assert!(
+            message(1).contains("2018-11-20才答复，逾期2个工作日"),
+            "{}",
+            message(1)
+        );
     }
 
     #[test]

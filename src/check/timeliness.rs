@@ -53,15 +53,15 @@ pub(super) fn check(
                         .unwrap_or_default();
                     evidence.url = Some(item.url().to_string());
                     evidence.done = Some(item.published_on);
+                    let overdue = limit.overdue(ctx.calendar, deadline, item.published_on);
                     evidence.days = Some(days);
+                    evidence.overdue = Some(overdue.clone());
                     evidence.record = Some(format!("{}（{}）", entry.id, item.id()));
                     let message = format!(
-                        "“{}”{}形成，{}公开，历时{}{}，超过{}的时限",
+                        "“{}”{}形成，应于{deadline}前公开，{}才公开，{overdue}（时限{}）",
                         entry.title,
                         entry.formed_on,
                         item.published_on,
-                        days,
-                        limit.unit_label(),
                         limit.label()
                     );
                     Instance::fail(
@@ -125,7 +125,12 @@ mod tests {
         assert_eq!(code, FindingCode::LatePublication);
         assert_eq!(evidence.days, Some(21));
         assert_eq!(evidence.deadline.unwrap().to_string(), "2018-10-31");
-        assert!(message.contains("超过20个工作日"), "{message}");
+        assert!(
+            message.ends_with(
+                "应于2018-10-31前公开，2018-11-01才公开，逾期1个工作日（时限20个工作日）"
+            ),
+            "{message}"
+        );
     }
 
     #[test]
@@ -172,7 +177,11 @@ mod tests {
             outcomes(&got),
             vec![("B1".into(), Outcome::Pass), ("B2".into(), Outcome::Fail)]
         );
-        assert!(got[1].finding.as_ref().unwrap().1.contains("21日"));
+        let message = &got[1].finding.as_ref().unwrap().1;
+        assert!(
+            message.ends_with("2018-10-22才公开，逾期1天（时限20日）"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -471,9 +471,10 @@ pub(crate) fn evidence_text(e: &Evidence) -> String {
     if let Some(done) = e.done {
         parts.push(format!("完成{done}"));
     }
-    match (e.days, &e.limit) {
-        (Some(days), Some(limit)) => parts.push(format!("计{days}（时限{limit}）")),
-        (None, Some(limit)) => parts.push(format!("时限{limit}")),
+    match (&e.overdue, e.days, &e.limit) {
+        (Some(overdue), _, Some(limit)) => parts.push(format!("{overdue}（时限{limit}）")),
+        (None, Some(days), Some(limit)) => parts.push(format!("计{days}（时限{limit}）")),
+        (None, None, Some(limit)) => parts.push(format!("时限{limit}")),
         _ => {}
     }
     if let (Some(count), Some(min)) = (e.count, e.minimum) {
