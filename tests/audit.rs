@@ -386,3 +386,64 @@ fn outputs_that_cannot_be_written_exit_3_not_2() {
     let run = sandbox.run(&["audit", dir.to_str().unwrap(), "-q"]);
     assert_eq!(run.code(), 2, "{}", run.stderr());
 }
+
+/// A waiver expiring inside the period showed `expired: false` and nothing else.
+#[test]
+fn a_waiver_lapsing_inside_the_period_is_reported_on_its_date() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    let text = std::fs::read_to_string(dir.join("waivers.yaml")).unwrap();
+    std::fs::write(
+        dir.join("waivers.yaml"),
+        text.replace("2019-06-30", "2018-11-15"),
+    )
+    .unwrap();
+    let standards = shipped_standards();
+    sandbox
+        .run(&[
+            "audit",
+            dir.to_str().unwrap(),
+            "--standards",
+            standards.to_str().unwrap(),
+            "-q",
+            "--no-reports",
+        ])
+        .ok();
+    let results = read_json(&dir.join("report/results.json"));
+    let waivers = results["waivers"].as_array().unwrap();
+    assert_eq!(waivers[0]["expired"], false);
+    assert_eq!(waivers[0]["lapsed_on"], "2018-11-15");
+    assert!(
+        waivers[1]["lapsed_on"].is_null(),
+        "expired before the period"
+    );
+}
+
+/// Auditing 2026-Q4 failed on the default circular date, which needs 2027, with only the
+/// calendar's message.
+#[test]
+fn the_last_quarter_of_the_calendar_says_to_set_the_circular_date() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    let config = std::fs::read_to_string(dir.join("audit.yaml")).unwrap();
+    std::fs::write(dir.join("audit.yaml"), config.replace("2018-Q4", "2026-Q4")).unwrap();
+    let standards = shipped_standards();
+    let args = [
+        "audit",
+        dir.to_str().unwrap(),
+        "--standards",
+        standards.to_str().unwrap(),
+        "-q",
+    ];
+    let run = sandbox.run(&args);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("工作日历没有2027年（现有2018—2026年）：请在 audit.yaml 中写明 circular: {date: YYYY-MM-DD}"),
+        "{}",
+        run.stderr()
+    );
+    append(&dir.join("audit.yaml"), &["circular: {date: 2026-12-15}"]);
+    sandbox.run(&args).ok();
+    let results = read_json(&dir.join("report/results.json"));
+    assert_eq!(results["rectification_deadline"], "2026-12-29");
+}

@@ -600,3 +600,21 @@ fn a_workbook_declaring_more_shared_strings_than_it_holds_is_refused() {
         &["messages.xlsx: 工作簿的共享字符串表声明有 1000000000000 项"],
     );
 }
+
+#[test]
+fn an_interpretation_of_no_item_is_a_row_problem() {
+    // An `interprets` naming no policy item was accepted silently.
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    let line = crate::util::append(
+        &dir.join("items.csv"),
+        &["J9,U01,202-04,政策解读,某政策解读,政府网站,2018-10-08,,,,P99,是,,,"],
+    );
+    refused(
+        &audit(&sandbox, &dir),
+        &dir,
+        &[&format!(
+            "items.csv:{line}: interprets: 解读对象 “P99” 不是本表中的信息编号"
+        )],
+    );
+}

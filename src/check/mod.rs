@@ -201,7 +201,11 @@ pub(crate) struct WaiverUse {
     pub waiver: Waiver,
     /// Instances it waived.
     pub waived: usize,
+    /// Expired before the period began: it waived nothing.
     pub expired: bool,
+    /// The day it lapsed, when that falls inside the period: instances after it count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lapsed_on: Option<NaiveDate>,
 }
 
 /// Runs every requirement of the catalogue for every unit of the dataset, in parallel;
@@ -371,10 +375,12 @@ fn apply_waivers(
                     }
                 }
             }
+            let lapsed_on = (!expired && waiver.expires < period.end()).then_some(waiver.expires);
             WaiverUse {
                 waiver: waiver.clone(),
                 waived,
                 expired,
+                lapsed_on,
             }
         })
         .collect()

@@ -227,9 +227,15 @@ impl Dataset {
             ctx.register(row)
         }));
         let owners: FxHashMap<&str, UnitIx> = register.iter().map(|r| (&*r.id, r.unit)).collect();
-        let items = loads.take(read(dir, "items", ITEM_COLUMNS, true, |row| {
+        let mut items = loads.take(read(dir, "items", ITEM_COLUMNS, true, |row| {
             ctx.item(row, &owners)
         }));
+        let dangling = dangling_interpretations(dir, &items, &loads.inputs);
+        if !dangling.is_empty() {
+            let lines: HashSet<usize> = dangling.iter().filter_map(|p| p.line).collect();
+            items.retain(|item| !lines.contains(&(item.line as usize)));
+            loads.rows(dangling);
+        }
         let applications = loads.take(read(
             dir,
             "applications",
@@ -277,6 +283,31 @@ struct Loaded<T> {
     input: Option<InputFile>,
     file_problems: Vec<Problem>,
     row_problems: Vec<Problem>,
+}
+
+/// Items whose `interprets` names no item of the file: an interpretation must point at
+/// the policy document it interprets, or the interpretation check cannot see it.
+fn dangling_interpretations(dir: &Path, items: &[Item], inputs: &[InputFile]) -> Vec<Problem> {
+    let ids: rustc_hash::FxHashSet<&str> = items.iter().map(Item::id).collect();
+    let file = inputs
+        .iter()
+        .find(|input| input.file.starts_with("items."))
+        .map_or("items.csv", |input| input.file.as_str());
+    items
+        .iter()
+        .filter_map(|item| {
+            let target = item.interprets().filter(|t| !ids.contains(t))?;
+            Some(Problem {
+                file: dir.join(file),
+                line: Some(item.line as usize),
+                field: "interprets".into(),
+                message: format!(
+                    "解读对象 {} 不是本表中的信息编号：interprets 应填所解读政策文件的编号",
+                    quote(target)
+                ),
+            })
+        })
+        .collect()
 }
 
 /// The table files, in the data contract's order; each is `NAME.csv` or `NAME.xlsx`.

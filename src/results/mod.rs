@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{Calendar, MissingYear};
+use crate::calendar::Calendar;
 use crate::catalogue::{Catalogue, UnitKind};
 use crate::check::{AuditRun, Finding, Outcome, RuleResult, WaiverUse};
 use crate::data::{AuditConfig, Dataset, InputFile, Period, ScoringModel, Unit};
@@ -161,7 +161,7 @@ pub(crate) fn build(
     run: AuditRun,
     previous: Option<(&Path, &AuditResults)>,
     spot_check: Option<SpotCheck>,
-) -> Result<AuditResults, MissingYear> {
+) -> crate::error::Result<AuditResults> {
     let previous_results = previous.map(|(_, p)| p);
     let units = unit_results(catalogue, data, &run, previous_results);
     let summary = summarize(catalogue, data, &units, previous_results);
@@ -291,22 +291,36 @@ struct CircularDates {
 }
 
 impl CircularDates {
-    fn of(calendar: &Calendar, config: &AuditConfig) -> Result<CircularDates, MissingYear> {
+    /// The dates from audit.yaml's `circular`, else counted on the calendar; a year the
+    /// calendar lacks is an error that says which setting avoids it.
+    fn of(calendar: &Calendar, config: &AuditConfig) -> crate::error::Result<CircularDates> {
         let circular = match config.circular.date {
             Some(day) => day,
-            None => {
-                calendar.add_working_days(config.period.end(), DEFAULT_CIRCULAR_WORKING_DAYS)?
-            }
+            None => calendar
+                .add_working_days(config.period.end(), DEFAULT_CIRCULAR_WORKING_DAYS)
+                .map_err(|missing| {
+                    crate::error::Error::Invalid(format!(
+                        "通报日期默认为考核期结束后第{DEFAULT_CIRCULAR_WORKING_DAYS}个工作日，但工作日历没有{}年（现有{}—{}年）：请在 audit.yaml 中写明 circular: {{date: YYYY-MM-DD}}，或在 calendar.yaml 中补上{}年",
+                        missing.year, missing.first, missing.last, missing.year
+                    ))
+                })?,
         };
         let rectification_working_days = config
             .circular
             .rectification_working_days
             .unwrap_or(DEFAULT_RECTIFICATION_WORKING_DAYS);
+        let rectification_deadline = calendar
+            .add_working_days(circular, rectification_working_days)
+            .map_err(|missing| {
+                crate::error::Error::Invalid(format!(
+                    "整改期限（通报日期{circular}后{rectification_working_days}个工作日）落在工作日历没有的{}年：请在 calendar.yaml 中补上{}年，或调整 audit.yaml 的 circular",
+                    missing.year, missing.year
+                ))
+            })?;
         Ok(CircularDates {
             circular,
             rectification_working_days,
-            rectification_deadline: calendar
-                .add_working_days(circular, rectification_working_days)?,
+            rectification_deadline,
         })
     }
 }
