@@ -77,6 +77,7 @@ fn judge(
         Some(day) => match ctx.placement(day) {
             Placement::Before | Placement::After => None,
             Placement::Within if day <= deadline => Some(Instance::pass(key, published)),
+            Placement::Within if ctx.counted_when_open(deadline) => None,
             Placement::Within => {
                 let days = limit
                     .elapsed(ctx.calendar, published, day)

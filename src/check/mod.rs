@@ -171,6 +171,13 @@ impl Ctx<'_> {
     }
 
     /// Where an instance resolved (or fell due) on `day` belongs relative to the period.
+    /// Whether an instance resolved late in this period was already counted, still open,
+    /// in the earlier period its deadline passed in (as unanswered or unpublished): each
+    /// instance counts in exactly one period, decided from the dates alone.
+    pub(crate) fn counted_when_open(&self, deadline: NaiveDate) -> bool {
+        deadline < self.period.start()
+    }
+
     pub(crate) fn placement(&self, day: NaiveDate) -> Placement {
         if day < self.period.start() {
             Placement::Before

@@ -80,6 +80,7 @@ fn judge(ctx: &Ctx<'_>, case: &Case<'_>, limit: Limit) -> Option<Instance> {
         Some(replied) => match ctx.placement(replied) {
             Placement::Before | Placement::After => None,
             Placement::Within if replied <= deadline => Some(Instance::pass(key, case.received)),
+            Placement::Within if ctx.counted_when_open(deadline) => None,
             Placement::Within => {
                 let days = limit
                     .elapsed(ctx.calendar, case.received, replied)
@@ -220,6 +221,21 @@ mod tests {
             "{}",
             message(1)
         );
+    }
+
+    #[test]
+    fn an_application_unanswered_in_one_quarter_and_replied_in_the_next_counts_once() {
+        // Due 2018-09-21: unanswered when Q3 ended, replied in October. It was counted
+        // again in Q4 as a late reply.
+        let mut at_q3_end = Fixture::new();
+        at_q3_end.application("A1", "2018-09-03", None, false);
+        let mut at_q4_end = Fixture::new();
+        at_q4_end.application("A1", "2018-09-03", Some("2018-10-15"), false);
+        let q3 = run(RULE_2008, "2018-Q3", &at_q3_end);
+        let q4 = run(RULE_2008, "2018-Q4", &at_q4_end);
+        assert_eq!(outcomes(&q3), vec![("A1".into(), Outcome::Fail)]);
+        assert_eq!(q3[0].finding.as_ref().unwrap().0, FindingCode::Unanswered);
+        assert_eq!(outcomes(&q4), vec![]);
     }
 
     #[test]

@@ -47,6 +47,7 @@ pub(super) fn check(
                 Placement::Within if item.published_on <= deadline => {
                     Instance::pass(key, entry.formed_on)
                 }
+                Placement::Within if ctx.counted_when_open(deadline) => continue,
                 Placement::Within => {
                     let days = limit
                         .elapsed(ctx.calendar, entry.formed_on, item.published_on)
@@ -154,14 +155,18 @@ mod tests {
     }
 
     #[test]
-    fn carried_entries_count_where_they_are_resolved() {
+    fn carried_entries_count_once_where_resolved_or_where_their_deadline_passed_open() {
         let mut f = Fixture::new();
         f.entry("R1", "202-03", "2018-09-03");
         f.publish("I1", "202-03", "2018-09-20", Some("R1")); // resolved in Q3
         f.entry("R2", "202-03", "2018-08-01");
-        f.publish("I2", "202-03", "2018-10-10", Some("R2")); // late, resolved in Q4
+        // Due in August and still unpublished when Q3 ended: counted there as missing,
+        // not again as late when it is published in Q4.
+        f.publish("I2", "202-03", "2018-10-10", Some("R2"));
+        f.entry("R3", "202-03", "2018-09-20");
+        f.publish("I3", "202-03", "2018-11-20", Some("R3")); // due and late in Q4
         let got = run(RULE, "2018-Q4", &f);
-        assert_eq!(outcomes(&got), vec![("R2".into(), Outcome::Fail)]);
+        assert_eq!(outcomes(&got), vec![("R3".into(), Outcome::Fail)]);
     }
 
     #[test]

@@ -158,6 +158,15 @@ fn finding(unit: &Unit, rule: Rule<'_>, key: &str) -> String {
     format!("{}/{}/{}/{key}", unit.id, rule.0.id, rule.1.id)
 }
 
+/// Records a finding for something resolved late in the period — unless its deadline
+/// passed before the period: it was counted there, still open, and each instance counts
+/// in one period only.
+fn record_late(g: &mut Gen<'_>, deadline: NaiveDate, id: String, code: &'static str, note: String) {
+    if deadline >= g.period.start() {
+        record(g, id, code, note);
+    }
+}
+
 fn record(g: &mut Gen<'_>, id: String, code: &'static str, note: String) {
     g.q.planted.push(Planted {
         finding: id,
@@ -251,8 +260,9 @@ fn timeliness(
             }
             republish(g, ix, &entry.id, day);
             ix.touched.insert(entry.id.clone());
-            record(
+            record_late(
                 g,
+                deadline,
                 finding(unit, rule, &entry.id),
                 "late-publication",
                 format!("{}形成，期限{}，{}公开", entry.formed_on, deadline, day),
@@ -473,8 +483,9 @@ fn response(
                         g.q.applications[i].outcome = Some("予以公开".into());
                     }
                     touched.insert(a.id.clone());
-                    record(
+                    record_late(
                         g,
+                        deadline,
                         finding(unit, rule, &a.id),
                         "late-reply",
                         format!("{}收到，期限{deadline}，{day}答复", a.received_on),
@@ -537,8 +548,15 @@ fn messages(
             })
             .collect();
         for r in rules {
-            record(
+            let CheckSpec::Response(spec) = &r.1.spec else {
+                continue;
+            };
+            let Ok(deadline) = spec.limit.due(g.calendar, received) else {
+                continue;
+            };
+            record_late(
                 g,
+                deadline,
                 finding(unit, r, &id),
                 "late-reply",
                 format!("{received}收到，{replied}答复，超过3个月"),
@@ -563,8 +581,9 @@ fn messages(
         }
         g.q.messages[i].replied_on = Some(day);
         touched.insert(m.id.clone());
-        record(
+        record_late(
             g,
+            deadline,
             finding(unit, rule, &m.id),
             "late-reply",
             format!("{}收到，期限{deadline}，{day}答复", m.received_on),
@@ -614,8 +633,9 @@ fn interpretation(
             }
             g.q.items[j].published_on = day;
             ix.touch_item(g, j);
-            record(
+            record_late(
                 g,
+                deadline,
                 finding(unit, rule, &policy),
                 "late-interpretation",
                 format!("{published}公开，期限{deadline}，{day}解读"),
