@@ -495,3 +495,63 @@ fn a_worksheet_with_a_cell_at_xfd1048576_is_refused_before_reading() {
         run.stderr()
     );
 }
+
+#[test]
+fn the_sample_rule_comes_from_the_catalogue_not_from_code() {
+    // `--rule ZWGK-302/spot-check-item` was built in: another county's catalogue has other
+    // ids.
+    let sandbox = Sandbox::new();
+    let dir = sandbox.demo_quarters(&["2018-Q4"]).join("2018-Q4");
+    let standards = sandbox.copy_standards();
+    let draw = |extra: &[&str]| {
+        let mut args = vec![
+            "sample",
+            dir.to_str().unwrap(),
+            "--standards",
+            standards.to_str().unwrap(),
+            "--force",
+        ];
+        args.extend_from_slice(extra);
+        sandbox.run(&args)
+    };
+    draw(&[]).ok();
+    assert_eq!(
+        read_json(&dir.join("sample/sample.json"))["rule"],
+        "ZWGK-302/spot-check-item"
+    );
+
+    let path = standards.join("ZWGK-302.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("    sample: true\n", "")).unwrap();
+    let run = draw(&[]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr()
+            .contains("目录中没有标记 sample: true 的人工核查要求"),
+        "{}",
+        run.stderr()
+    );
+    draw(&["--rule", "ZWGK-302/spot-check-item"]).ok();
+
+    // Two requirements marked: the catalogue check refuses the second.
+    std::fs::write(&path, &text).unwrap();
+    let other = standards.join("ZWGK-103.yaml");
+    let marked = std::fs::read_to_string(&other).unwrap().replacen(
+        "check: manual\n",
+        "check: manual\n    sample: true\n",
+        1,
+    );
+    std::fs::write(&other, marked).unwrap();
+    let run = sandbox.run(&[
+        "catalogue",
+        "check",
+        "--standards",
+        standards.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code(), 2);
+    let printed = run.stdout() + &run.stderr();
+    assert!(
+        printed.contains("抽查样本的核查结论只能记在一个要求下：ZWGK-"),
+        "{printed}"
+    );
+}

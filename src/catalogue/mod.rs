@@ -123,6 +123,17 @@ impl Catalogue {
         self.standards.iter().find(|s| s.id == id)
     }
 
+    /// `STANDARD/REQUIREMENT` of the manual requirement marked `sample: true`, which the
+    /// spot-check sample's verdicts are recorded under.
+    pub fn sample_rule(&self) -> Option<String> {
+        self.standards.iter().find_map(|s| {
+            s.requirements
+                .iter()
+                .find(|r| matches!(&r.spec, CheckSpec::Manual(m) if m.sample))
+                .map(|r| format!("{}/{}", s.id, r.id))
+        })
+    }
+
     /// A standard named the ways evaluators name it: `204`, `ZWGK-204`, `zwgk204`,
     /// `Q/RGZW 204-2018`.
     pub fn lookup(&self, name: &str) -> Option<&Standard> {

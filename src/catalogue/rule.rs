@@ -49,6 +49,9 @@ pub struct RequirementRecord {
     pub channels: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify: Option<String>,
+    /// A manual requirement the spot-check sample's verdicts are recorded under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<bool>,
 }
 
 /// A validated requirement: what every check shares, and its own parameters in `spec`.
@@ -148,10 +151,12 @@ pub struct ReviewSpec {
     pub codes: Option<Vec<String>>,
 }
 
-/// Checked by inspectors: what they verify.
+/// Checked by inspectors: what they verify, and whether the spot-check sample's item
+/// verdicts are recorded under it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManualSpec {
     pub verify: String,
+    pub sample: bool,
 }
 
 impl Requirement {
@@ -240,6 +245,7 @@ impl RequirementRecord {
             }),
             CheckKind::Manual => CheckSpec::Manual(ManualSpec {
                 verify: self.verify.clone().ok_or(Param::Verify)?,
+                sample: self.sample.unwrap_or(false),
             }),
         };
         Ok(Requirement {
@@ -279,6 +285,7 @@ impl From<Requirement> for RequirementRecord {
             elements: None,
             channels: None,
             verify: None,
+            sample: None,
         };
         match r.spec {
             CheckSpec::Timeliness(s) => {
@@ -312,7 +319,10 @@ impl From<Requirement> for RequirementRecord {
             }
             CheckSpec::Display(s) => record.codes = Some(s.codes),
             CheckSpec::Review(s) => record.codes = s.codes,
-            CheckSpec::Manual(s) => record.verify = Some(s.verify),
+            CheckSpec::Manual(s) => {
+                record.verify = Some(s.verify);
+                record.sample = s.sample.then_some(true);
+            }
         }
         record
     }
@@ -362,7 +372,7 @@ impl CheckKind {
             CheckKind::Channels => (&[Codes], &[Channels]),
             CheckKind::Display => (&[Codes], &[]),
             CheckKind::Review => (&[], &[Codes]),
-            CheckKind::Manual => (&[Verify], &[]),
+            CheckKind::Manual => (&[Verify], &[Sample]),
         }
     }
 }
@@ -380,10 +390,11 @@ pub enum Param {
     Elements,
     Channels,
     Verify,
+    Sample,
 }
 
 impl Param {
-    pub const ALL: [Param; 10] = [
+    pub const ALL: [Param; 11] = [
         Param::Codes,
         Param::Limit,
         Param::Min,
@@ -394,6 +405,7 @@ impl Param {
         Param::Elements,
         Param::Channels,
         Param::Verify,
+        Param::Sample,
     ];
 
     pub fn name(self) -> &'static str {
@@ -408,6 +420,7 @@ impl Param {
             Param::Elements => "elements",
             Param::Channels => "channels",
             Param::Verify => "verify",
+            Param::Sample => "sample",
         }
     }
 
@@ -423,6 +436,7 @@ impl Param {
             Param::Elements => r.elements.is_some(),
             Param::Channels => r.channels.is_some(),
             Param::Verify => r.verify.is_some(),
+            Param::Sample => r.sample.is_some(),
         }
     }
 }

@@ -65,10 +65,32 @@ pub(super) fn catalogue(
         }
         check_in_force_overlaps(s, &mut out);
     }
+    check_one_sample_rule(standards, &mut out);
     if count_subsystems {
         check_counts(meta, standards, &mut out);
     }
     problems
+}
+
+/// The spot-check sample's verdicts go under one requirement: two marked `sample` would
+/// leave `zwgk sample` to guess.
+fn check_one_sample_rule(standards: &[Sourced<StandardRecord>], out: &mut impl FnMut(Problem)) {
+    let mut first: Option<String> = None;
+    for s in standards {
+        for (r, req) in s.record.requirements.iter().enumerate() {
+            if req.sample != Some(true) {
+                continue;
+            }
+            let name = format!("{}/{}", s.record.id, req.id);
+            match &first {
+                None => first = Some(name),
+                Some(first) => out(s.problem(
+                    format!("requirements[{r}].sample"),
+                    format!("抽查样本的核查结论只能记在一个要求下：{first} 已标记 sample: true"),
+                )),
+            }
+        }
+    }
 }
 
 fn check_meta(meta: &Sourced<CatalogueMeta>, out: &mut impl FnMut(Problem)) {

@@ -385,7 +385,12 @@ pub(super) fn sample_command(args: SampleArgs) -> Result<ExitCode> {
                 .unwrap_or(0)
         }),
         focus,
-        rule,
+        rule: match rule.or_else(|| catalogue.sample_rule()) {
+            Some(rule) => rule,
+            None => bail!(
+                "目录中没有标记 sample: true 的人工核查要求，抽查结论无处记录：请在目录中标记一个，或用 --rule STANDARD/REQUIREMENT 指定"
+            ),
+        },
     };
     if !(0.0 < options.confidence
         && options.confidence < 1.0

@@ -264,9 +264,10 @@ pub struct SampleArgs {
     /// Limit the population to standards or areas (专项检查), comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub focus: Vec<String>,
-    /// The manual requirement verdicts are recorded under.
-    #[arg(long, default_value = "ZWGK-302/spot-check-item")]
-    pub rule: String,
+    /// The manual requirement verdicts are recorded under (default: the catalogue's
+    /// requirement marked `sample: true`).
+    #[arg(long)]
+    pub rule: Option<String>,
     /// Output folder (default: AUDIT_DIR/sample).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
