@@ -280,3 +280,38 @@ fn annual_roll_up_combines_quarters_and_lists_unrectified_findings() {
         20
     );
 }
+
+/// `zwgk annual` gave 优秀 to 53 of 60 units while citing Q/RGZW 301-2018, which caps
+/// 优秀 at 30 % of the units.
+#[test]
+fn annual_grades_keep_the_catalogue_cap_and_say_so() {
+    let sandbox = Sandbox::new();
+    let audits = sandbox.demo_quarters(&["2018-Q3", "2018-Q4"]);
+    let standards = crate::util::shipped_standards();
+    sandbox
+        .run(&[
+            "annual",
+            "--year",
+            "2018",
+            audits.to_str().unwrap(),
+            "--standards",
+            standards.to_str().unwrap(),
+        ])
+        .ok();
+    let annual: serde_json::Value = read_json(&audits.join("2018-annual/annual.json"));
+    let excellent = annual["grades"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g[0] == "优秀")
+        .unwrap()[1]
+        .as_u64()
+        .unwrap();
+    assert_eq!(excellent, 18, "30 % of 60");
+    let md = read(&audits.join("2018-annual/annual.md"));
+    assert!(
+        md.contains("优秀等次单位数量不超过考核单位总数的30%（60个单位中至多18个）"),
+        "{md}"
+    );
+    assert!(md.contains("年终集中考核得分未录入"), "{md}");
+}

@@ -31,6 +31,35 @@ pub struct CatalogueMeta {
     /// Terms the Chinese tokenizer keeps whole (依申请公开, 预决算 …).
     #[serde(default)]
     pub dictionary: Vec<String>,
+    /// How the annual evaluation is composed and graded.
+    #[serde(default)]
+    pub annual: AnnualRules,
+}
+
+/// `annual:` in catalogue.yaml: the annual score as the weighted sum of the quarterly
+/// average and the year-end review (年终集中考核), and the share of units a grade may go to
+/// (优秀 at most 30 %). Another county may differ, so these are data, not code.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnualRules {
+    /// Percent of the annual score from the quarterly average.
+    pub quarterly_percent: f64,
+    /// Percent from the year-end review.
+    pub review_percent: f64,
+    /// Grade name → at most this percent of the units assessed.
+    #[serde(default)]
+    pub grade_caps: BTreeMap<String, f64>,
+}
+
+impl Default for AnnualRules {
+    /// The quarterly average alone, no caps.
+    fn default() -> AnnualRules {
+        AnnualRules {
+            quarterly_percent: 100.0,
+            review_percent: 0.0,
+            grade_caps: BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

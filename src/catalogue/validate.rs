@@ -132,6 +132,40 @@ fn check_meta(meta: &Sourced<CatalogueMeta>, out: &mut impl FnMut(Problem)) {
             ));
         }
     }
+    check_annual(meta, out);
+}
+
+/// The annual composition adds up to 100 % and caps only grades that exist.
+fn check_annual(meta: &Sourced<CatalogueMeta>, out: &mut impl FnMut(Problem)) {
+    let annual = &meta.record.annual;
+    report(
+        meta,
+        "annual.quarterly_percent".into(),
+        SCORE.check(annual.quarterly_percent),
+        out,
+    );
+    report(
+        meta,
+        "annual.review_percent".into(),
+        SCORE.check(annual.review_percent),
+        out,
+    );
+    if (annual.quarterly_percent + annual.review_percent - 100.0).abs() > 1e-9 {
+        out(meta.problem(
+            "annual",
+            format!(
+                "年度考核的季度平均分与年终集中考核占比应合计100%，现为{}%+{}%",
+                annual.quarterly_percent, annual.review_percent
+            ),
+        ));
+    }
+    for (grade, percent) in &annual.grade_caps {
+        let at = format!("annual.grade_caps.{grade}");
+        if !meta.record.grades.iter().any(|g| &g.name == grade) {
+            out(meta.problem(at.clone(), format!("没有等次“{grade}”（见 grades）")));
+        }
+        report(meta, at, SCORE.check(*percent), out);
+    }
 }
 
 fn check_standard(

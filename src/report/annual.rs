@@ -8,7 +8,7 @@ use rust_xlsxwriter::{Format, Workbook};
 use serde::Serialize;
 
 use super::model::chinese_date;
-use crate::catalogue::UnitKind;
+use crate::catalogue::{AnnualRules, UnitKind};
 use crate::results::AuditResults;
 use crate::score::round2;
 
@@ -23,6 +23,8 @@ pub(crate) struct Annual {
     pub missing_quarters: Vec<String>,
     pub average: String,
     pub grades: Vec<(String, usize)>,
+    /// How the score was composed and grades capped, as the circular says it.
+    pub notes: Vec<String>,
     pub rankings: Vec<AnnualRanking>,
     pub unrectified: Vec<Unrectified>,
 }
@@ -127,6 +129,8 @@ pub(crate) fn annual(
             .then(b.value.unwrap_or(-1.0).total_cmp(&a.value.unwrap_or(-1.0)))
             .then(a.id.cmp(&b.id))
     });
+    let mut notes = composition_note(&last.scoring.annual);
+    notes.extend(apply_grade_caps(&mut rows, last));
     let rankings = [
         (UnitKind::Department, "市级部门"),
         (UnitKind::Town, "镇（区、街道）"),
@@ -181,9 +185,62 @@ pub(crate) fn annual(
         missing_quarters: missing,
         average,
         grades,
+        notes,
         rankings,
         unrectified: unrectified(quarters),
     })
+}
+
+/// How the annual score was composed. The year-end review (年终集中考核) is not an input
+/// yet: where the catalogue gives it a share, the note says the score is the quarterly
+/// average alone.
+fn composition_note(rules: &AnnualRules) -> Vec<String> {
+    if rules.review_percent > 0.0 {
+        vec![format!(
+            "按考核办法，年度得分为季度考核平均分（占{}%）与年终集中考核得分（占{}%）之和；年终集中考核得分未录入，本表年度得分为季度考核平均分",
+            rules.quarterly_percent, rules.review_percent
+        )]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Grades capped to a share of the units assessed (优秀 at most 30 %): the units beyond the
+/// cap, in ranking order, get the next grade down. Returns what was changed, for the
+/// circular.
+fn apply_grade_caps(rows: &mut [(UnitKind, AnnualRow)], last: &AuditResults) -> Vec<String> {
+    let bands = &last.scoring.grades;
+    let total = rows.len();
+    let mut notes = Vec::new();
+    for (grade, percent) in &last.scoring.annual.grade_caps {
+        let allowed = (total as f64 * percent / 100.0).floor() as usize;
+        let next = bands
+            .iter()
+            .position(|(name, _)| name == grade)
+            .and_then(|i| bands.get(i + 1))
+            .map(|(name, _)| name.clone());
+        let Some(next) = next else {
+            continue;
+        };
+        // Rows are in ranking order: the first `allowed` keep the grade.
+        let over: Vec<&mut AnnualRow> = rows
+            .iter_mut()
+            .map(|(_, row)| row)
+            .filter(|row| &row.grade == grade)
+            .skip(allowed)
+            .collect();
+        if over.is_empty() {
+            continue;
+        }
+        let changed = over.len();
+        for row in over {
+            row.grade = next.clone();
+        }
+        notes.push(format!(
+            "{grade}等次单位数量不超过考核单位总数的{percent}%（{total}个单位中至多{allowed}个），另有{changed}个单位得分达到{grade}标准，按名次评为{next}"
+        ));
+    }
+    notes
 }
 
 fn grade(results: &AuditResults, score: Option<f64>, vetoed: bool) -> String {

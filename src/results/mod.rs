@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
-use crate::catalogue::{Catalogue, UnitKind};
+use crate::catalogue::{AnnualRules, Catalogue, UnitKind};
 use crate::check::{AuditRun, Finding, Outcome, RuleResult, WaiverUse};
 use crate::data::{AuditConfig, Dataset, InputFile, Period, ScoringModel, Unit};
 use crate::score::{formula, round2, score_unit, PartScore, RequirementTrace, Veto};
@@ -70,6 +70,9 @@ pub(crate) struct ScoringInfo {
     /// In catalogue order.
     pub subsystem_weights: IndexMap<String, f64>,
     pub grades: Vec<(String, f64)>,
+    /// The annual evaluation's composition and grade caps (from the catalogue).
+    #[serde(default)]
+    pub annual: AnnualRules,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -351,6 +354,7 @@ fn scoring_info(catalogue: &Catalogue, model: ScoringModel) -> ScoringInfo {
             .iter()
             .map(|g| (g.name.clone(), g.min))
             .collect(),
+        annual: catalogue.meta.annual.clone(),
     }
 }
 
