@@ -315,3 +315,68 @@ fn annual_grades_keep_the_catalogue_cap_and_say_so() {
     );
     assert!(md.contains("年终集中考核得分未录入"), "{md}");
 }
+
+/// Q/RGZW 301-2018: the annual score is the quarterly average at 50 % and the year-end
+/// review (年终集中考核) at 50 %; the review scores come from `YEAR-review.csv`.
+#[test]
+fn annual_scores_combine_the_year_end_review_in_the_catalogue_proportions() {
+    let sandbox = Sandbox::new();
+    let audits = sandbox.demo_quarters(&["2018-Q3", "2018-Q4"]);
+    let units = std::fs::read_to_string(audits.join("units.yaml")).unwrap();
+    let ids: Vec<&str> = units
+        .lines()
+        .filter_map(|l| l.split("id: ").nth(1))
+        .map(|rest| rest.split(',').next().unwrap().trim())
+        .collect();
+    assert_eq!(ids.len(), 60);
+    let review = |ids: &[&str]| {
+        let rows: Vec<String> = ids
+            .iter()
+            .map(|id| format!("{id},{}", if *id == "U01" { 100 } else { 80 }))
+            .collect();
+        std::fs::write(
+            audits.join("2018-review.csv"),
+            format!("unit,score\r\n{}\r\n", rows.join("\r\n")),
+        )
+        .unwrap();
+    };
+    let standards = crate::util::shipped_standards();
+    let args = [
+        "annual",
+        "--year",
+        "2018",
+        audits.to_str().unwrap(),
+        "--standards",
+        standards.to_str().unwrap(),
+    ];
+
+    review(&ids[1..]);
+    let run = sandbox.run(&args);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("年终集中考核得分缺少1个单位：U01"),
+        "{}",
+        run.stderr()
+    );
+
+    review(&ids);
+    sandbox.run(&args).ok();
+    let annual: serde_json::Value = read_json(&audits.join("2018-annual/annual.json"));
+    assert_eq!(annual["columns"][2], "年终集中考核");
+    let row = annual["rankings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["rows"].as_array().unwrap())
+        .find(|r| r["id"] == "U01")
+        .unwrap();
+    let cell = |i: usize| row["cells"][i].as_str().unwrap().parse::<f64>().unwrap();
+    let expected = 0.5 * (cell(0) + cell(1)) / 2.0 + 0.5 * 100.0;
+    let score: f64 = row["score"].as_str().unwrap().parse().unwrap();
+    assert!((score - expected).abs() < 0.006, "{score} vs {expected}");
+    let md = read(&audits.join("2018-annual/annual.md"));
+    assert!(
+        md.contains("年度得分为季度考核平均分的50%与年终集中考核得分的50%之和"),
+        "{md}"
+    );
+}

@@ -218,23 +218,26 @@ impl Progress for Bar {
 }
 
 /// The annual roll-up: each quarter's written results, or an audit of its folder when
-/// none were written yet.
-fn annual(
-    year: i32,
-    audits: &Path,
-    weights: &[f64],
-    format: Format,
-    out: Option<PathBuf>,
-    standards: Option<PathBuf>,
-    templates: Option<&Path>,
-) -> Result<ExitCode> {
+/// none were written yet, with the year-end review scores when there are any.
+pub(super) fn annual_command(args: AnnualArgs) -> Result<ExitCode> {
+    let AnnualArgs {
+        year,
+        audits,
+        weights,
+        format,
+        out,
+        standards,
+        templates,
+        review,
+    } = args;
     if weights.len() != 4 || weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
         bail!("--weights must be four numbers of 0 or more");
     }
-    let renderer = Renderer::new(templates)?;
+    let renderer = Renderer::new(templates.as_deref())?;
+    let review = review_scores(&audits, year, review)?;
     let mut quarters = Vec::new();
     let mut missing = Vec::new();
-    for (q, weight) in (1..=4).zip(weights) {
+    for (q, weight) in (1..=4).zip(&weights) {
         let period = Period {
             year,
             quarter: Some(q),
@@ -254,7 +257,7 @@ fn annual(
             missing.push(period.label_zh());
         }
     }
-    let annual = crate::report::annual::annual(year, &quarters, missing)?;
+    let annual = crate::report::annual::annual(year, &quarters, missing, review.as_ref())?;
     let out = out.unwrap_or_else(|| audits.join(format!("{year}-annual")));
     let files = render_annual(&annual, format, &renderer)?;
     let written = output::claim(&out)?.publish(&files, annual_names)?;
@@ -444,25 +447,25 @@ pub(super) fn sample_command(args: SampleArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub(super) fn annual_command(args: AnnualArgs) -> Result<ExitCode> {
-    let AnnualArgs {
-        year,
-        audits,
-        weights,
-        format,
-        out,
-        standards,
-        templates,
-    } = args;
-    annual(
-        year,
-        &audits,
-        &weights,
-        format,
-        out,
-        standards,
-        templates.as_deref(),
-    )
+/// The year-end review scores: `--review FILE`, else `AUDITS/YEAR-review.csv` or `.xlsx`
+/// when present.
+fn review_scores(
+    audits: &Path,
+    year: i32,
+    chosen: Option<PathBuf>,
+) -> Result<Option<std::collections::BTreeMap<String, f64>>> {
+    let found = chosen.or_else(|| {
+        ["csv", "xlsx"]
+            .map(|ext| audits.join(format!("{year}-review.{ext}")))
+            .into_iter()
+            .find(|path| present(path))
+    });
+    match found {
+        Some(path) => Ok(Some(
+            crate::data::load_review(&path).map_err(crate::error::Error::from)?,
+        )),
+        None => Ok(None),
+    }
 }
 
 pub(super) fn templates_export(dir: &Path) -> Result<ExitCode> {

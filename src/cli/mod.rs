@@ -299,6 +299,10 @@ pub struct AnnualArgs {
     pub standards: Option<PathBuf>,
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Year-end review scores (年终集中考核): unit, score (default: AUDITS/YEAR-review.csv
+    /// or .xlsx when present).
+    #[arg(long, value_name = "FILE")]
+    pub review: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

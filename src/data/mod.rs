@@ -310,6 +310,55 @@ fn dangling_interpretations(dir: &Path, items: &[Item], inputs: &[InputFile]) ->
         .collect()
 }
 
+/// One unit's year-end review score (年终集中考核, `YEAR-review.csv` or `.xlsx`).
+struct ReviewScore {
+    line: u32,
+    unit: String,
+    score: f64,
+}
+
+impl Record for ReviewScore {
+    const ID_COLUMN: &'static str = "unit";
+    fn id(&self) -> &str {
+        &self.unit
+    }
+    fn line(&self) -> u32 {
+        self.line
+    }
+}
+
+/// The year-end review scores by unit id, read like every table (CSV in UTF-8 or
+/// GB18030, or XLSX): columns `unit`, `score` (0–100).
+pub(crate) fn load_review(
+    path: &Path,
+) -> Result<std::collections::BTreeMap<String, f64>, Problems> {
+    let source = Source::open(path, None, false).map_err(Problems::one)?;
+    let read = read_table(source, path, &["unit", "score"], |row| {
+        let line = row.line as u32;
+        let unit = row.required("unit").to_string();
+        let score = row.score("score");
+        if score.is_none() && row.problems.is_empty() {
+            row.problem("score", "不能为空".into());
+        }
+        Some(ReviewScore {
+            line,
+            unit,
+            score: score?,
+        })
+    })
+    .map_err(Problems::one)?;
+    let mut problems = Problems::default();
+    for problem in read.row_problems {
+        problems.push(problem);
+    }
+    problems.into_result()?;
+    Ok(read
+        .records
+        .into_iter()
+        .map(|r| (r.unit, r.score))
+        .collect())
+}
+
 /// The table files, in the data contract's order; each is `NAME.csv` or `NAME.xlsx`.
 const TABLES: [&str; 4] = ["items", "register", "applications", "messages"];
 

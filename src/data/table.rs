@@ -491,6 +491,18 @@ impl<'a> Row<'a> {
         self.date(column)
     }
 
+    /// A score from 0 to 100; `None` when empty.
+    pub(super) fn score(&mut self, column: &str) -> Option<f64> {
+        let value = self.text(column)?;
+        match value.parse::<f64>() {
+            Ok(score) if (0.0..=100.0).contains(&score) => Some(score),
+            _ => {
+                self.problem(column, format!("{}不是0到100之间的分数", quote(value)));
+                None
+            }
+        }
+    }
+
     /// 是/否, true/false, 1/0, y/n; `None` when empty.
     pub(super) fn flag(&mut self, column: &str) -> Option<bool> {
         let value = self.text(column)?;

@@ -25,6 +25,8 @@ pub(crate) struct Annual {
     pub grades: Vec<(String, usize)>,
     /// How the score was composed and grades capped, as the circular says it.
     pub notes: Vec<String>,
+    /// Headings of the rows' score columns: the quarters, then 年终集中考核 when given.
+    pub columns: Vec<String>,
     pub rankings: Vec<AnnualRanking>,
     pub unrectified: Vec<Unrectified>,
 }
@@ -47,8 +49,9 @@ pub(crate) struct AnnualRow {
     pub rank: usize,
     pub id: String,
     pub name: String,
-    /// One per quarter combined, "—" where the unit was not assessed.
-    pub quarters: Vec<String>,
+    /// One per score column: each quarter combined ("—" where the unit was not assessed)
+    /// and the year-end review when given.
+    pub cells: Vec<String>,
     pub score: String,
     pub grade: String,
     /// Quarters in which the unit was vetoed.
@@ -67,15 +70,21 @@ pub(crate) struct Unrectified {
     pub quarters: String,
 }
 
-/// Combines quarterly results (in quarter order) with their weights.
+/// Combines quarterly results (in quarter order) with their weights and, when given, the
+/// year-end review scores by unit id, in the catalogue's proportions.
 pub(crate) fn annual(
     year: i32,
     quarters: &[(AuditResults, f64)],
     missing: Vec<String>,
+    review: Option<&BTreeMap<String, f64>>,
 ) -> Result<Annual> {
     let Some((last, _)) = quarters.last() else {
         bail_invalid!("no quarterly results for {year}: audit at least one quarter first");
     };
+    let rules = &last.scoring.annual;
+    if let Some(review) = review {
+        check_review(review, quarters)?;
+    }
     let mut units: BTreeMap<&str, (&str, UnitKind)> = BTreeMap::new();
     for (results, _) in quarters {
         for unit in &results.units {
@@ -94,7 +103,14 @@ pub(crate) fn annual(
                 .zip(quarters)
                 .filter_map(|(u, (_, w))| u.and_then(|u| u.score).map(|s| (s * w, *w)))
                 .fold((0.0, 0.0), |(s, w), (a, b)| (s + a, w + b));
-            let value = (weights > 0.0).then(|| round2(sum / weights));
+            let quarterly = (weights > 0.0).then(|| sum / weights);
+            let reviewed = review.and_then(|r| r.get(*id)).copied();
+            let value = match (quarterly, reviewed) {
+                (Some(q), Some(r)) => Some(round2(
+                    q * rules.quarterly_percent / 100.0 + r * rules.review_percent / 100.0,
+                )),
+                (q, _) => q.map(round2),
+            };
             let vetoed_in: Vec<String> = per_quarter
                 .iter()
                 .zip(quarters)
@@ -106,12 +122,11 @@ pub(crate) fn annual(
                 rank: 0,
                 id: id.to_string(),
                 name: name.to_string(),
-                quarters: per_quarter
+                cells: per_quarter
                     .iter()
-                    .map(|u| {
-                        u.and_then(|u| u.score)
-                            .map_or("—".into(), |s| format!("{s:.2}"))
-                    })
+                    .map(|u| u.and_then(|u| u.score))
+                    .chain(review.map(|_| reviewed))
+                    .map(|score| score.map_or("—".into(), |s| format!("{s:.2}")))
                     .collect(),
                 score: value.map_or("—".into(), |s| format!("{s:.2}")),
                 grade,
@@ -129,7 +144,7 @@ pub(crate) fn annual(
             .then(b.value.unwrap_or(-1.0).total_cmp(&a.value.unwrap_or(-1.0)))
             .then(a.id.cmp(&b.id))
     });
-    let mut notes = composition_note(&last.scoring.annual);
+    let mut notes = composition_note(rules, review.is_some());
     notes.extend(apply_grade_caps(&mut rows, last));
     let rankings = [
         (UnitKind::Department, "市级部门"),
@@ -186,22 +201,66 @@ pub(crate) fn annual(
         average,
         grades,
         notes,
+        columns: quarters
+            .iter()
+            .map(|(r, _)| r.period_label.clone())
+            .chain(review.map(|_| "年终集中考核".to_string()))
+            .collect(),
         rankings,
         unrectified: unrectified(quarters),
     })
 }
 
-/// How the annual score was composed. The year-end review (年终集中考核) is not an input
-/// yet: where the catalogue gives it a share, the note says the score is the quarterly
-/// average alone.
-fn composition_note(rules: &AnnualRules) -> Vec<String> {
-    if rules.review_percent > 0.0 {
-        vec![format!(
-            "按考核办法，年度得分为季度考核平均分（占{}%）与年终集中考核得分（占{}%）之和；年终集中考核得分未录入，本表年度得分为季度考核平均分",
-            rules.quarterly_percent, rules.review_percent
-        )]
-    } else {
-        Vec::new()
+/// Every unit assessed has a year-end review score, and every score a unit.
+fn check_review(review: &BTreeMap<String, f64>, quarters: &[(AuditResults, f64)]) -> Result<()> {
+    let assessed: std::collections::BTreeSet<&str> = quarters
+        .iter()
+        .flat_map(|(r, _)| {
+            r.units
+                .iter()
+                .filter(|u| u.score.is_some())
+                .map(|u| u.id.as_str())
+        })
+        .collect();
+    let missing: Vec<&str> = assessed
+        .iter()
+        .copied()
+        .filter(|id| !review.contains_key(*id))
+        .collect();
+    let unknown: Vec<&str> = review
+        .keys()
+        .map(String::as_str)
+        .filter(|id| !assessed.contains(id))
+        .collect();
+    if !missing.is_empty() {
+        bail_invalid!(
+            "年终集中考核得分缺少{}个单位：{}",
+            missing.len(),
+            missing.join("、")
+        );
+    }
+    if !unknown.is_empty() {
+        bail_invalid!(
+            "年终集中考核得分中有本年度未考核的单位：{}",
+            unknown.join("、")
+        );
+    }
+    Ok(())
+}
+
+/// How the annual score was composed: with the year-end review (年终集中考核) when its
+/// scores were given, else — where the catalogue gives the review a share — the note says
+/// the score is the quarterly average alone.
+fn composition_note(rules: &AnnualRules, reviewed: bool) -> Vec<String> {
+    let (q, r) = (rules.quarterly_percent, rules.review_percent);
+    match (r > 0.0, reviewed) {
+        (false, _) => Vec::new(),
+        (true, true) => vec![format!(
+            "年度得分为季度考核平均分的{q}%与年终集中考核得分的{r}%之和"
+        )],
+        (true, false) => vec![format!(
+            "按考核办法，年度得分为季度考核平均分（占{q}%）与年终集中考核得分（占{r}%）之和；年终集中考核得分未录入，本表年度得分为季度考核平均分"
+        )],
     }
 }
 
@@ -298,7 +357,7 @@ pub(crate) fn annual_workbook(annual: &Annual) -> Result<Vec<u8>> {
     let header = Format::new().set_bold().set_background_color("#D9E1F2");
     let sheet = workbook.add_worksheet().set_name("年度排名")?;
     let mut columns: Vec<String> = vec!["类别".into(), "排名".into(), "单位".into()];
-    columns.extend(annual.quarters.iter().map(|q| q.label.clone()));
+    columns.extend(annual.columns.iter().cloned());
     columns.extend(["年度得分".into(), "等次".into(), "单项否决".into()]);
     for (i, name) in columns.iter().enumerate() {
         sheet.write_string_with_format(0, i as u16, name, &header)?;
@@ -312,7 +371,7 @@ pub(crate) fn annual_workbook(annual: &Annual) -> Result<Vec<u8>> {
             sheet.write_number(r, 1, row.rank as f64)?;
             sheet.write_string(r, 2, &row.name)?;
             let mut c = 3;
-            for q in &row.quarters {
+            for q in &row.cells {
                 match q.parse::<f64>() {
                     Ok(v) => sheet.write_number(r, c, v)?,
                     Err(_) => sheet.write_string(r, c, q)?,
