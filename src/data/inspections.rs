@@ -350,18 +350,14 @@ fn read_worksheet(path: &Path, plan: &SamplePlan) -> Result<Vec<Filled>, Problem
         })
     })
     .map_err(one)?;
-    let mut problems = Problems::default();
-    for problem in read.row_problems {
-        problems.push(problem);
-    }
-    if read.records.is_empty() && problems.is_empty() {
-        problems.push(Problem::file(
+    let rows = read.into_records()?;
+    if rows.is_empty() {
+        return Err(one(Problem::file(
             path,
             "工作底稿只有表头，没有一行样本：文件是否被截断或清空？请用 zwgk sample 重新生成",
-        ));
+        )));
     }
-    problems.into_result()?;
-    Ok(read.records)
+    Ok(rows)
 }
 
 /// A verdict cell must hold the inspector's word: a formula's value is whatever it last

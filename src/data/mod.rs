@@ -347,16 +347,8 @@ pub(crate) fn load_review(
         })
     })
     .map_err(Problems::one)?;
-    let mut problems = Problems::default();
-    for problem in read.row_problems {
-        problems.push(problem);
-    }
-    problems.into_result()?;
-    Ok(read
-        .records
-        .into_iter()
-        .map(|r| (r.unit, r.score))
-        .collect())
+    let scores = read.into_records()?;
+    Ok(scores.into_iter().map(|r| (r.unit, r.score)).collect())
 }
 
 /// The table files, in the data contract's order; each is `NAME.csv` or `NAME.xlsx`.

@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 use super::batch::{Batch, RawRecord};
 use super::csv_file::CsvReader;
 use super::xlsx_file::{column_letter, SheetReader};
-use crate::problem::{quote, Problem};
+use crate::problem::{quote, Problem, Problems};
 
 /// Excel's limit on a cell: longer text cannot be written back into a workbook.
 pub(crate) const MAX_FIELD_CHARS: usize = 32_767;
@@ -55,6 +55,18 @@ pub(super) struct TableRead<T> {
     pub input: InputFile,
     /// Rows that did not parse (skipped with --keep-going).
     pub row_problems: Vec<Problem>,
+}
+
+impl<T> TableRead<T> {
+    /// The records, or every row problem: for tables where a bad row cannot be skipped.
+    pub(super) fn into_records(self) -> Result<Vec<T>, Problems> {
+        let mut problems = Problems::default();
+        for problem in self.row_problems {
+            problems.push(problem);
+        }
+        problems.into_result()?;
+        Ok(self.records)
+    }
 }
 
 /// Where a table comes from.
