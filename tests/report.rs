@@ -380,3 +380,61 @@ fn annual_scores_combine_the_year_end_review_in_the_catalogue_proportions() {
         "{md}"
     );
 }
+
+/// The circular cited Q/RGZW 301 and 302 from its template: another county's catalogue has
+/// other standards. The basis is catalogue data now.
+#[test]
+fn the_circular_cites_the_catalogue_basis_not_a_built_in_one() {
+    let sandbox = Sandbox::new();
+    let standards = sandbox.copy_standards();
+    let path = standards.join("catalogue.yaml");
+    let meta = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        meta.replace(
+            "circular_basis: [ZWGK-301, ZWGK-302]",
+            "circular_basis: [ZWGK-302]",
+        ),
+    )
+    .unwrap();
+    let dir = sandbox.fixture("mini");
+    sandbox
+        .run(&[
+            "audit",
+            dir.to_str().unwrap(),
+            "--standards",
+            standards.to_str().unwrap(),
+            "-q",
+        ])
+        .ok();
+    let md = read(&dir.join("report/report.md"));
+    assert!(
+        md.contains(
+            "根据《政务公开日常监测与随机抽查规范》（Q/RGZW 302-2018），如皋市政务公开办公室"
+        ),
+        "{md}"
+    );
+    assert!(!md.contains("301-2018）"), "{md}");
+
+    std::fs::write(
+        &path,
+        meta.replace(
+            "circular_basis: [ZWGK-301, ZWGK-302]",
+            "circular_basis: [ZWGK-999]",
+        ),
+    )
+    .unwrap();
+    let run = sandbox.run(&[
+        "catalogue",
+        "check",
+        "--standards",
+        standards.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stdout()
+            .contains("circular_basis[0]: 目录中没有标准 ZWGK-999"),
+        "{}",
+        run.stdout()
+    );
+}

@@ -34,6 +34,10 @@ pub struct CatalogueMeta {
     /// How the annual evaluation is composed and graded.
     #[serde(default)]
     pub annual: AnnualRules,
+    /// Standards the circulars cite as their basis (the evaluation method, the spot-check
+    /// rules), by id.
+    #[serde(default)]
+    pub circular_basis: Vec<String>,
 }
 
 /// `annual:` in catalogue.yaml: the annual score as the weighted sum of the quarterly

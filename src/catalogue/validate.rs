@@ -66,6 +66,14 @@ pub(super) fn catalogue(
         check_in_force_overlaps(s, &mut out);
     }
     check_one_sample_rule(standards, &mut out);
+    for (i, id) in meta.record.circular_basis.iter().enumerate() {
+        if !first_with_id.contains_key(id.as_str()) {
+            out(meta.problem(
+                format!("circular_basis[{i}]"),
+                format!("目录中没有标准 {id}"),
+            ));
+        }
+    }
     if count_subsystems {
         check_counts(meta, standards, &mut out);
     }

@@ -7,7 +7,7 @@ use crate::error::{bail_invalid, Result};
 use rust_xlsxwriter::{Format, Workbook};
 use serde::Serialize;
 
-use super::model::chinese_date;
+use super::model::{basis_text, chinese_date};
 use crate::catalogue::{AnnualRules, UnitKind};
 use crate::results::AuditResults;
 use crate::score::round2;
@@ -15,6 +15,8 @@ use crate::score::round2;
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Annual {
     pub title: String,
+    /// The evaluation method the annual circular rests on.
+    pub basis: String,
     pub issuer: String,
     pub date: String,
     pub year: i32,
@@ -186,6 +188,7 @@ pub(crate) fn annual(
             "关于{}{}年度政务公开考核结果的通报",
             last.jurisdiction, year
         ),
+        basis: basis_text(&last.catalogue.basis[..last.catalogue.basis.len().min(1)]),
         issuer: last.catalogue.issuer.clone(),
         date: chinese_date(last.circular_date),
         year,

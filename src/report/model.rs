@@ -21,6 +21,8 @@ const PROBLEMS_SHOWN: usize = 10;
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Circular {
     pub title: String,
+    /// 根据《…》（…）和《…》（…）: the standards the circular rests on.
+    pub basis: String,
     pub issuer: String,
     pub date: String,
     pub period_label: String,
@@ -84,6 +86,15 @@ fn spot_check_view(s: &crate::results::SpotCheck) -> SpotCheckView {
             None => "抽查信息均无自动检查结果可比对".into(),
         },
         recommendation: s.recommendation.clone(),
+    }
+}
+
+/// 《A》（…）和《B》（…）, or a general phrase when the catalogue names no basis.
+pub(crate) fn basis_text(basis: &[String]) -> String {
+    match basis {
+        [] => "有关考核评价规定".into(),
+        [one] => one.clone(),
+        [first @ .., last] => format!("{}和{last}", first.join("、")),
     }
 }
 
@@ -257,6 +268,7 @@ pub(crate) fn circular(results: &AuditResults, history: &[AuditResults]) -> Circ
             "关于{}{}政务公开考核情况的通报",
             results.jurisdiction, results.period_label
         ),
+        basis: basis_text(&results.catalogue.basis),
         issuer: results.catalogue.issuer.clone(),
         date: chinese_date(results.circular_date),
         period_label: results.period_label.clone(),

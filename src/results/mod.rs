@@ -61,6 +61,9 @@ pub(crate) struct CatalogueInfo {
     pub issuer: String,
     pub sha256: String,
     pub calendar_years: (i32, i32),
+    /// The standards the circulars cite as their basis: 《title》（number）.
+    #[serde(default)]
+    pub basis: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -335,6 +338,13 @@ fn catalogue_info(catalogue: &Catalogue) -> CatalogueInfo {
         issuer: catalogue.meta.issuer.clone(),
         sha256: catalogue.sha256.clone(),
         calendar_years: catalogue.calendar.years(),
+        basis: catalogue
+            .meta
+            .circular_basis
+            .iter()
+            .filter_map(|id| catalogue.standard(id))
+            .map(|s| format!("《{}》（{}）", s.title, s.number))
+            .collect(),
     }
 }
 
