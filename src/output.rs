@@ -43,6 +43,18 @@ pub(crate) struct Claim {
 /// Claims `out` for this run, failing at once when another run holds it, and clears what
 /// a killed run left beside it (its staging folder).
 pub(crate) fn claim(out: &Path) -> Result<Claim> {
+    // The folder is exchanged whole: it cannot be the one a shell is standing in.
+    if let (Ok(folder), Ok(here)) = (out.canonicalize(), std::env::current_dir()) {
+        if here
+            .canonicalize()
+            .is_ok_and(|here| here.starts_with(&folder))
+        {
+            crate::error::bail_invalid!(
+                "输出文件夹 {} 是当前文件夹或其上级，而输出会整体替换该文件夹：请用单独的文件夹，如 --out report",
+                out.display()
+            );
+        }
+    }
     let (parent, name) = parent_and_name(out);
     std::fs::create_dir_all(&parent).map_err(|e| Error::io("creating", &parent, e))?;
     let lock_path = parent.join(format!(".{name}.lock"));

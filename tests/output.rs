@@ -602,3 +602,26 @@ fn an_unwritable_cache_searches_from_an_index_in_memory() {
         run.stderr()
     );
 }
+
+#[test]
+fn the_current_folder_is_refused_as_an_output_folder() {
+    // The output folder is exchanged whole; `--out .` would swap away the shell's folder.
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    let standards = shipped_standards();
+    let run = sandbox.run(&[
+        "audit",
+        dir.to_str().unwrap(),
+        "--standards",
+        standards.to_str().unwrap(),
+        "--out",
+        ".",
+    ]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("是当前文件夹或其上级"),
+        "{}",
+        run.stderr()
+    );
+    assert!(sandbox.path().join("mini").exists(), "nothing moved");
+}

@@ -306,7 +306,13 @@ pub(super) fn report_command(args: ReportArgs) -> Result<ExitCode> {
         .iter()
         .map(|p| AuditResults::read(p))
         .collect::<Result<_, _>>()?;
-    let out = out.unwrap_or_else(|| results.parent().map(Path::to_path_buf).unwrap_or_default());
+    let out = out.unwrap_or_else(|| {
+        results
+            .parent()
+            .filter(|folder| !folder.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf()
+    });
     let claim = output::claim(&out)?;
     let files = render_reports(&current, &history, format, &renderer)?;
     // results.json and what other formats were rendered before stay beside the new files.
