@@ -7,28 +7,11 @@ use std::path::Path;
 use crate::util::{read_json, shipped_standards, Run, Sandbox};
 
 fn audit(sandbox: &Sandbox, dir: &Path, extra: &[&str]) -> Run {
-    let standards = shipped_standards();
-    let mut args = vec![
-        "audit",
-        dir.to_str().unwrap(),
-        "--standards",
-        standards.to_str().unwrap(),
-        "-q",
-    ];
-    args.extend_from_slice(extra);
-    sandbox.run(&args)
+    sandbox.on_folder("audit", dir, &[&["-q"], extra].concat())
 }
 
 fn sample(sandbox: &Sandbox, dir: &Path, extra: &[&str]) -> Run {
-    let standards = shipped_standards();
-    let mut args = vec![
-        "sample",
-        dir.to_str().unwrap(),
-        "--standards",
-        standards.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    sandbox.run(&args)
+    sandbox.on_folder("sample", dir, extra)
 }
 
 fn set_unit_name(dir: &Path, id: &str, name: &str) {

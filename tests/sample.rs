@@ -129,29 +129,13 @@ fn worksheets_list_the_sampled_items() {
 /// A copy of the shipped 2018-Q4 folder (with units.yaml beside it) and its drawn sample.
 fn sampled_copy(sandbox: &Sandbox) -> (std::path::PathBuf, serde_json::Value) {
     let dir = sandbox.demo_quarters(&["2018-Q4"]).join("2018-Q4");
-    let standards = crate::util::shipped_standards();
-    sandbox
-        .run(&[
-            "sample",
-            dir.to_str().unwrap(),
-            "--standards",
-            standards.to_str().unwrap(),
-        ])
-        .ok();
+    sandbox.on_folder("sample", &dir, &[]).ok();
     let plan = read_json(&dir.join("sample/sample.json"));
     (dir, plan)
 }
 
 fn audit(sandbox: &Sandbox, dir: &std::path::Path) -> crate::util::Run {
-    let standards = crate::util::shipped_standards();
-    sandbox.run(&[
-        "audit",
-        dir.to_str().unwrap(),
-        "--standards",
-        standards.to_str().unwrap(),
-        "-q",
-        "--no-reports",
-    ])
+    sandbox.on_folder("audit", dir, &["-q", "--no-reports"])
 }
 
 fn results(dir: &std::path::Path) -> serde_json::Value {

@@ -107,6 +107,19 @@ impl Run {
 }
 
 impl Sandbox {
+    /// Runs `zwgk COMMAND DIR --standards <shipped> EXTRA…` (audit, sample) in the sandbox.
+    pub fn on_folder(&self, command: &str, dir: &Path, extra: &[&str]) -> Run {
+        let standards = shipped_standards();
+        let mut args = vec![
+            command,
+            dir.to_str().unwrap(),
+            "--standards",
+            standards.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+
     /// Copies a fixture folder (`tests/fixtures/NAME`) into the sandbox.
     pub fn fixture(&self, name: &str) -> PathBuf {
         let target = self.path().join(name);

@@ -38,12 +38,18 @@ pub(super) struct RawRecord<'a> {
 }
 
 impl Batch {
-    pub(super) fn new(text: Vec<u8>, ends: Vec<u32>, records: Vec<Span>) -> Batch {
+    /// The records `records` of `text`, and the rows the reader refused.
+    pub(super) fn new(
+        text: Vec<u8>,
+        ends: Vec<u32>,
+        records: Vec<Span>,
+        refused: Vec<Problem>,
+    ) -> Batch {
         Batch {
             text,
             ends,
             records,
-            refused: Vec::new(),
+            refused,
         }
     }
 
@@ -115,7 +121,7 @@ mod tests {
             span(4, 3..5, 3),
             span(8, 5..6, 4),
         ];
-        let batch = Batch::new(text, ends, spans);
+        let batch = Batch::new(text, ends, spans, Vec::new());
         assert_eq!(batch.len(), 4);
         let first = batch.record(0).unwrap();
         assert_eq!(first.fields().collect::<Vec<_>>(), ["a", "1"]);

@@ -117,9 +117,12 @@ impl CsvReader {
         if self.pending.len() > MAX_RECORD {
             return Err(self.oversized_record());
         }
-        let mut batch = Batch::new(parsed.out, parsed.ends, parsed.spans);
-        batch.refused = parsed.refused;
-        Ok(Some(batch))
+        Ok(Some(Batch::new(
+            parsed.out,
+            parsed.ends,
+            parsed.spans,
+            parsed.refused,
+        )))
     }
 
     /// The record in progress and the block `raw` after it, as UTF-8 text, and its

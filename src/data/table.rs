@@ -83,18 +83,17 @@ impl Source {
         sheet: Option<&str>,
         formulas: bool,
     ) -> Result<Source, Problem> {
-        match std::fs::metadata(path) {
-            Ok(meta) if !meta.is_file() => {
-                return Err(Problem::file(path, "不是文件（是文件夹？）"));
-            }
-            Ok(_) => {}
-            Err(err) => return Err(Problem::file(path, format!("无法读取：{err}"))),
+        let meta = std::fs::metadata(path)
+            .map_err(|err| Problem::file(path, format!("无法读取：{err}")))?;
+        if !meta.is_file() {
+            return Err(Problem::file(path, "不是文件（是文件夹？）"));
         }
         if path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
         {
-            return Ok(Source::Sheet(SheetReader::open(path, sheet, formulas)?));
+            let sheet = SheetReader::open(path, meta.len(), sheet, formulas)?;
+            return Ok(Source::Sheet(sheet));
         }
         let file =
             File::open(path).map_err(|err| Problem::file(path, format!("无法读取：{err}")))?;

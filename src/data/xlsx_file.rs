@@ -40,17 +40,15 @@ pub(super) struct SheetReader {
 }
 
 impl SheetReader {
-    /// Reads `sheet` (or the first sheet) of the workbook at `path`; `formulas` also
-    /// lists the cells that hold a formula.
+    /// Reads `sheet` (or the first sheet) of the workbook at `path`, of `size` bytes;
+    /// `formulas` also lists the cells that hold a formula.
     pub(super) fn open(
         path: &Path,
+        size: u64,
         sheet: Option<&str>,
         formulas: bool,
     ) -> Result<SheetReader, Problem> {
         let fail = |message: String| Problem::file(path, message);
-        let size = std::fs::metadata(path)
-            .map_err(|err| fail(format!("无法读取：{err}")))?
-            .len();
         if size > MAX_FILE {
             return Err(fail(format!(
                 "工作簿有 {} MB，超过 {} MB 的上限",
@@ -325,9 +323,8 @@ impl<'a> Rows<'a> {
             spans,
             refused,
         } = std::mem::take(&mut self.batch);
-        let mut batch = Batch::new(text.into_bytes(), ends, spans);
-        batch.refused = refused;
-        self.done.push(batch);
+        self.done
+            .push(Batch::new(text.into_bytes(), ends, spans, refused));
     }
 
     fn finish(mut self) -> (Vec<String>, Vec<Batch>) {
