@@ -176,6 +176,10 @@ pub struct Clause {
 #[serde(deny_unknown_fields)]
 pub struct CatalogueItem {
     pub code: String,
+    /// The grass-roots area (领域) the row belongs to; rows that serve every unit (基础目录,
+    /// 办事服务, 年度报告) name none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
     pub level1: String,
     #[serde(default)]
     pub level2: Option<String>,

@@ -289,6 +289,12 @@ fn check_item(
     out: &mut impl FnMut(Problem),
 ) {
     let field = |name: &str| format!("items[{i}].{name}");
+    if let Some(area) = item.area.as_ref().filter(|a| !meta.areas.contains(a)) {
+        out(s.problem(
+            field("area"),
+            format!("unknown area {area} (see catalogue.yaml areas)"),
+        ));
+    }
     for (c, channel) in item.channels.iter().enumerate() {
         if !meta.channels.contains(channel) {
             out(s.problem(
