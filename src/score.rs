@@ -60,12 +60,22 @@ pub(crate) struct Veto {
     pub reason: String,
 }
 
+/// A veto rule the unit is close to (单项否决预警): the rule and how close, as the notice
+/// says it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct VetoWarning {
+    pub rule: String,
+    pub title: String,
+    pub text: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct UnitScore {
     /// Total score, 0–100; absent when nothing at all was counted.
     pub score: Option<f64>,
     pub grade: String,
     pub vetoes: Vec<Veto>,
+    pub warnings: Vec<VetoWarning>,
     pub subsystems: Vec<PartScore>,
     pub standards: Vec<PartScore>,
     pub trace: Vec<RequirementTrace>,
@@ -94,6 +104,17 @@ pub(crate) fn score_unit(
         })
         .collect();
     let vetoes = vetoes(results, &rules);
+    let warnings = results
+        .iter()
+        .filter_map(|result| {
+            let (_, rule) = rules.get(&result.rule_id())?;
+            Some(VetoWarning {
+                rule: result.rule_id(),
+                title: rule.title.clone(),
+                text: result.warning.clone()?,
+            })
+        })
+        .collect();
 
     let standards: Vec<PartScore> = catalogue
         .standards
@@ -159,6 +180,7 @@ pub(crate) fn score_unit(
         score: score.map(round2),
         grade,
         vetoes,
+        warnings,
         subsystems: subsystems.into_iter().map(rounded).collect(),
         standards: standards.into_iter().map(rounded).collect(),
         trace,
@@ -282,6 +304,7 @@ mod tests {
             standard: standard.into(),
             requirement: requirement.into(),
             applicable: true,
+            warning: None,
             instances: outcomes
                 .iter()
                 .enumerate()

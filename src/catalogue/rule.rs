@@ -41,6 +41,12 @@ pub struct RequirementRecord {
     pub columns: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_gap_days: Option<u32>,
+    /// Freshness of the listed columns read as one page (首页): one instance, named so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    /// Freshness of what a unit publishes on one channel (政务新媒体), whatever the column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,6 +82,7 @@ pub enum CheckSpec {
     Timeliness(TimelinessSpec),
     Coverage(CoverageSpec),
     Freshness(FreshnessSpec),
+    EmptyColumns(EmptyColumnsSpec),
     Response(ResponseSpec),
     Interpretation(InterpretationSpec),
     Elements(ElementsSpec),
@@ -101,11 +108,28 @@ pub struct CoverageSpec {
     pub per: Per,
 }
 
-/// No gap longer than `max_gap_days` between updates of each website column.
+/// No gap longer than `max_gap_days` between updates: of each website column, of the
+/// columns together as one `page`, or of everything on one `channel`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FreshnessSpec {
+    /// Empty with a channel: every column.
     pub columns: Vec<String>,
     pub max_gap_days: u32,
+    pub page: Option<String>,
+    pub channel: Option<String>,
+}
+
+impl FreshnessSpec {
+    /// The name of the one instance when the columns are read together, if they are.
+    pub fn together(&self) -> Option<&str> {
+        self.page.as_deref().or(self.channel.as_deref())
+    }
+}
+
+/// Each listed website column holds at least one item (no 空白栏目).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmptyColumnsSpec {
+    pub columns: Vec<String>,
 }
 
 /// Applications or messages are replied to within the limit; an approved extension adds
@@ -170,6 +194,7 @@ impl Requirement {
             CheckSpec::Timeliness(_) => CheckKind::Timeliness,
             CheckSpec::Coverage(_) => CheckKind::Coverage,
             CheckSpec::Freshness(_) => CheckKind::Freshness,
+            CheckSpec::EmptyColumns(_) => CheckKind::EmptyColumns,
             CheckSpec::Response(_) => CheckKind::Response,
             CheckSpec::Interpretation(_) => CheckKind::Interpretation,
             CheckSpec::Elements(_) => CheckKind::Elements,
@@ -190,7 +215,10 @@ impl Requirement {
             CheckSpec::Channels(s) => &s.codes,
             CheckSpec::Display(s) => &s.codes,
             CheckSpec::Review(s) => s.codes.as_deref().unwrap_or_default(),
-            CheckSpec::Freshness(_) | CheckSpec::Response(_) | CheckSpec::Manual(_) => &[],
+            CheckSpec::Freshness(_)
+            | CheckSpec::EmptyColumns(_)
+            | CheckSpec::Response(_)
+            | CheckSpec::Manual(_) => &[],
         }
     }
 }
@@ -215,8 +243,17 @@ impl RequirementRecord {
                 per: self.per.unwrap_or(Per::Period),
             }),
             CheckKind::Freshness => CheckSpec::Freshness(FreshnessSpec {
-                columns: self.columns.clone().ok_or(Param::Columns)?,
+                columns: match (&self.columns, &self.channel) {
+                    (Some(columns), _) => columns.clone(),
+                    (None, Some(_)) => Vec::new(),
+                    (None, None) => return Err(Param::Columns),
+                },
                 max_gap_days: self.max_gap_days.ok_or(Param::MaxGapDays)?,
+                page: self.page.clone(),
+                channel: self.channel.clone(),
+            }),
+            CheckKind::EmptyColumns => CheckSpec::EmptyColumns(EmptyColumnsSpec {
+                columns: self.columns.clone().ok_or(Param::Columns)?,
             }),
             CheckKind::Response => CheckSpec::Response(ResponseSpec {
                 source: self.source.ok_or(Param::Source)?,
@@ -281,6 +318,8 @@ impl From<Requirement> for RequirementRecord {
             per: None,
             columns: None,
             max_gap_days: None,
+            page: None,
+            channel: None,
             source: None,
             elements: None,
             channels: None,
@@ -298,9 +337,12 @@ impl From<Requirement> for RequirementRecord {
                 record.per = (s.per == Per::Month).then_some(Per::Month);
             }
             CheckSpec::Freshness(s) => {
-                record.columns = Some(s.columns);
+                record.columns = (!s.columns.is_empty()).then_some(s.columns);
                 record.max_gap_days = Some(s.max_gap_days);
+                record.page = s.page;
+                record.channel = s.channel;
             }
+            CheckSpec::EmptyColumns(s) => record.columns = Some(s.columns),
             CheckSpec::Response(s) => {
                 record.source = Some(s.source);
                 record.limit = Some(s.limit.record(s.extension_working_days));
@@ -334,6 +376,7 @@ pub enum CheckKind {
     Timeliness,
     Coverage,
     Freshness,
+    EmptyColumns,
     Response,
     Interpretation,
     Elements,
@@ -349,6 +392,7 @@ impl CheckKind {
             CheckKind::Timeliness => "timeliness",
             CheckKind::Coverage => "coverage",
             CheckKind::Freshness => "freshness",
+            CheckKind::EmptyColumns => "empty_columns",
             CheckKind::Response => "response",
             CheckKind::Interpretation => "interpretation",
             CheckKind::Elements => "elements",
@@ -365,7 +409,9 @@ impl CheckKind {
         match self {
             CheckKind::Timeliness => (&[Codes], &[Limit]),
             CheckKind::Coverage => (&[Codes, Min], &[Per]),
-            CheckKind::Freshness => (&[Columns, MaxGapDays], &[]),
+            // Columns, unless a channel is given (then every column counts).
+            CheckKind::Freshness => (&[MaxGapDays], &[Columns, Page, Channel]),
+            CheckKind::EmptyColumns => (&[Columns], &[]),
             CheckKind::Response => (&[Source, Limit], &[]),
             CheckKind::Interpretation => (&[Codes, Limit], &[]),
             CheckKind::Elements => (&[Codes], &[Elements]),
@@ -386,6 +432,8 @@ pub enum Param {
     Per,
     Columns,
     MaxGapDays,
+    Page,
+    Channel,
     Source,
     Elements,
     Channels,
@@ -394,13 +442,15 @@ pub enum Param {
 }
 
 impl Param {
-    pub const ALL: [Param; 11] = [
+    pub const ALL: [Param; 13] = [
         Param::Codes,
         Param::Limit,
         Param::Min,
         Param::Per,
         Param::Columns,
         Param::MaxGapDays,
+        Param::Page,
+        Param::Channel,
         Param::Source,
         Param::Elements,
         Param::Channels,
@@ -416,6 +466,8 @@ impl Param {
             Param::Per => "per",
             Param::Columns => "columns",
             Param::MaxGapDays => "max_gap_days",
+            Param::Page => "page",
+            Param::Channel => "channel",
             Param::Source => "source",
             Param::Elements => "elements",
             Param::Channels => "channels",
@@ -432,6 +484,8 @@ impl Param {
             Param::Per => r.per.is_some(),
             Param::Columns => r.columns.is_some(),
             Param::MaxGapDays => r.max_gap_days.is_some(),
+            Param::Page => r.page.is_some(),
+            Param::Channel => r.channel.is_some(),
             Param::Source => r.source.is_some(),
             Param::Elements => r.elements.is_some(),
             Param::Channels => r.channels.is_some(),

@@ -418,6 +418,21 @@ fn check_requirement(
             ));
         }
     }
+    if req.check == CheckKind::Freshness && req.columns.is_none() && req.channel.is_none() {
+        out(s.problem(
+            at("check"),
+            "check freshness needs `columns` (or `channel`, for every column on it)",
+        ));
+    }
+    if let Some(channel) = req.channel.as_ref().filter(|c| !meta.channels.contains(c)) {
+        out(s.problem(
+            at("channel"),
+            format!("unknown channel {channel} (see catalogue.yaml channels)"),
+        ));
+    }
+    if req.page.as_ref().is_some_and(|p| p.trim().is_empty()) {
+        out(s.problem(at("page"), "name the page the columns form (首页)"));
+    }
     if let Some(limit) = &req.limit {
         if let Some(message) = limit_problem(req.check, limit) {
             out(s.problem(at("limit"), message));

@@ -11,6 +11,7 @@ pub(crate) enum FindingCode {
     MissingPublication,
     MissingRequiredItem,
     StaleColumn,
+    EmptyColumn,
     LateReply,
     Unanswered,
     MissingInterpretation,
@@ -26,11 +27,12 @@ pub(crate) enum FindingCode {
 
 impl FindingCode {
     #[cfg(test)]
-    pub(crate) const ALL: [FindingCode; 14] = [
+    pub(crate) const ALL: [FindingCode; 15] = [
         FindingCode::LatePublication,
         FindingCode::MissingPublication,
         FindingCode::MissingRequiredItem,
         FindingCode::StaleColumn,
+        FindingCode::EmptyColumn,
         FindingCode::LateReply,
         FindingCode::Unanswered,
         FindingCode::MissingInterpretation,
@@ -49,6 +51,7 @@ impl FindingCode {
             FindingCode::MissingPublication => "missing-publication",
             FindingCode::MissingRequiredItem => "missing-required-item",
             FindingCode::StaleColumn => "stale-column",
+            FindingCode::EmptyColumn => "empty-column",
             FindingCode::LateReply => "late-reply",
             FindingCode::Unanswered => "unanswered",
             FindingCode::MissingInterpretation => "missing-interpretation",
@@ -69,6 +72,7 @@ impl FindingCode {
             FindingCode::MissingPublication => "应公开未公开",
             FindingCode::MissingRequiredItem => "应发布事项数量不足",
             FindingCode::StaleColumn => "栏目更新不及时",
+            FindingCode::EmptyColumn => "空白栏目",
             FindingCode::LateReply => "超期答复",
             FindingCode::Unanswered => "逾期未答复",
             FindingCode::MissingInterpretation => "政策文件未解读",

@@ -1,12 +1,17 @@
-//! freshness: no gap between updates of a website column longer than `max_gap_days`,
-//! gaps measured between the period start, each publication date and the period end.
-//! A column the unit has no item in at all (in this period's data or carried from before)
-//! is not one the unit runs: notapplicable.
+//! freshness: no gap between updates longer than `max_gap_days` — of each website column,
+//! of the listed columns read together as one `page` (首页), or of everything a unit
+//! publishes on one `channel` (its 政务新媒体 accounts). Gaps run from the last update before
+//! the period (or the period start, when the data holds none) through each update in the
+//! period to its end, so a column last updated long ago is stale for as long as it stays so
+//! (以最后一次更新日期起算). A column the unit has no item in at all is not one it runs
+//! (notapplicable; an `empty_columns` rule counts it as a 空白栏目), and so is a channel it
+//! has no account on; a page with no update at all is stale for the whole period.
 
 use chrono::NaiveDate;
 
 use super::{Ctx, Evidence, FindingCode, Instance, Outcome, UnitData};
 use crate::catalogue::{FreshnessSpec, Requirement};
+use crate::data::Item;
 
 pub(super) fn check(
     ctx: &Ctx<'_>,
@@ -14,69 +19,119 @@ pub(super) fn check(
     spec: &FreshnessSpec,
     unit: &UnitData<'_>,
 ) -> Vec<Instance> {
-    let (start, end) = (ctx.period.start(), ctx.period.end());
-    let max_gap = i64::from(spec.max_gap_days);
-    if !rule.in_force_on(end) {
+    if !rule.in_force_on(ctx.period.end()) {
         return Vec::new();
     }
-    spec.columns
+    match spec.together() {
+        Some(name) => vec![together(ctx, spec, name, unit)],
+        None => spec
+            .columns
+            .iter()
+            .map(|column| one_column(ctx, spec, column, unit))
+            .collect(),
+    }
+}
+
+fn one_column(ctx: &Ctx<'_>, spec: &FreshnessSpec, column: &str, unit: &UnitData<'_>) -> Instance {
+    let days = update_days(unit, |i| i.column() == column);
+    if days.is_empty() {
+        return Instance::other(column, ctx.period.end(), Outcome::NotApplicable);
+    }
+    judge(ctx, spec, column, &format!("“{column}”栏目"), "更新", &days)
+}
+
+fn together(ctx: &Ctx<'_>, spec: &FreshnessSpec, name: &str, unit: &UnitData<'_>) -> Instance {
+    let days = update_days(unit, |i| on_page(spec, i));
+    if days.is_empty() && spec.channel.is_some() {
+        return Instance::other(name, ctx.period.end(), Outcome::NotApplicable);
+    }
+    let verb = if spec.channel.is_some() {
+        "发布信息"
+    } else {
+        "更新"
+    };
+    judge(ctx, spec, name, name, verb, &days)
+}
+
+/// Whether an item counts as an update of a page or channel rule.
+pub(super) fn on_page(spec: &FreshnessSpec, item: &Item) -> bool {
+    let column_ok = spec.columns.is_empty() || spec.columns.iter().any(|c| c == item.column());
+    let channel_ok = spec.channel.as_deref().is_none_or(|c| c == &*item.channel);
+    column_ok && channel_ok
+}
+
+/// Publication days of the unit's items that pass `counts`, sorted, without repeats.
+fn update_days(unit: &UnitData<'_>, counts: impl Fn(&Item) -> bool) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = unit
+        .items
         .iter()
-        .map(|column| {
-            let key = column.clone();
-            let in_column: Vec<NaiveDate> = unit
-                .items
-                .iter()
-                .filter(|i| i.column() == column.as_str())
-                .map(|i| i.published_on)
-                .collect();
-            if in_column.is_empty() {
-                return Instance::other(key, end, Outcome::NotApplicable);
-            }
-            let mut points: Vec<NaiveDate> = in_column
-                .into_iter()
-                .filter(|d| *d >= start && *d <= end)
-                .collect();
-            points.push(start);
-            points.push(end);
-            points.sort();
-            points.dedup();
-            let (from, to) = points
-                .windows(2)
-                .map(|w| (w[0], w[1]))
-                .max_by_key(|(a, b)| ((*b - *a).num_days(), std::cmp::Reverse(*a)))
-                .unwrap_or((start, end));
-            let gap = (to - from).num_days();
-            if gap <= max_gap {
-                return Instance::pass(key, end);
-            }
-            let updates = points.len().saturating_sub(2);
-            let message = format!(
-                "“{column}”栏目{from}至{to}间隔{gap}日未更新，超过{max_gap}日；本期更新{updates}次"
-            );
-            let evidence = Evidence {
-                record: Some(column.clone()),
-                start: Some(from),
-                done: Some(to),
-                days: Some(gap),
-                limit: Some(format!("{max_gap}日")),
-                count: Some(updates as u32),
-                ..Evidence::default()
-            };
-            Instance::fail(key, end, FindingCode::StaleColumn, message, evidence)
-        })
-        .collect()
+        .filter(|i| counts(i))
+        .map(|i| i.published_on)
+        .collect();
+    days.sort();
+    days.dedup();
+    days
+}
+
+/// The update points the gaps run between: the last update before the period (else the
+/// period start), the updates in the period, and the period end.
+pub(super) fn points(ctx: &Ctx<'_>, days: &[NaiveDate]) -> Vec<NaiveDate> {
+    let (start, end) = (ctx.period.start(), ctx.period.end());
+    let before = days.iter().rev().find(|d| **d < start).copied();
+    let mut points = vec![before.unwrap_or(start)];
+    points.extend(days.iter().filter(|d| **d >= start && **d <= end));
+    points.push(end);
+    points.dedup();
+    points
+}
+
+fn judge(
+    ctx: &Ctx<'_>,
+    spec: &FreshnessSpec,
+    key: &str,
+    what: &str,
+    verb: &str,
+    days: &[NaiveDate],
+) -> Instance {
+    let end = ctx.period.end();
+    let max_gap = i64::from(spec.max_gap_days);
+    let points = points(ctx, days);
+    let (from, to) = points
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        .max_by_key(|(a, b)| ((*b - *a).num_days(), std::cmp::Reverse(*a)))
+        .unwrap_or((ctx.period.start(), end));
+    let gap = (to - from).num_days();
+    if gap <= max_gap {
+        return Instance::pass(key, end);
+    }
+    let updates = days.iter().filter(|d| ctx.period.contains(**d)).count();
+    let message =
+        format!("{what}{from}至{to}间隔{gap}日未{verb}，超过{max_gap}日；本期{verb}{updates}次");
+    let evidence = Evidence {
+        record: Some(key.to_string()),
+        start: Some(from),
+        done: Some(to),
+        days: Some(gap),
+        limit: Some(format!("{max_gap}日")),
+        count: Some(updates as u32),
+        ..Evidence::default()
+    };
+    Instance::fail(key, end, FindingCode::StaleColumn, message, evidence)
 }
 
 #[cfg(test)]
 mod tests {
     use crate::check::testing::*;
     use crate::check::{FindingCode, Outcome};
+    use crate::data::Item;
 
     const RULE: &str = "{id: f, title: f, clause: '1', check: freshness, weight: 1, columns: [工作动态, 要闻], max_gap_days: 14}";
 
-    fn news(f: &mut Fixture, id: &str, day: &str, column: &str) {
-        f.publish(id, "", day, None)
-            .edit_text(|t| t.column = column.into());
+    fn news<'f>(f: &'f mut Fixture, id: &str, day: &str, column: &str) -> &'f mut Item {
+        let item = f.publish(id, "", day, None);
+        item.edit_text(|t| t.column = column.into());
+        item
     }
 
     #[test]
@@ -120,8 +175,8 @@ mod tests {
     }
 
     #[test]
-    fn a_column_with_only_old_items_is_stale_for_the_whole_period_and_an_unused_one_does_not_apply()
-    {
+    fn a_column_with_only_old_items_is_stale_since_its_last_update_and_an_unused_one_does_not_apply(
+    ) {
         let mut f = Fixture::new();
         news(&mut f, "N0", "2018-09-20", "工作动态");
         let got = run(RULE, "2018-Q4", &f);
@@ -132,6 +187,118 @@ mod tests {
                 ("要闻".into(), Outcome::NotApplicable)
             ]
         );
-        assert_eq!(got[0].finding.as_ref().unwrap().2.days, Some(91));
+        // 2018-09-20 to 2018-12-31.
+        assert_eq!(got[0].finding.as_ref().unwrap().2.days, Some(102));
+    }
+
+    #[test]
+    fn a_column_last_updated_before_the_period_is_measured_from_that_update() {
+        // 半年 rule: the 2018-03-01 update is 305 days before the end of Q4.
+        let rule = "{id: f, title: f, clause: '1', check: freshness, weight: 1, columns: [统计信息, 规划计划], max_gap_days: 183}";
+        let mut f = Fixture::new();
+        news(&mut f, "S0", "2018-03-01", "统计信息");
+        news(&mut f, "P0", "2018-08-01", "规划计划");
+        let got = run(rule, "2018-Q4", &f);
+        assert_eq!(
+            outcomes(&got),
+            vec![
+                ("统计信息".into(), Outcome::Fail),
+                ("规划计划".into(), Outcome::Pass)
+            ]
+        );
+        let (_, message, evidence) = *got[0].finding.clone().unwrap();
+        assert_eq!(evidence.days, Some(305));
+        assert_eq!(
+            message,
+            "“统计信息”栏目2018-03-01至2018-12-31间隔305日未更新，超过183日；本期更新0次"
+        );
+    }
+
+    #[test]
+    fn a_gap_across_the_period_start_counts_in_the_period_it_ends() {
+        let mut f = Fixture::new();
+        news(&mut f, "N0", "2018-09-25", "工作动态");
+        for (i, d) in [
+            "2018-10-12",
+            "2018-10-22",
+            "2018-11-01",
+            "2018-11-11",
+            "2018-11-21",
+        ]
+        .iter()
+        .chain(&["2018-12-01", "2018-12-11", "2018-12-21", "2018-12-31"])
+        .enumerate()
+        {
+            news(&mut f, &format!("N{}", i + 1), d, "工作动态");
+        }
+        let got = run(RULE, "2018-Q4", &f);
+        assert_eq!(got[0].outcome, Outcome::Fail);
+        let evidence = got[0].finding.clone().unwrap().2;
+        assert_eq!(
+            (evidence.start.unwrap().to_string(), evidence.days),
+            ("2018-09-25".into(), Some(17))
+        );
+    }
+
+    const HOME: &str = "{id: h, title: h, clause: '1', check: freshness, weight: 1, page: 首页, columns: [要闻, 工作动态], max_gap_days: 14, veto: true}";
+
+    #[test]
+    fn the_columns_of_a_page_are_read_together() {
+        // Each column alone has 20-day gaps; together the page is updated every 10 days.
+        let mut f = Fixture::new();
+        for (i, d) in [
+            "2018-10-05",
+            "2018-10-25",
+            "2018-11-14",
+            "2018-12-04",
+            "2018-12-24",
+        ]
+        .iter()
+        .enumerate()
+        {
+            news(&mut f, &format!("Y{i}"), d, "要闻");
+        }
+        for (i, d) in ["2018-10-15", "2018-11-04", "2018-11-24", "2018-12-14"]
+            .iter()
+            .enumerate()
+        {
+            news(&mut f, &format!("G{i}"), d, "工作动态");
+        }
+        let got = run(HOME, "2018-Q4", &f);
+        assert_eq!(outcomes(&got), vec![("首页".into(), Outcome::Pass)]);
+        news(&mut f, "X0", "2018-09-01", "领导活动");
+        let got = run(HOME, "2018-Q1", &f);
+        assert_eq!(
+            outcomes(&got),
+            vec![("首页".into(), Outcome::Fail)],
+            "nothing in Q1"
+        );
+    }
+
+    #[test]
+    fn a_channel_rule_counts_every_column_on_the_channel_and_skips_units_without_an_account() {
+        let rule = "{id: m, title: m, clause: '1', check: freshness, weight: 1, page: 政务新媒体, channel: 政务新媒体, max_gap_days: 14, veto: true}";
+        let mut f = Fixture::new();
+        news(&mut f, "W0", "2018-10-05", "要闻");
+        assert_eq!(
+            outcomes(&run(rule, "2018-Q4", &f)),
+            vec![("政务新媒体".into(), Outcome::NotApplicable)]
+        );
+        for (i, (d, column)) in [
+            ("2018-10-10", "要闻"),
+            ("2018-10-20", "通知公告"),
+            ("2018-11-20", "要闻"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            news(&mut f, &format!("M{i}"), d, column).channel = "政务新媒体".into();
+        }
+        let got = run(rule, "2018-Q4", &f);
+        let (_, message, _) = *got[0].finding.clone().unwrap();
+        assert_eq!(
+            message,
+            "政务新媒体2018-11-20至2018-12-31间隔41日未发布信息，超过14日；本期发布信息3次"
+        );
     }
 }

@@ -11,6 +11,7 @@ mod channels;
 mod coverage;
 mod display;
 mod elements;
+mod empty_columns;
 mod findings;
 mod freshness;
 mod interpretation;
@@ -18,6 +19,7 @@ mod manual;
 mod response;
 mod review;
 mod timeliness;
+mod warn;
 
 use std::collections::HashMap;
 
@@ -135,6 +137,8 @@ pub(crate) struct RuleResult {
     /// False when `applies_to` excludes the unit.
     pub applicable: bool,
     pub instances: Vec<Instance>,
+    /// How close the unit is to this rule's veto, when it is close (单项否决预警).
+    pub warning: Option<String>,
 }
 
 impl RuleResult {
@@ -300,11 +304,13 @@ pub(crate) fn check_unit(ctx: &Ctx<'_>, unit: &UnitData<'_>) -> Vec<RuleResult> 
                 (true, Some(verdicts)) => manual::from_verdicts(verdicts, unit),
                 (true, None) => check(ctx, requirement, unit),
             };
+            let warning = warn::warning(ctx, requirement, unit, &instances);
             results.push(RuleResult {
                 standard: standard.id.clone(),
                 requirement: requirement.id.clone(),
                 applicable,
                 instances,
+                warning,
             });
         }
     }
@@ -317,6 +323,7 @@ fn check(ctx: &Ctx<'_>, rule: &Requirement, unit: &UnitData<'_>) -> Vec<Instance
         CheckSpec::Timeliness(spec) => timeliness::check(ctx, rule, spec, unit),
         CheckSpec::Coverage(spec) => coverage::check(ctx, rule, spec, unit),
         CheckSpec::Freshness(spec) => freshness::check(ctx, rule, spec, unit),
+        CheckSpec::EmptyColumns(spec) => empty_columns::check(ctx, rule, spec, unit),
         CheckSpec::Response(spec) => response::check(ctx, rule, spec, unit),
         CheckSpec::Interpretation(spec) => interpretation::check(ctx, rule, spec, unit),
         CheckSpec::Elements(spec) => elements::check(ctx, rule, spec, unit),

@@ -457,28 +457,50 @@ impl<'a> Gen<'a> {
         }
     }
 
-    /// Column updates with gaps of at most 10 days, from a few days into the period to its end.
+    /// Updates for a freshness rule. Columns: gaps of at most 10 days from a few days into
+    /// the period to its end; where the rule allows more than a period between updates
+    /// (半年更新), one earlier update carried into the data for a column the unit has not
+    /// published in. A channel: posts on it as often. A page (首页) is made of columns
+    /// other rules and the news fill.
     fn columns(&mut self, unit: &Unit, spec: &FreshnessSpec) {
-        let max_gap = i64::from(spec.max_gap_days).min(10);
-        for column in spec.columns.clone() {
-            let mut day = self.period.start() + Days::new(self.rng.random_range(0..max_gap as u64));
-            while day <= self.period.end() {
-                self.news_item(unit, &column, day);
-                day = day + Days::new(self.rng.random_range(1..=max_gap as u64));
+        let period_days = (self.period.end() - self.period.start()).num_days();
+        if let Some(channel) = &spec.channel {
+            self.updates(unit, channel, channel, spec.max_gap_days);
+        } else if spec.page.is_some() {
+        } else if i64::from(spec.max_gap_days) > period_days {
+            for column in &spec.columns {
+                let published = self.q.items[self.unit_start..]
+                    .iter()
+                    .any(|i| &i.column == column);
+                if !published {
+                    let last = i64::from(spec.max_gap_days) - period_days - 10;
+                    let back = self.rng.random_range(1..=last.max(1) as u64);
+                    let day = self.period.start() - Days::new(back);
+                    self.news_item(unit, column, "政府网站", day);
+                }
+            }
+        } else {
+            for column in spec.columns.clone() {
+                self.updates(unit, &column, "政府网站", spec.max_gap_days);
             }
         }
     }
 
-    fn news_item(&mut self, unit: &Unit, column: &str, day: NaiveDate) {
+    /// Items in `column` on `channel` with gaps of at most min(max_gap, 10) days.
+    fn updates(&mut self, unit: &Unit, column: &str, channel: &str, max_gap_days: u32) {
+        let max_gap = u64::from(max_gap_days.clamp(1, 10));
+        let mut day = self.period.start() + Days::new(self.rng.random_range(0..max_gap));
+        while day <= self.period.end() {
+            self.news_item(unit, column, channel, day);
+            day = day + Days::new(self.rng.random_range(1..=max_gap));
+        }
+    }
+
+    fn news_item(&mut self, unit: &Unit, column: &str, channel: &str, day: NaiveDate) {
         let item = self.new_item(unit, day);
         let mut w = Writer { rng: &mut self.rng };
         let title = w.headline(&unit.name);
         let text = w.news_body(day);
-        let channel = if self.rng.random_bool(0.8) {
-            "政府网站"
-        } else {
-            "政务新媒体"
-        };
         self.q.items.push(ItemRow {
             column: column.to_string(),
             title,
@@ -488,7 +510,6 @@ impl<'a> Gen<'a> {
         });
     }
 
-    /// Filler news so that a unit publishes about 250 items a quarter at scale 1.
     fn news(&mut self, unit: &Unit) {
         let have = self.q.items.len() - self.unit_start;
         let target = self.count(250.0);
@@ -498,7 +519,7 @@ impl<'a> Gen<'a> {
                 .choose(&mut self.rng)
                 .expect("non-empty");
             let day = self.day_between(start, end);
-            self.news_item(unit, column, day);
+            self.news_item(unit, column, "政府网站", day);
         }
     }
 

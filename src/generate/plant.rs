@@ -8,7 +8,7 @@ use chrono::{Days, NaiveDate};
 use rand::RngExt;
 
 use super::text::Writer;
-use super::{Gen, Planted};
+use super::{Gen, ItemRow, Planted};
 use crate::catalogue::{
     CheckKind, CheckSpec, CoverageSpec, ElementsSpec, FreshnessSpec, InterpretationSpec, Limit,
     Per, Requirement, ResponseSpec, ReviewSpec, Source, Standard,
@@ -21,6 +21,9 @@ const LATE_PUBLICATION: f64 = 0.05;
 const MISSING_PUBLICATION: f64 = 0.02;
 const SHORT_MONTH: f64 = 0.06;
 const STALE_COLUMN: f64 = 0.05;
+const LONG_STALE_COLUMN: f64 = 0.05;
+const SILENT_ACCOUNT: f64 = 0.02;
+const EMPTY_COLUMN: f64 = 0.03;
 const LATE_REPLY: f64 = 0.06;
 const UNANSWERED: f64 = 0.03;
 const LATE_MESSAGE: f64 = 0.03;
@@ -47,6 +50,12 @@ struct Ix {
     unit_entries: HashMap<String, Vec<usize>>,
     /// Ids of entries and items that already carry a defect (an item's entry included).
     touched: HashSet<String>,
+    /// The unit's columns (and channels) given a gap or emptied, and the gaps: a gap never
+    /// overlaps another, so a page made of several columns is never left dark by them.
+    dark: HashSet<String>,
+    gaps: Vec<(NaiveDate, NaiveDate)>,
+    /// One column emptied per unit at most, so a page keeps columns that are updated.
+    emptied: bool,
 }
 
 impl Ix {
@@ -104,6 +113,9 @@ pub(super) fn plant(g: &mut Gen<'_>, units: &[Unit]) -> Option<String> {
     for unit in units {
         // Units differ: most are diligent, a few are lax (planted rates × 0.2 … 4).
         g.laxity = 0.2 + 3.8 * g.rng.random::<f64>().powi(3);
+        ix.dark.clear();
+        ix.gaps.clear();
+        ix.emptied = false;
         let rules = g.applicable(unit);
         // Codes covered by more than one rule of a kind, or by a coverage or
         // interpretation rule, keep their dates: moving or removing them would change
@@ -130,7 +142,12 @@ pub(super) fn plant(g: &mut Gen<'_>, units: &[Unit]) -> Option<String> {
                     timeliness(g, unit, *rule, &single, &fixed_dates, &mut ix)
                 }
                 CheckSpec::Coverage(spec) => coverage(g, unit, *rule, spec, &mut ix),
-                CheckSpec::Freshness(spec) => freshness(g, unit, *rule, spec, &ix),
+                CheckSpec::Freshness(spec) => freshness(g, unit, *rule, spec, &mut ix),
+                CheckSpec::EmptyColumns(spec) => {
+                    for column in &spec.columns {
+                        empty_column(g, unit, *rule, column, &mut ix);
+                    }
+                }
                 CheckSpec::Response(spec) => response(g, unit, *rule, spec, &mut ix.touched),
                 CheckSpec::Interpretation(spec) => interpretation(g, unit, *rule, spec, &mut ix),
                 CheckSpec::Elements(spec) => elements(g, unit, *rule, spec, &single, &mut ix),
@@ -417,30 +434,145 @@ fn coverage(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, spec: &CoverageSpec, i
     }
 }
 
-fn freshness(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, spec: &FreshnessSpec, ix: &Ix) {
-    let max_gap = u64::from(spec.max_gap_days);
-    for column in spec.columns.clone() {
-        if !chance(g, STALE_COLUMN) {
-            continue;
+fn freshness(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, spec: &FreshnessSpec, ix: &mut Ix) {
+    let period_days = (g.period.end() - g.period.start()).num_days();
+    if let Some(channel) = &spec.channel {
+        if chance(g, SILENT_ACCOUNT) {
+            let name = spec.together().unwrap_or(channel);
+            gap(
+                g,
+                unit,
+                rule,
+                spec.max_gap_days,
+                name,
+                |i| &i.channel == channel,
+                ix,
+            );
         }
-        let from = g.period.start() + Days::new(g.rng.random_range(3..40));
-        let to = from + Days::new(max_gap + g.rng.random_range(2..15));
-        if to >= g.period.end() {
-            continue;
-        }
-        for i in ix.unit_items(unit) {
-            let item = &mut g.q.items[i];
-            if item.column == column && item.published_on > from && item.published_on < to {
-                item.deleted = true;
+    } else if spec.page.is_some() {
+        // 首页 goes dark only if all its columns do: not planted.
+    } else if i64::from(spec.max_gap_days) > period_days {
+        for column in &spec.columns {
+            if chance(g, LONG_STALE_COLUMN) {
+                long_stale(g, unit, rule, spec.max_gap_days, column, ix);
             }
         }
-        record(
-            g,
-            finding(unit, rule, &column),
-            "stale-column",
-            format!("{from}至{to}间未更新"),
-        );
+    } else {
+        for column in &spec.columns {
+            if chance(g, STALE_COLUMN) {
+                gap(
+                    g,
+                    unit,
+                    rule,
+                    spec.max_gap_days,
+                    column,
+                    |i| &i.column == column,
+                    ix,
+                );
+            }
+        }
     }
+}
+
+/// A stretch longer than the limit without updates, cut out of the unit's items that
+/// `belongs` selects — only where none of them is a catalogue record (other rules check
+/// those) and the stretch overlaps no other planted one.
+fn gap(
+    g: &mut Gen<'_>,
+    unit: &Unit,
+    rule: Rule<'_>,
+    max_gap_days: u32,
+    name: &str,
+    belongs: impl Fn(&ItemRow) -> bool,
+    ix: &mut Ix,
+) {
+    let from = g.period.start() + Days::new(g.rng.random_range(3..40));
+    let to = from + Days::new(u64::from(max_gap_days) + g.rng.random_range(2..15));
+    let overlaps = ix.gaps.iter().any(|(a, b)| from <= *b && *a <= to);
+    if to >= g.period.end() || overlaps || ix.dark.contains(name) {
+        return;
+    }
+    let inside: Vec<usize> = ix
+        .unit_items(unit)
+        .into_iter()
+        .filter(|i| {
+            let item = &g.q.items[*i];
+            !item.deleted && belongs(item) && item.published_on > from && item.published_on < to
+        })
+        .collect();
+    if inside.iter().any(|i| !g.q.items[*i].item_code.is_empty()) {
+        return;
+    }
+    for i in inside {
+        g.q.items[i].deleted = true;
+    }
+    ix.gaps.push((from, to));
+    ix.dark.insert(name.to_string());
+    record(
+        g,
+        finding(unit, rule, name),
+        "stale-column",
+        format!("{from}至{to}间未更新"),
+    );
+}
+
+/// A column updated only before the period, moved back beyond a limit longer than the
+/// period (超过半年未更新).
+fn long_stale(
+    g: &mut Gen<'_>,
+    unit: &Unit,
+    rule: Rule<'_>,
+    max_gap_days: u32,
+    column: &str,
+    ix: &mut Ix,
+) {
+    let start = g.period.start();
+    let items: Vec<usize> = ix
+        .unit_items(unit)
+        .into_iter()
+        .filter(|i| !g.q.items[*i].deleted && g.q.items[*i].column == column)
+        .collect();
+    let carried_only = items.len() == 1
+        && g.q.items[items[0]].published_on < start
+        && g.q.items[items[0]].item_code.is_empty();
+    if !carried_only || ix.dark.contains(column) {
+        return;
+    }
+    let back = u64::from(max_gap_days) + g.rng.random_range(5..60);
+    let day = g.period.end() - Days::new(back);
+    g.q.items[items[0]].published_on = day;
+    ix.dark.insert(column.to_string());
+    record(
+        g,
+        finding(unit, rule, column),
+        "stale-column",
+        format!("最近一次更新在{day}"),
+    );
+}
+
+/// A listed column emptied — only one whose items are none of them catalogue records
+/// and that no other defect touched.
+fn empty_column(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, column: &str, ix: &mut Ix) {
+    let items: Vec<usize> = ix
+        .unit_items(unit)
+        .into_iter()
+        .filter(|i| !g.q.items[*i].deleted && g.q.items[*i].column == column)
+        .collect();
+    let free = !items.is_empty() && items.iter().all(|i| g.q.items[*i].item_code.is_empty());
+    if !free || ix.emptied || ix.dark.contains(column) || !chance(g, EMPTY_COLUMN) {
+        return;
+    }
+    for i in items {
+        g.q.items[i].deleted = true;
+    }
+    ix.dark.insert(column.to_string());
+    ix.emptied = true;
+    record(
+        g,
+        finding(unit, rule, column),
+        "empty-column",
+        "栏目内容全部撤除".into(),
+    );
 }
 
 fn response(

@@ -186,6 +186,8 @@ pub(crate) struct UnitSection {
     pub findings: Vec<FindingRow>,
     /// Findings not shown (they are all in findings.xlsx).
     pub more: usize,
+    /// Veto rules the unit is close to, as 单项否决预警 says them.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -424,7 +426,7 @@ pub(crate) fn unit_sections(results: &AuditResults, cap: usize) -> Vec<UnitSecti
     let mut sections: Vec<&UnitResult> = results
         .units
         .iter()
-        .filter(|u| !u.findings.is_empty())
+        .filter(|u| !u.findings.is_empty() || !u.veto_warnings.is_empty())
         .collect();
     // In the order of the ranking tables: departments, then towns, each by rank.
     sections.sort_by_key(|u| (u.kind != UnitKind::Department, u.rank_in_kind));
@@ -463,6 +465,11 @@ pub(crate) fn unit_sections(results: &AuditResults, cap: usize) -> Vec<UnitSecti
                     })
                     .collect(),
                 more: u.findings.len().saturating_sub(cap),
+                warnings: u
+                    .veto_warnings
+                    .iter()
+                    .map(|w| format!("{}：{}", w.title, w.text))
+                    .collect(),
             }
         })
         .collect()

@@ -14,7 +14,7 @@ use crate::calendar::Calendar;
 use crate::catalogue::{AnnualRules, Catalogue, UnitKind};
 use crate::check::{AuditRun, Finding, Outcome, RuleResult, WaiverUse};
 use crate::data::{AuditConfig, Dataset, InputFile, Period, ScoringModel, Unit};
-use crate::score::{formula, round2, score_unit, PartScore, RequirementTrace, Veto};
+use crate::score::{formula, round2, score_unit, PartScore, RequirementTrace, Veto, VetoWarning};
 
 mod spot_check;
 
@@ -118,6 +118,9 @@ pub(crate) struct UnitResult {
     pub score: Option<f64>,
     pub grade: String,
     pub vetoes: Vec<Veto>,
+    /// Veto rules the unit is close to (单项否决预警); older results have none.
+    #[serde(default)]
+    pub veto_warnings: Vec<VetoWarning>,
     pub previous_score: Option<f64>,
     pub previous_rank_in_kind: Option<usize>,
     pub subsystems: Vec<PartScore>,
@@ -414,6 +417,7 @@ fn unit_result(
         score: score.score,
         grade: score.grade,
         vetoes: score.vetoes,
+        veto_warnings: score.warnings,
         previous_score: previous.and_then(|u| u.score),
         previous_rank_in_kind: previous.map(|u| u.rank_in_kind),
         subsystems: score.subsystems,
