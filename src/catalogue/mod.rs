@@ -161,25 +161,68 @@ pub(crate) type StandardRecord = Standard<RequirementRecord>;
 
 /// The validated standards with typed requirements. Validation has reported every missing
 /// parameter already; one it let through would still be a problem here, never a rule that
-/// silently checks nothing.
+/// silently checks nothing. Each standard's `requirements` then hold every edition's, each
+/// in force only within its edition's window.
 fn typed_standards(standards: Vec<Sourced<StandardRecord>>) -> Result<Vec<Standard>, Problems> {
     let mut problems = Problems::default();
     let mut typed = Vec::new();
     for s in standards {
-        let mut requirements = Vec::new();
-        for (r, record) in s.record.requirements.iter().enumerate() {
-            match record.typed() {
-                Ok(requirement) => requirements.push(requirement),
-                Err(param) => problems.push(s.problem(
-                    format!("requirements[{r}].check"),
-                    format!("check {} needs `{}`", record.check.name(), param.name()),
-                )),
+        let mut type_all = |records: &[RequirementRecord], prefix: &str| {
+            let mut requirements = Vec::new();
+            for (r, record) in records.iter().enumerate() {
+                match record.typed() {
+                    Ok(requirement) => requirements.push(requirement),
+                    Err(param) => problems.push(s.problem(
+                        format!("{prefix}requirements[{r}].check"),
+                        format!("check {} needs `{}`", record.check.name(), param.name()),
+                    )),
+                }
             }
-        }
-        typed.push(s.record.with_requirements(requirements));
+            requirements
+        };
+        let current = type_all(&s.record.requirements, "");
+        let per_edition: Vec<Vec<Requirement>> = s
+            .record
+            .editions
+            .iter()
+            .enumerate()
+            .map(|(e, edition)| type_all(&edition.requirements, &format!("editions[{e}].")))
+            .collect();
+        let mut standard = s.record.with_requirements(current, per_edition);
+        standard.requirements = all_editions(&standard);
+        typed.push(standard);
     }
     problems.into_result()?;
     Ok(typed)
+}
+
+/// Every edition's requirements, oldest edition first, each tagged with its edition and
+/// in force only while that edition is. A standard without earlier editions keeps its
+/// requirements as written.
+fn all_editions(standard: &Standard) -> Vec<Requirement> {
+    if standard.editions.is_empty() {
+        return standard.requirements.clone();
+    }
+    let per_edition = standard
+        .editions
+        .iter()
+        .map(|e| (Some(e.number.clone()), &e.requirements))
+        .chain([(None, &standard.requirements)]);
+    per_edition
+        .enumerate()
+        .flat_map(|(e, (number, requirements))| {
+            let window = standard.edition_window(e);
+            requirements.iter().filter_map(move |r| {
+                let own = r.in_force.unwrap_or(InForce { from: None, to: None });
+                Some(Requirement {
+                    // None: never in force while its edition was.
+                    in_force: Some(own.within(&window)?),
+                    edition: number.clone(),
+                    ..r.clone()
+                })
+            })
+        })
+        .collect()
 }
 
 /// The names a standard can be looked up by, normalised with [`lookup_key`].

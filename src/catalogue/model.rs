@@ -133,13 +133,59 @@ pub struct Standard<R = Requirement> {
     pub clauses: Vec<Clause>,
     #[serde(default)]
     pub items: Vec<CatalogueItem>,
+    /// The current edition's requirements as written; once validated, every edition's,
+    /// each in force only while its edition is (see [`Standard::editions`]).
+    #[serde(default = "Vec::new")]
+    pub requirements: Vec<R>,
+    /// Earlier editions, oldest first, each superseded on the day the next takes effect
+    /// (the current edition, described by the fields above, last).
+    #[serde(default = "Vec::new", skip_serializing_if = "Vec::is_empty")]
+    pub editions: Vec<Edition<R>>,
+}
+
+/// An earlier edition of a standard: its own number, dates, clauses and requirements.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Edition<R = Requirement> {
+    pub number: String,
+    pub issued: NaiveDate,
+    pub effective: NaiveDate,
+    /// The edition's scope, when it differs from the current one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    pub clauses: Vec<Clause>,
     #[serde(default = "Vec::new")]
     pub requirements: Vec<R>,
 }
 
+impl<R> Edition<R> {
+    pub fn clause(&self, no: &str) -> Option<&Clause> {
+        self.clauses.iter().find(|c| c.no == no)
+    }
+}
+
+
 impl<R> Standard<R> {
-    /// The same standard with other requirements (the typed ones, once validated).
-    pub fn with_requirements<Q>(self, requirements: Vec<Q>) -> Standard<Q> {
+    /// The same standard with other requirements (the typed ones, once validated): the
+    /// current edition's and, per earlier edition, that edition's.
+    pub fn with_requirements<Q>(
+        self,
+        requirements: Vec<Q>,
+        mut per_edition: Vec<Vec<Q>>,
+    ) -> Standard<Q> {
+        let editions = self
+            .editions
+            .into_iter()
+            .enumerate()
+            .map(|(e, edition)| Edition {
+                number: edition.number,
+                issued: edition.issued,
+                effective: edition.effective,
+                scope: edition.scope,
+                clauses: edition.clauses,
+                requirements: std::mem::take(per_edition.get_mut(e).unwrap_or(&mut Vec::new())),
+            })
+            .collect();
         Standard {
             id: self.id,
             number: self.number,
@@ -155,7 +201,35 @@ impl<R> Standard<R> {
             clauses: self.clauses,
             items: self.items,
             requirements,
+            editions,
         }
+    }
+
+    /// When earlier edition `e` (or the current one, `e == editions.len()`) was in force:
+    /// from its effective date to the day before the next edition's. The first edition
+    /// also covers the days before it, as the law it carries did.
+    pub fn edition_window(&self, e: usize) -> InForce {
+        let effective = |i: usize| {
+            self.editions
+                .get(i)
+                .map(|ed| ed.effective)
+                .unwrap_or(self.effective)
+        };
+        InForce {
+            from: (e > 0).then(|| effective(e)),
+            to: (e < self.editions.len()).then(|| effective(e + 1).pred_opt().unwrap_or(effective(e + 1))),
+        }
+    }
+
+    /// The edition in force on `day`: its number and clauses (the current edition's when
+    /// `day` is on or after its effective date).
+    pub fn edition_on(&self, day: NaiveDate) -> (&str, &[Clause]) {
+        for (e, edition) in self.editions.iter().enumerate() {
+            if self.edition_window(e).to.is_some_and(|to| day <= to) {
+                return (&edition.number, &edition.clauses);
+            }
+        }
+        (&self.number, &self.clauses)
     }
 
     pub fn clause(&self, no: &str) -> Option<&Clause> {
@@ -314,23 +388,40 @@ pub enum UnitKind {
     Town,
 }
 
-/// Validity window, both ends inclusive.
+/// Validity window, both ends inclusive; an open end is unbounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct InForce {
-    pub from: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<NaiveDate>,
 }
 
 impl InForce {
     pub fn contains(&self, day: NaiveDate) -> bool {
-        day >= self.from && self.to.is_none_or(|to| day <= to)
+        self.from.is_none_or(|from| day >= from) && self.to.is_none_or(|to| day <= to)
     }
 
     pub fn overlaps(&self, other: &InForce) -> bool {
-        let ends_before = |a: &InForce, b: &InForce| a.to.is_some_and(|to| to < b.from);
+        let ends_before = |a: &InForce, b: &InForce| {
+            a.to.zip(b.from).is_some_and(|(to, from)| to < from)
+        };
         !ends_before(self, other) && !ends_before(other, self)
+    }
+
+    /// The days both windows hold, if any.
+    pub fn within(&self, other: &InForce) -> Option<InForce> {
+        let later = |a: Option<NaiveDate>, b: Option<NaiveDate>| a.max(b);
+        let earlier = |a: Option<NaiveDate>, b: Option<NaiveDate>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let window = InForce {
+            from: later(self.from, other.from),
+            to: earlier(self.to, other.to),
+        };
+        self.overlaps(other).then_some(window)
     }
 }
 

@@ -74,6 +74,8 @@ pub struct Requirement {
     pub veto: bool,
     pub veto_at: Option<u32>,
     pub spec: CheckSpec,
+    /// The number of the earlier edition the requirement belongs to (None: the current one).
+    pub edition: Option<String>,
 }
 
 /// One variant per check kind, holding exactly the parameters that check reads.
@@ -295,6 +297,7 @@ impl RequirementRecord {
             veto: self.veto,
             veto_at: self.veto_at,
             spec,
+            edition: None,
         })
     }
 }

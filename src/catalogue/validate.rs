@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{
-    CatalogueItem, CatalogueMeta, CheckKind, Param, RequirementRecord, RuleLimit, Sourced,
-    StandardRecord,
+    CatalogueItem, CatalogueMeta, CheckKind, InForce, Param, RequirementRecord, RuleLimit,
+    Sourced, StandardRecord,
 };
 use crate::problem::{Problem, Problems};
 use crate::ranges::{COUNT, DAYS, DIGIT, SCORE, STANDARDS, WEIGHT};
@@ -60,8 +60,10 @@ pub(super) fn catalogue(
                 ));
             }
         }
-        for (r, req) in s.record.requirements.iter().enumerate() {
-            check_requirement(s, r, req, &meta.record, &items, &mut out);
+        for part in parts(&s.record) {
+            for (r, req) in part.requirements.iter().enumerate() {
+                check_requirement(s, &part, r, req, &meta.record, &items, &mut out);
+            }
         }
         check_in_force_overlaps(s, &mut out);
     }
@@ -252,30 +254,120 @@ fn check_standard(
             out(s.problem(field, "must not be empty"));
         }
     }
-    if std.clauses.is_empty() {
-        out(s.problem("clauses", "a standard needs at least one clause"));
+    let mut ids = HashSet::new();
+    for part in parts(std) {
+        check_clauses(s, &part, out);
+        for (i, req) in part.requirements.iter().enumerate() {
+            if !ids.insert(req.id.as_str()) {
+                out(s.problem(
+                    format!("{}requirements[{i}].id", part.prefix),
+                    format!(
+                        "duplicate requirement id {} (ids are unique across editions)",
+                        req.id
+                    ),
+                ));
+            }
+        }
+    }
+    check_editions(s, out);
+}
+
+/// One edition of a standard as validation sees it: where its fields are, its clauses and
+/// its requirements.
+struct Part<'a> {
+    /// `editions[0].` for an earlier edition, empty for the current one.
+    prefix: String,
+    clauses: &'a [super::Clause],
+    requirements: &'a [RequirementRecord],
+    /// Index of the edition for [`super::Standard::edition_window`].
+    edition: usize,
+}
+
+/// The earlier editions, then the current one.
+fn parts(std: &StandardRecord) -> Vec<Part<'_>> {
+    let earlier = std.editions.iter().enumerate().map(|(e, ed)| Part {
+        prefix: format!("editions[{e}]."),
+        clauses: &ed.clauses,
+        requirements: &ed.requirements,
+        edition: e,
+    });
+    earlier
+        .chain([Part {
+            prefix: String::new(),
+            clauses: &std.clauses,
+            requirements: &std.requirements,
+            edition: std.editions.len(),
+        }])
+        .collect()
+}
+
+fn check_clauses(s: &Sourced<StandardRecord>, part: &Part<'_>, out: &mut impl FnMut(Problem)) {
+    let prefix = &part.prefix;
+    if part.clauses.is_empty() {
+        out(s.problem(
+            format!("{prefix}clauses"),
+            "a standard needs at least one clause",
+        ));
     }
     let mut seen = HashSet::new();
-    for (i, clause) in std.clauses.iter().enumerate() {
+    for (i, clause) in part.clauses.iter().enumerate() {
         if !seen.insert(clause.no.as_str()) {
             out(s.problem(
-                format!("clauses[{i}].no"),
+                format!("{prefix}clauses[{i}].no"),
                 format!("duplicate clause number {}", clause.no),
             ));
         }
         if clause.text.trim().is_empty() {
             out(s.problem(
-                format!("clauses[{i}].text"),
+                format!("{prefix}clauses[{i}].text"),
                 "clause text must not be empty",
             ));
         }
     }
-    let mut seen = HashSet::new();
-    for (i, req) in std.requirements.iter().enumerate() {
-        if !seen.insert(req.id.as_str()) {
+}
+
+/// Earlier editions: numbers of the same standard, each its own, issued before taking
+/// effect, and in order, each superseded by a later one.
+fn check_editions(s: &Sourced<StandardRecord>, out: &mut impl FnMut(Problem)) {
+    let std = &s.record;
+    let digits = std.id.rsplit('-').next().unwrap_or_default();
+    let mut numbers = HashSet::from([std.number.as_str()]);
+    for (e, edition) in std.editions.iter().enumerate() {
+        let at = |name: &str| format!("editions[{e}].{name}");
+        if !edition.number.contains(digits) {
             out(s.problem(
-                format!("requirements[{i}].id"),
-                format!("duplicate requirement id {}", req.id),
+                at("number"),
+                format!("number {} does not contain {digits}", edition.number),
+            ));
+        }
+        if !numbers.insert(edition.number.as_str()) {
+            out(s.problem(
+                at("number"),
+                format!("edition number {} is used twice", edition.number),
+            ));
+        }
+        if edition.effective < edition.issued {
+            out(s.problem(
+                at("effective"),
+                format!(
+                    "takes effect ({}) before it is issued ({})",
+                    edition.effective, edition.issued
+                ),
+            ));
+        }
+        let next = std
+            .editions
+            .get(e + 1)
+            .map_or((std.effective, std.number.as_str()), |n| {
+                (n.effective, n.number.as_str())
+            });
+        if edition.effective >= next.0 {
+            out(s.problem(
+                at("effective"),
+                format!(
+                    "editions are listed oldest first: {} takes effect {}, not before {} ({})",
+                    edition.number, edition.effective, next.1, next.0
+                ),
             ));
         }
     }
@@ -346,13 +438,15 @@ fn check_item(
 
 fn check_requirement(
     s: &Sourced<StandardRecord>,
+    part: &Part<'_>,
     r: usize,
     req: &RequirementRecord,
     meta: &CatalogueMeta,
     items: &HashMap<&str, &CatalogueItem>,
     out: &mut impl FnMut(Problem),
 ) {
-    let at = |name: &str| format!("requirements[{r}].{name}");
+    let prefix = &part.prefix;
+    let at = |name: &str| format!("{prefix}requirements[{r}].{name}");
     let std = &s.record;
     if !req
         .id
@@ -365,7 +459,7 @@ fn check_requirement(
             format!("requirement id {} must be kebab-case (a-z, 0-9, -)", req.id),
         ));
     }
-    if std.clause(&req.clause).is_none() {
+    if !part.clauses.iter().any(|c| c.no == req.clause) {
         out(s.problem(
             at("clause"),
             format!("{} has no clause {}", std.id, req.clause),
@@ -384,7 +478,7 @@ fn check_requirement(
         out(s.problem(at("veto_at"), "give veto or veto_at, not both"));
     }
     if let Some(window) = &req.in_force {
-        if window.to.is_some_and(|to| to < window.from) {
+        if window.to.zip(window.from).is_some_and(|(to, from)| to < from) {
             out(s.problem(at("in_force"), "in_force ends before it starts"));
         }
     }
@@ -392,7 +486,7 @@ fn check_requirement(
         for (a, area) in applies.areas.iter().enumerate() {
             if !meta.areas.contains(area) {
                 out(s.problem(
-                    format!("requirements[{r}].applies_to.areas[{a}]"),
+                    at(&format!("applies_to.areas[{a}]")),
                     format!("unknown area {area} (see catalogue.yaml areas)"),
                 ));
             }
@@ -453,13 +547,13 @@ fn check_requirement(
     for (c, channel) in req.channels.iter().flatten().enumerate() {
         if !meta.channels.contains(channel) {
             out(s.problem(
-                format!("requirements[{r}].channels[{c}]"),
+                at(&format!("channels[{c}]")),
                 format!("unknown channel {channel}"),
             ));
         }
     }
     for (c, code) in req.codes.iter().flatten().enumerate() {
-        let field = format!("requirements[{r}].codes[{c}]");
+        let field = at(&format!("codes[{c}]"));
         match items.get(code.as_str()) {
             None => out(s.problem(field, format!("no catalogue row with code {code}"))),
             Some(item)
@@ -511,27 +605,38 @@ fn limit_problem(check: CheckKind, limit: &RuleLimit) -> Option<String> {
 
 /// Two versions of the same rule (same clause and check) must not be in force on one day.
 fn check_in_force_overlaps(s: &Sourced<StandardRecord>, out: &mut impl FnMut(Problem)) {
-    let reqs = &s.record.requirements;
-    for (i, a) in reqs.iter().enumerate() {
-        for (j, b) in reqs.iter().enumerate().skip(i + 1) {
+    // Every requirement of every edition with the days it is in force: its own window
+    // within its edition's (editions never overlap, so only windows inside one can).
+    let always = InForce { from: None, to: None };
+    let reqs: Vec<(String, &RequirementRecord, Option<InForce>)> = parts(&s.record)
+        .into_iter()
+        .flat_map(|part| {
+            let window = s.record.edition_window(part.edition);
+            part.requirements.iter().enumerate().map(move |(r, req)| {
+                let field = format!("{}requirements[{r}].in_force", part.prefix);
+                (field, req, req.in_force.unwrap_or(always).within(&window))
+            })
+        })
+        .collect();
+    for (i, (_, a, a_days)) in reqs.iter().enumerate() {
+        for (field, b, b_days) in reqs.iter().skip(i + 1) {
             let same_rule = a.clause == b.clause && a.check == b.check && a.source == b.source;
-            if !same_rule || (a.in_force.is_none() && b.in_force.is_none()) {
+            let bounded = a.in_force.is_some() || b.in_force.is_some();
+            if !same_rule || !bounded {
                 continue;
             }
-            let overlap = match (&a.in_force, &b.in_force) {
-                (Some(x), Some(y)) => x.overlaps(y),
-                _ => true, // a requirement without a window is always in force
-            };
-            if overlap {
-                out(s.problem(
-                    format!("requirements[{j}].in_force"),
-                    format!(
-                        "in force at the same time as {} for clause {} ({}): their windows overlap",
-                        a.id,
-                        a.clause,
-                        a.check.name()
-                    ),
-                ));
+            if let (Some(x), Some(y)) = (a_days, b_days) {
+                if x.overlaps(y) {
+                    out(s.problem(
+                        field.clone(),
+                        format!(
+                            "in force at the same time as {} for clause {} ({}): their windows overlap",
+                            a.id,
+                            a.clause,
+                            a.check.name()
+                        ),
+                    ));
+                }
             }
         }
     }

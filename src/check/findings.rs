@@ -137,6 +137,9 @@ pub(crate) struct Finding {
     pub unit: String,
     pub rule: String,
     pub clause: String,
+    /// The earlier edition the rule belongs to (Q/RGZW 204-2018), when it is not the current.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edition: Option<String>,
     pub code: FindingCode,
     pub result: super::Outcome,
     pub credit: f64,

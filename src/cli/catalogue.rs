@@ -223,7 +223,7 @@ pub(super) fn catalogue_show(
             if let Some(w) = &r.in_force {
                 line.push_str(&format!(
                     " · 有效 {}–{}",
-                    w.from,
+                    w.from.map(|d| d.to_string()).unwrap_or_default(),
                     w.to.map(|d| d.to_string()).unwrap_or_default()
                 ));
             }

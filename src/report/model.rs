@@ -406,7 +406,7 @@ fn problems(results: &AuditResults) -> Vec<ProblemRow> {
             no: i + 1,
             rule: rule.into(),
             title: t.title.into(),
-            clause: clause_ref(rule, &t.first.clause),
+            clause: clause_ref(rule, &t.first.clause, t.first.edition.as_deref()),
             problem: t.first.code.description().into(),
             units: t.units,
             findings: t.findings,
@@ -416,8 +416,10 @@ fn problems(results: &AuditResults) -> Vec<ProblemRow> {
 }
 
 /// Q/RGZW-style reference to a clause: ZWGK-204 第5.1条.
-fn clause_ref(rule: &str, clause: &str) -> String {
-    let standard = rule.split('/').next().unwrap_or(rule);
+/// `ZWGK-204 第5.1条`; a rule of an earlier edition cites that edition's number
+/// (`Q/RGZW 204-2018 第5.1条`), since the current one may word the clause differently.
+fn clause_ref(rule: &str, clause: &str, edition: Option<&str>) -> String {
+    let standard = edition.unwrap_or_else(|| rule.split('/').next().unwrap_or(rule));
     format!("{standard} 第{clause}条")
 }
 
@@ -457,7 +459,11 @@ pub(crate) fn unit_sections(results: &AuditResults, cap: usize) -> Vec<UnitSecti
                         status: if f.repeat { "重复" } else { "新增" }.into(),
                         problem: f.finding.code.description().into(),
                         rule: f.finding.rule.clone(),
-                        clause: clause_ref(&f.finding.rule, &f.finding.clause),
+                        clause: clause_ref(
+                            &f.finding.rule,
+                            &f.finding.clause,
+                            f.finding.edition.as_deref(),
+                        ),
                         message: f.finding.message.clone(),
                         evidence: evidence_text(&f.finding.evidence),
                         url: f.finding.evidence.url.clone().unwrap_or_default(),

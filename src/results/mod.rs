@@ -209,13 +209,14 @@ fn unit_results(
     run: &AuditRun,
     previous: Option<&AuditResults>,
 ) -> Vec<UnitResult> {
-    let clauses: HashMap<String, String> = catalogue
+    let clauses: HashMap<String, (String, Option<String>)> = catalogue
         .standards
         .iter()
         .flat_map(|s| {
-            s.requirements
-                .iter()
-                .map(move |r| (format!("{}/{}", s.id, r.id), r.clause.clone()))
+            s.requirements.iter().map(move |r| {
+                let rule = format!("{}/{}", s.id, r.id);
+                (rule, (r.clause.clone(), r.edition.clone()))
+            })
         })
         .collect();
     let previous_units: HashMap<&str, &UnitResult> = previous
@@ -377,7 +378,7 @@ fn unit_result(
     model: ScoringModel,
     unit: &Unit,
     results: &[RuleResult],
-    clauses: &HashMap<String, String>,
+    clauses: &HashMap<String, (String, Option<String>)>,
     previous: Option<&UnitResult>,
     previous_findings: &HashSet<&str>,
 ) -> UnitResult {
@@ -391,12 +392,14 @@ fn unit_result(
             };
             let (code, message, evidence) = &**finding;
             let id = format!("{}/{}/{}", unit.id, rule, instance.key);
+            let (clause, edition) = clauses.get(&rule).cloned().unwrap_or_default();
             findings.push(UnitFinding {
                 repeat: previous_findings.contains(id.as_str()),
                 finding: Finding {
                     id,
                     unit: unit.id.clone(),
-                    clause: clauses.get(&rule).cloned().unwrap_or_default(),
+                    clause,
+                    edition,
                     rule: rule.clone(),
                     code: *code,
                     result: instance.outcome,
