@@ -163,6 +163,9 @@ pub struct ClauseHit {
     pub kind: DocKind,
     /// Clause number, or row code for a catalogue row.
     pub no: String,
+    /// The earlier (废止) edition the clause is from, by number; absent for the current one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edition: Option<String>,
     pub title: String,
     pub score: f32,
     /// The best passage, matched words marked with `<em>…</em>` (HTML-escaped).
@@ -313,6 +316,7 @@ impl CatalogueIndex {
             hit.clauses.push(ClauseHit {
                 kind: doc_kind(&document, f),
                 no: stored(&document, f.no).to_string(),
+                edition: edition_of(&document, f),
                 title: stored(&document, f.heading).to_string(),
                 score: 1.0,
                 snippet: escape_html(&fragment),
@@ -419,6 +423,11 @@ impl Groups {
             }
             let document: TantivyDocument = searcher.doc(*address)?;
             let id = stored(&document, f.std_id).to_string();
+            // The edition in force answers first; a repealed one's clause only after it.
+            let score = match edition_of(&document, f) {
+                Some(_) => score * EARLIER_EDITION,
+                None => *score,
+            };
             self.documents.insert(*address, document);
             let group = self.by_standard.entry(id.clone()).or_insert_with(|| {
                 self.order.push(id);
@@ -427,7 +436,7 @@ impl Groups {
                     docs: Vec::new(),
                 }
             });
-            group.docs.push((*address, *score));
+            group.docs.push((*address, score));
         }
         Ok(())
     }
@@ -480,6 +489,7 @@ impl Groups {
                 hit.clauses.push(ClauseHit {
                     kind: doc_kind(document, f),
                     no: stored(document, f.no).to_string(),
+                    edition: edition_of(document, f),
                     title: stored(document, f.heading).to_string(),
                     score: *doc_score,
                     snippet: mark(&fragment, &highlighted, "<em>", "</em>", escape_html),
@@ -491,6 +501,15 @@ impl Groups {
         }
         hits
     }
+}
+
+/// How much a clause of an earlier, repealed edition counts against the current one's.
+const EARLIER_EDITION: f32 = 0.5;
+
+fn edition_of(document: &TantivyDocument, f: &Fields) -> Option<String> {
+    Some(stored(document, f.edition))
+        .filter(|e| !e.is_empty())
+        .map(String::from)
 }
 
 fn standard_hit(

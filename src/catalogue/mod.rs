@@ -213,7 +213,10 @@ fn all_editions(standard: &Standard) -> Vec<Requirement> {
         .flat_map(|(e, (number, requirements))| {
             let window = standard.edition_window(e);
             requirements.iter().filter_map(move |r| {
-                let own = r.in_force.unwrap_or(InForce { from: None, to: None });
+                let own = r.in_force.unwrap_or(InForce {
+                    from: None,
+                    to: None,
+                });
                 Some(Requirement {
                     // None: never in force while its edition was.
                     in_force: Some(own.within(&window)?),
@@ -241,6 +244,9 @@ pub fn lookup_keys(standard: &Standard) -> Vec<String> {
         number,
         number_without_year,
     ];
+    // An earlier edition's number names the standard too (Q/RGZW 204-2018).
+    keys.extend(standard.editions.iter().map(|e| lookup_key(&e.number)));
+    keys.sort();
     keys.dedup();
     keys
 }

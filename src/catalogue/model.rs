@@ -18,6 +18,13 @@ pub struct CatalogueMeta {
     pub issuer: String,
     /// Prefix of standard ids, `ZWGK` in `ZWGK-204`.
     pub id_prefix: String,
+    /// The jurisdiction's short name in document numbers (皋 in 皋政发〔2018〕3号); by
+    /// default its first character.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abbreviation: Option<String>,
+    /// The government portal's address, under which generated items get their pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
     pub subsystems: Vec<Subsystem>,
     /// Grade bands, best first; the last one catches every lower score.
     pub grades: Vec<GradeBand>,
@@ -164,7 +171,6 @@ impl<R> Edition<R> {
     }
 }
 
-
 impl<R> Standard<R> {
     /// The same standard with other requirements (the typed ones, once validated): the
     /// current edition's and, per earlier edition, that edition's.
@@ -217,7 +223,8 @@ impl<R> Standard<R> {
         };
         InForce {
             from: (e > 0).then(|| effective(e)),
-            to: (e < self.editions.len()).then(|| effective(e + 1).pred_opt().unwrap_or(effective(e + 1))),
+            to: (e < self.editions.len())
+                .then(|| effective(e + 1).pred_opt().unwrap_or(effective(e + 1))),
         }
     }
 
@@ -404,9 +411,8 @@ impl InForce {
     }
 
     pub fn overlaps(&self, other: &InForce) -> bool {
-        let ends_before = |a: &InForce, b: &InForce| {
-            a.to.zip(b.from).is_some_and(|(to, from)| to < from)
-        };
+        let ends_before =
+            |a: &InForce, b: &InForce| a.to.zip(b.from).is_some_and(|(to, from)| to < from);
         !ends_before(self, other) && !ends_before(other, self)
     }
 

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{
-    CatalogueItem, CatalogueMeta, CheckKind, InForce, Param, RequirementRecord, RuleLimit,
-    Sourced, StandardRecord,
+    CatalogueItem, CatalogueMeta, CheckKind, InForce, Param, RequirementRecord, RuleLimit, Sourced,
+    StandardRecord,
 };
 use crate::problem::{Problem, Problems};
 use crate::ranges::{COUNT, DAYS, DIGIT, SCORE, STANDARDS, WEIGHT};
@@ -478,7 +478,11 @@ fn check_requirement(
         out(s.problem(at("veto_at"), "give veto or veto_at, not both"));
     }
     if let Some(window) = &req.in_force {
-        if window.to.zip(window.from).is_some_and(|(to, from)| to < from) {
+        if window
+            .to
+            .zip(window.from)
+            .is_some_and(|(to, from)| to < from)
+        {
             out(s.problem(at("in_force"), "in_force ends before it starts"));
         }
     }
@@ -607,7 +611,10 @@ fn limit_problem(check: CheckKind, limit: &RuleLimit) -> Option<String> {
 fn check_in_force_overlaps(s: &Sourced<StandardRecord>, out: &mut impl FnMut(Problem)) {
     // Every requirement of every edition with the days it is in force: its own window
     // within its edition's (editions never overlap, so only windows inside one can).
-    let always = InForce { from: None, to: None };
+    let always = InForce {
+        from: None,
+        to: None,
+    };
     let reqs: Vec<(String, &RequirementRecord, Option<InForce>)> = parts(&s.record)
         .into_iter()
         .flat_map(|part| {

@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 
 use super::style::{pad, Style};
 use super::{ListFormat, SearchArgs, TextFormat, EXIT_BAD_INPUT};
-use crate::catalogue::{Catalogue, Standard, Status};
+use crate::catalogue::{Catalogue, Requirement, Standard, Status};
 use crate::index::{row_text, CatalogueIndex, Freshness};
 use crate::problem::Problems;
 use crate::search::{MatchMode, SearchRequest, SearchResults};
@@ -178,6 +178,9 @@ pub(super) fn catalogue_show(
     if !s.supersedes.is_empty() {
         writeln!(out, "代替：{}", s.supersedes.join("、"))?;
     }
+    if let Some(previous) = s.editions.last() {
+        writeln!(out, "代替版本：{}", previous.number)?;
+    }
     writeln!(out, "关键词：{}", s.keywords.join("、"))?;
     writeln!(out, "\n{}\n{}", style.bold("1 范围"), s.scope.trim())?;
     if !s.references.is_empty() {
@@ -208,35 +211,81 @@ pub(super) fn catalogue_show(
         }
         writeln!(out)?;
     }
-    if !s.requirements.is_empty() {
+    let current: Vec<&Requirement> = s
+        .requirements
+        .iter()
+        .filter(|r| r.edition.is_none())
+        .collect();
+    if !current.is_empty() {
         writeln!(out, "{}", style.bold("考核要求"))?;
-        for r in &s.requirements {
-            let mut line = format!(
-                "  {}/{}  {}  (条款 {} · {} · 权重 {}",
-                s.id,
-                r.id,
-                r.title,
-                r.clause,
-                r.check().name(),
-                r.weight
-            );
-            if let Some(w) = &r.in_force {
-                line.push_str(&format!(
-                    " · 有效 {}–{}",
-                    w.from.map(|d| d.to_string()).unwrap_or_default(),
-                    w.to.map(|d| d.to_string()).unwrap_or_default()
-                ));
-            }
-            if r.veto {
-                line.push_str(" · 单项否决");
-            }
-            if let Some(n) = r.veto_at {
-                line.push_str(&format!(" · {n}项不合格即否决"));
-            }
-            writeln!(out, "{line})")?;
+        write_requirements(&mut out, s, &current)?;
+    }
+    for (e, edition) in s.editions.iter().enumerate() {
+        let until = s
+            .edition_window(e)
+            .to
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "\n{}\n发布 {} · 实施 {} · 废止 {}（由下一版本代替）\n",
+            style.bold(&format!("历次版本：{}（废止）", edition.number)),
+            edition.issued,
+            edition.effective,
+            until
+        )?;
+        for clause in &edition.clauses {
+            writeln!(
+                out,
+                "{}\n{}\n",
+                style.bold(&format!("{} {}", clause.no, clause.title)),
+                clause.text.trim()
+            )?;
+        }
+        let own: Vec<&Requirement> = s
+            .requirements
+            .iter()
+            .filter(|r| r.edition.as_deref() == Some(edition.number.as_str()))
+            .collect();
+        if !own.is_empty() {
+            writeln!(out, "{}", style.bold("考核要求"))?;
+            write_requirements(&mut out, s, &own)?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn write_requirements(
+    out: &mut impl Write,
+    s: &Standard,
+    requirements: &[&Requirement],
+) -> Result<()> {
+    for r in requirements {
+        let mut line = format!(
+            "  {}/{}  {}  (条款 {} · {} · 权重 {}",
+            s.id,
+            r.id,
+            r.title,
+            r.clause,
+            r.check().name(),
+            r.weight
+        );
+        if let Some(w) = &r.in_force {
+            line.push_str(&format!(
+                " · 有效 {}–{}",
+                w.from.map(|d| d.to_string()).unwrap_or_default(),
+                w.to.map(|d| d.to_string()).unwrap_or_default()
+            ));
+        }
+        if r.veto {
+            line.push_str(" · 单项否决");
+        }
+        if let Some(n) = r.veto_at {
+            line.push_str(&format!(" · {n}项不合格即否决"));
+        }
+        writeln!(out, "{line})")?;
+    }
+    Ok(())
 }
 
 fn search(
@@ -300,8 +349,9 @@ fn print_results(out: &mut impl Write, results: &SearchResults, style: Style) ->
             hit.status
         )?;
         for clause in &hit.clauses {
-            let label = match clause.kind {
-                crate::index::DocKind::Row => format!("目录 {}", clause.no),
+            let label = match (&clause.kind, &clause.edition) {
+                (crate::index::DocKind::Row, _) => format!("目录 {}", clause.no),
+                (_, Some(edition)) => format!("{}（{edition}，废止）", clause.no),
                 _ => clause.no.clone(),
             };
             let text = style.highlight(&clause.fragment, &clause.highlighted);

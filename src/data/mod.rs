@@ -810,7 +810,18 @@ fn load_waivers(
                 .is_some_and(|s| s.requirements.iter().any(|r| r.id == rule))
         });
         if !known {
-            at("rule", format!("no requirement {} (write STANDARD/REQUIREMENT, e.g. ZWGK-204/reply-within-limit)", waiver.rule));
+            let example = catalogue
+                .standards
+                .iter()
+                .find_map(|s| Some(format!("{}/{}", s.id, s.requirements.first()?.id)))
+                .unwrap_or_default();
+            at(
+                "rule",
+                format!(
+                    "no requirement {} (write STANDARD/REQUIREMENT, e.g. {example})",
+                    waiver.rule
+                ),
+            );
         }
     }
     problems.into_result()?;

@@ -33,7 +33,7 @@ use crate::catalogue::{
 use crate::check::applies;
 use crate::data::{Period, Unit, UnitsFile};
 use crate::output::write_atomic;
-use text::Writer;
+use text::{Locale, Writer};
 
 #[derive(Debug, Clone)]
 pub(crate) struct GenerateOptions {
@@ -151,6 +151,7 @@ pub(crate) struct Gen<'a> {
     /// Index of the current unit's first item while generating.
     unit_start: usize,
     serial: u32,
+    locale: Locale,
 }
 
 /// What one unit's catalogue-driven records need, per row code.
@@ -179,6 +180,7 @@ pub(crate) fn generate(catalogue: &Catalogue, options: &GenerateOptions) -> Resu
         laxity: 1.0,
         unit_start: 0,
         serial: 0,
+        locale: locale(catalogue, &units_file),
     };
     // Dates up to a month before the period are used (carried instances); the calendar
     // must cover them and the period.
@@ -199,7 +201,34 @@ pub(crate) fn generate(catalogue: &Catalogue, options: &GenerateOptions) -> Resu
     Ok(truth)
 }
 
+/// The jurisdiction and its towns (units of kind town) for generated text.
+fn locale(catalogue: &Catalogue, units: &UnitsFile) -> Locale {
+    let meta = &catalogue.meta;
+    let first = meta.jurisdiction.chars().next().map(String::from);
+    Locale {
+        jurisdiction: meta.jurisdiction.clone(),
+        short: meta.abbreviation.clone().or(first).unwrap_or_default(),
+        website: meta
+            .website
+            .clone()
+            .unwrap_or_else(|| "http://www.example.gov.cn".into()),
+        towns: units
+            .units
+            .iter()
+            .filter(|u| u.kind == UnitKind::Town)
+            .map(|u| u.name.clone())
+            .collect(),
+    }
+}
+
 impl<'a> Gen<'a> {
+    fn writer(&mut self) -> Writer<'_> {
+        Writer {
+            rng: &mut self.rng,
+            locale: &self.locale,
+        }
+    }
+
     fn next_id(&mut self, prefix: &str) -> String {
         self.serial += 1;
         format!(
@@ -215,7 +244,8 @@ impl<'a> Gen<'a> {
         let id = self.next_id("I");
         ItemRow {
             url: format!(
-                "http://www.rugao.gov.cn/{}/{id}.html",
+                "{}/{}/{id}.html",
+                self.locale.website.trim_end_matches('/'),
                 unit.id.to_lowercase()
             ),
             id,
@@ -386,10 +416,10 @@ impl<'a> Gen<'a> {
             unit.name,
             row.level2.as_deref().unwrap_or(&row.level1)
         );
-        let doc_no = row
-            .level1
-            .contains("文件")
-            .then(|| Writer { rng: &mut self.rng }.doc_no("皋政规", self.period.year));
+        let doc_no = row.level1.contains("文件").then(|| {
+            let (prefix, year) = (format!("{}政规", self.locale.short), self.period.year);
+            self.writer().doc_no(&prefix, year)
+        });
         self.q.register.push(RegisterRow {
             id: id.clone(),
             unit: unit.id.clone(),
@@ -403,7 +433,7 @@ impl<'a> Gen<'a> {
             return; // due after the period: pending, published next quarter
         }
         let published = self.day_between(earliest, latest);
-        let text = Writer { rng: &mut self.rng }.body(&row.elements, published, &unit.name);
+        let text = self.writer().body(&row.elements, published, &unit.name);
         for channel in channels {
             let item = self.new_item(unit, published);
             self.q.items.push(ItemRow {
@@ -445,7 +475,7 @@ impl<'a> Gen<'a> {
                 None => (String::new(), "政策解读".to_string(), Vec::new()),
             };
             let item = self.new_item(unit, day);
-            let text = Writer { rng: &mut self.rng }.body(&elements, day, &unit.name);
+            let text = self.writer().body(&elements, day, &unit.name);
             self.q.items.push(ItemRow {
                 item_code: code,
                 column,
@@ -498,7 +528,7 @@ impl<'a> Gen<'a> {
 
     fn news_item(&mut self, unit: &Unit, column: &str, channel: &str, day: NaiveDate) {
         let item = self.new_item(unit, day);
-        let mut w = Writer { rng: &mut self.rng };
+        let mut w = self.writer();
         let title = w.headline(&unit.name);
         let text = w.news_body(day);
         self.q.items.push(ItemRow {

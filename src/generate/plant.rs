@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use chrono::{Days, NaiveDate};
 use rand::RngExt;
 
-use super::text::Writer;
 use super::{Gen, ItemRow, Planted};
 use crate::catalogue::{
     CheckKind, CheckSpec, CoverageSpec, ElementsSpec, FreshnessSpec, InterpretationSpec, Limit,
@@ -823,7 +822,7 @@ fn elements(
         let drop = g.rng.random_range(1..=required.len().min(2));
         let keep: Vec<String> = required[..required.len() - drop].to_vec();
         let dropped: Vec<String> = required[required.len() - drop..].to_vec();
-        let text = Writer { rng: &mut g.rng }.body(&keep, day, &unit.name);
+        let text = g.writer().body(&keep, day, &unit.name);
         // Only a defect if the dropped elements are really absent and the others present.
         let absent = dropped
             .iter()
@@ -967,11 +966,30 @@ fn review(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, spec: &ReviewSpec, ix: &
 
 /// Waives the first planted late application reply (all of that unit's findings under the
 /// rule), and adds an expired waiver, so both kinds show in the results.
+/// waivers.yaml: the approved waiver of one unit's late replies to applications, and one
+/// of a review rule that expired before the period.
 fn waiver(g: &mut Gen<'_>) -> Option<String> {
+    let rules = |matches: fn(&CheckSpec) -> bool| -> Vec<String> {
+        g.catalogue
+            .standards
+            .iter()
+            .flat_map(|s| s.requirements.iter().map(move |r| (s, r)))
+            .filter(|(_, r)| matches(&r.spec))
+            .map(|(s, r)| format!("{}/{}", s.id, r.id))
+            .collect()
+    };
+    let applications =
+        rules(|spec| matches!(spec, CheckSpec::Response(r) if r.source == Source::Applications));
+    let review = rules(|spec| matches!(spec, CheckSpec::Review(_)));
     let target =
         g.q.planted
             .iter()
-            .find(|p| p.code == "late-reply" && p.finding.contains("/ZWGK-204/"))?
+            .find(|p| {
+                p.code == "late-reply"
+                    && applications
+                        .iter()
+                        .any(|r| p.finding.contains(&format!("/{r}/")))
+            })?
             .finding
             .clone();
     let mut parts = target.splitn(4, '/');
@@ -988,9 +1006,16 @@ fn waiver(g: &mut Gen<'_>) -> Option<String> {
     {
         planted.note.push_str("（已豁免）");
     }
+    let issuer = &g.catalogue.meta.issuer;
     let expires = g.period.end() + Days::new(90);
-    let expired = g.period.start() - Days::new(10);
-    Some(format!(
-        "# 经批准的考核豁免\n- unit: {unit}\n  rule: {standard}/{requirement}\n  reason: 系统迁移期间依申请公开平台停用，经市政务公开办公室同意暂缓考核\n  approver: 市政务公开办公室\n  expires: {expires}\n- unit: {unit}\n  rule: ZWGK-106/review-before-publish\n  reason: 保密审查系统升级，已到期\n  approver: 市政务公开办公室\n  expires: {expired}\n"
-    ))
+    let mut text = format!(
+        "# 经批准的考核豁免\n- unit: {unit}\n  rule: {standard}/{requirement}\n  reason: 系统迁移期间依申请公开平台停用，经{issuer}同意暂缓考核\n  approver: {issuer}\n  expires: {expires}\n"
+    );
+    if let Some(rule) = review.first() {
+        let expired = g.period.start() - Days::new(10);
+        text.push_str(&format!(
+            "- unit: {unit}\n  rule: {rule}\n  reason: 保密审查系统升级，已到期\n  approver: {issuer}\n  expires: {expired}\n"
+        ));
+    }
+    Some(text)
 }

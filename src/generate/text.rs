@@ -8,10 +8,6 @@ use rand::seq::IndexedRandom;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-const PLACES: &[&str] = &[
-    "如城", "城南", "城北", "东陈", "丁堰", "白蒲", "下原", "九华", "石庄", "长江", "吴窑", "江安",
-    "搬经", "磨头",
-];
 const PROJECTS: &[&str] = &[
     "道路改造工程",
     "农村公路提档升级工程",
@@ -24,15 +20,16 @@ const PROJECTS: &[&str] = &[
     "便民服务中心装修工程",
     "路灯节能改造项目",
 ];
+/// Company names, after the jurisdiction's name.
 const COMPANIES: &[&str] = &[
-    "江苏华通建设工程有限公司",
-    "南通恒远市政工程有限公司",
-    "如皋市顺达建筑安装有限公司",
-    "江苏中孚工程咨询有限公司",
-    "南通天成信息技术有限公司",
-    "如皋市宏业物资有限公司",
-    "江苏润泽环境工程有限公司",
-    "南通新港园林绿化有限公司",
+    "华通建设工程有限公司",
+    "恒远市政工程有限公司",
+    "顺达建筑安装有限公司",
+    "中孚工程咨询有限公司",
+    "天成信息技术有限公司",
+    "宏业物资有限公司",
+    "润泽环境工程有限公司",
+    "新港园林绿化有限公司",
 ];
 const SURNAMES: &[&str] = &[
     "王", "张", "陈", "李", "刘", "朱", "顾", "徐", "周", "吴", "缪", "冒",
@@ -67,8 +64,19 @@ const TOPICS: &[&str] = &[
     "食品安全",
 ];
 
+/// Where the generated records come from: the catalogue's jurisdiction, its short name
+/// in document numbers (皋政发), its website and its towns (from the units file), so that
+/// another county's quarter names its own places.
+pub(super) struct Locale {
+    pub jurisdiction: String,
+    pub short: String,
+    pub website: String,
+    pub towns: Vec<String>,
+}
+
 pub(super) struct Writer<'a> {
     pub rng: &'a mut ChaCha8Rng,
+    pub locale: &'a Locale,
 }
 
 impl Writer<'_> {
@@ -76,12 +84,21 @@ impl Writer<'_> {
         list.choose(self.rng).copied().unwrap_or("")
     }
 
+    fn town(&mut self) -> String {
+        self.locale
+            .towns
+            .choose(self.rng)
+            .cloned()
+            .unwrap_or_default()
+    }
+
     pub(super) fn person(&mut self) -> String {
         format!("{}某某", self.pick(SURNAMES))
     }
 
     pub(super) fn project(&mut self) -> String {
-        format!("如皋市{}{}", self.pick(PLACES), self.pick(PROJECTS))
+        let town = self.town();
+        format!("{}{town}{}", self.locale.jurisdiction, self.pick(PROJECTS))
     }
 
     pub(super) fn amount(&mut self) -> String {
@@ -130,18 +147,20 @@ impl Writer<'_> {
         } else if has(&["时限", "期限", "工期"]) {
             format!("{}个工作日", self.rng.random_range(3..30))
         } else if has(&["文号", "编号"]) {
-            self.doc_no("皋政发", chrono::Datelike::year(&day))
+            let prefix = format!("{}政发", self.locale.short);
+            self.doc_no(&prefix, chrono::Datelike::year(&day))
         } else if has(&["地址", "地点", "位置"]) {
+            let town = self.town();
             format!(
-                "如皋市{}镇{}路{}号",
-                self.pick(PLACES),
-                self.pick(&["海阳", "福寿", "宁海", "仁寿", "益寿"]),
+                "{}{town}{}路{}号",
+                self.locale.jurisdiction,
+                self.pick(&["人民", "建设", "解放", "文化", "新华"]),
                 self.rng.random_range(1..200)
             )
         } else if has(&["名单", "对象"]) {
             format!("{}等{}户", self.person(), self.rng.random_range(2..40))
         } else if has(&["人", "单位", "供应商", "机构", "企业"]) {
-            self.pick(COMPANIES).to_string()
+            format!("{}{}", self.locale.jurisdiction, self.pick(COMPANIES))
         } else if has(&["名称", "项目"]) {
             self.project()
         } else if has(&["机关", "部门", "主体"]) {

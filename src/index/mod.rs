@@ -18,7 +18,7 @@ use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
 use crate::catalogue::{content_hash, lookup_keys, Catalogue, CatalogueItem, Standard};
 
 /// Bumped whenever the schema or the documents change shape, so old caches are rebuilt.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const MANIFEST: &str = "zwgk-index.json";
 
 /// What a document of the index stands for.
@@ -59,6 +59,8 @@ pub struct Fields {
     pub status: Field,
     pub kind: Field,
     pub no: Field,
+    /// The number of the earlier edition a clause is from; empty for the current edition.
+    pub edition: Field,
     /// Normalised names a standard is looked up by (see `catalogue::lookup_keys`).
     pub lookup: Field,
     /// The standard's title, on each of its documents.
@@ -96,6 +98,7 @@ impl Fields {
             status: b.add_text_field("status", STRING | STORED),
             kind: b.add_text_field("kind", STRING | STORED),
             no: b.add_text_field("no", STORED),
+            edition: b.add_text_field("edition", STORED),
             lookup: b.add_text_field("lookup", STRING),
             title: b.add_text_field("title", words(true)),
             heading: b.add_text_field("heading", words(true)),
@@ -324,7 +327,7 @@ fn register_tokenizers(index: &Index, jieba: &Arc<Jieba>) {
 
 fn documents_of(standard: &Standard, f: &Fields) -> Vec<TantivyDocument> {
     let keywords = standard.keywords.join(" ");
-    let base = |kind: DocKind, no: &str, heading: &str, body: &str| {
+    let base = |kind: DocKind, no: &str, heading: &str, body: &str, edition: &str| {
         let mut document = doc!(
             f.std_id => standard.id.as_str(),
             f.number => standard.number.as_str(),
@@ -332,6 +335,7 @@ fn documents_of(standard: &Standard, f: &Fields) -> Vec<TantivyDocument> {
             f.status => standard.status.label(),
             f.kind => kind.name(),
             f.no => no,
+            f.edition => edition,
             f.title => standard.title.as_str(),
             f.heading => heading,
             f.body => body,
@@ -353,13 +357,14 @@ fn documents_of(standard: &Standard, f: &Fields) -> Vec<TantivyDocument> {
             standard.references.join("；")
         ));
     }
-    let mut documents = vec![base(DocKind::Scope, "1", "范围", &scope)];
+    let mut documents = vec![base(DocKind::Scope, "1", "范围", &scope, "")];
     for clause in &standard.clauses {
         documents.push(base(
             DocKind::Clause,
             &clause.no,
             &clause.title,
             &clause.text,
+            "",
         ));
     }
     for item in &standard.items {
@@ -368,7 +373,20 @@ fn documents_of(standard: &Standard, f: &Fields) -> Vec<TantivyDocument> {
             &item.code,
             &item.name(),
             &row_text(item),
+            "",
         ));
+    }
+    // Earlier editions last: the documents of the current one keep their order.
+    for edition in &standard.editions {
+        for clause in &edition.clauses {
+            documents.push(base(
+                DocKind::Clause,
+                &clause.no,
+                &clause.title,
+                &clause.text,
+                &edition.number,
+            ));
+        }
     }
     documents
 }

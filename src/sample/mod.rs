@@ -250,8 +250,14 @@ fn focus_filter<'a>(
         } else if catalogue.meta.areas.contains(name) {
             areas.push(name);
         } else {
+            let example = catalogue
+                .standards
+                .iter()
+                .find(|s| !s.items.is_empty())
+                .map(|s| format!("{}, {}", s.id, s.id.rsplit('-').next().unwrap_or_default()))
+                .unwrap_or_default();
             bail_invalid!(
-                "--focus {name}: neither a standard (ZWGK-212, 212) nor an area of catalogue.yaml"
+                "--focus {name}: neither a standard ({example}) nor an area of catalogue.yaml"
             );
         }
     }
