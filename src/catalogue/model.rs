@@ -395,6 +395,28 @@ pub enum UnitKind {
     Town,
 }
 
+/// The administrative level a jurisdiction's name ends in (如皋市 → 市, 临江县 → 县), for
+/// 全市 / 全县 and 市级部门 / 县级部门; 市 when the name says none.
+pub fn level_of(jurisdiction: &str) -> char {
+    jurisdiction
+        .chars()
+        .last()
+        .filter(|c| "市县区旗".contains(*c))
+        .unwrap_or('市')
+}
+
+impl UnitKind {
+    /// 市级部门 / 镇（区、街道） in a 市, 县级部门 / 乡镇（街道） in a 县.
+    pub fn label(self, jurisdiction: &str) -> String {
+        let level = level_of(jurisdiction);
+        match (self, level) {
+            (UnitKind::Department, _) => format!("{level}级部门"),
+            (UnitKind::Town, '市') => "镇（区、街道）".into(),
+            (UnitKind::Town, _) => "乡镇（街道）".into(),
+        }
+    }
+}
+
 /// Validity window, both ends inclusive; an open end is unbounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

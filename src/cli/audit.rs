@@ -430,11 +430,7 @@ pub(super) fn sample_command(args: SampleArgs) -> Result<ExitCode> {
         .strata
         .iter()
         .map(|s| {
-            let kind = if s.kind == UnitKind::Department {
-                "市级部门"
-            } else {
-                "镇（区、街道）"
-            };
+            let kind = s.kind.label(&plan.jurisdiction);
             format!("{kind}{}/{}", s.sampled, s.units)
         })
         .collect();

@@ -151,7 +151,7 @@ pub(crate) struct Gen<'a> {
     /// Index of the current unit's first item while generating.
     unit_start: usize,
     serial: u32,
-    locale: Locale,
+    pub(super) locale: Locale,
 }
 
 /// What one unit's catalogue-driven records need, per row code.
@@ -218,6 +218,13 @@ fn locale(catalogue: &Catalogue, units: &UnitsFile) -> Locale {
             .filter(|u| u.kind == UnitKind::Town)
             .map(|u| u.name.clone())
             .collect(),
+        portal: meta.channels.first().cloned().unwrap_or_default(),
+        second_channel: meta
+            .channels
+            .get(1)
+            .or(meta.channels.first())
+            .cloned()
+            .unwrap_or_default(),
     }
 }
 
@@ -253,7 +260,7 @@ impl<'a> Gen<'a> {
             item_code: String::new(),
             column: String::new(),
             title: String::new(),
-            channel: "政府网站".into(),
+            channel: self.locale.portal.clone(),
             published_on: day,
             formed_on: None,
             register_ref: None,
@@ -506,12 +513,14 @@ impl<'a> Gen<'a> {
                     let last = i64::from(spec.max_gap_days) - period_days - 10;
                     let back = self.rng.random_range(1..=last.max(1) as u64);
                     let day = self.period.start() - Days::new(back);
-                    self.news_item(unit, column, "政府网站", day);
+                    let portal = self.locale.portal.clone();
+                    self.news_item(unit, column, &portal, day);
                 }
             }
         } else {
             for column in spec.columns.clone() {
-                self.updates(unit, &column, "政府网站", spec.max_gap_days);
+                let portal = self.locale.portal.clone();
+                self.updates(unit, &column, &portal, spec.max_gap_days);
             }
         }
     }
@@ -549,7 +558,8 @@ impl<'a> Gen<'a> {
                 .choose(&mut self.rng)
                 .expect("non-empty");
             let day = self.day_between(start, end);
-            self.news_item(unit, column, "政府网站", day);
+            let portal = self.locale.portal.clone();
+            self.news_item(unit, column, &portal, day);
         }
     }
 
@@ -669,9 +679,9 @@ impl<'a> Gen<'a> {
             };
             let id = self.next_id("M");
             let channel = if self.rng.random_bool(0.7) {
-                "政府网站"
+                self.locale.portal.clone()
             } else {
-                "政务新媒体"
+                self.locale.second_channel.clone()
             };
             self.q.messages.push(MessageRow {
                 id,

@@ -664,7 +664,7 @@ fn messages(
         g.q.messages.push(super::MessageRow {
             id: id.clone(),
             unit: unit.id.clone(),
-            channel: "政府网站".into(),
+            channel: g.locale.portal.clone(),
             received_on: received,
             replied_on: Some(replied),
         });

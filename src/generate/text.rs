@@ -65,13 +65,17 @@ const TOPICS: &[&str] = &[
 ];
 
 /// Where the generated records come from: the catalogue's jurisdiction, its short name
-/// in document numbers (皋政发), its website and its towns (from the units file), so that
-/// another county's quarter names its own places.
-pub(super) struct Locale {
+/// in document numbers (皋政发), its website, channels and towns (from the units file),
+/// so that another county's quarter names its own places.
+pub(crate) struct Locale {
     pub jurisdiction: String,
     pub short: String,
     pub website: String,
     pub towns: Vec<String>,
+    /// The catalogue's first channel, the government portal, where news and most
+    /// messages are; and its second, where the rest of the messages come in.
+    pub portal: String,
+    pub second_channel: String,
 }
 
 pub(super) struct Writer<'a> {
@@ -135,7 +139,10 @@ impl Writer<'_> {
         } else if has(&["内设", "科室"]) {
             "办公室、综合科、业务科、法规科".to_string()
         } else if has(&["职能", "职责", "范围", "内容", "情况"]) {
-            format!("负责全市相关工作的组织实施和监督管理（{}）", unit)
+            format!(
+                "负责全{}相关工作的组织实施和监督管理（{unit}）",
+                crate::catalogue::level_of(&self.locale.jurisdiction)
+            )
         } else if has(&["姓名", "负责人", "领导"]) {
             self.person()
         } else if has(&["电话"]) {

@@ -8,7 +8,7 @@ use rust_xlsxwriter::{Format, Workbook};
 use serde::Serialize;
 
 use super::model::{basis_text, chinese_date};
-use crate::catalogue::{AnnualRules, UnitKind};
+use crate::catalogue::{level_of, AnnualRules, UnitKind};
 use crate::results::AuditResults;
 use crate::score::round2;
 
@@ -20,6 +20,10 @@ pub(crate) struct Annual {
     pub issuer: String,
     pub date: String,
     pub year: i32,
+    /// 市 / 县, 全市 / 全县 and 镇（区、街道） / 乡镇（街道）, as the jurisdiction's name ends.
+    pub level: String,
+    pub whole: String,
+    pub town_label: String,
     /// The quarters combined, with their weights.
     pub quarters: Vec<QuarterInfo>,
     pub missing_quarters: Vec<String>,
@@ -148,24 +152,21 @@ pub(crate) fn annual(
     });
     let mut notes = composition_note(rules, review.is_some());
     notes.extend(apply_grade_caps(&mut rows, last));
-    let rankings = [
-        (UnitKind::Department, "市级部门"),
-        (UnitKind::Town, "镇（区、街道）"),
-    ]
-    .into_iter()
-    .map(|(kind, label)| AnnualRanking {
-        label: label.into(),
-        rows: rows
-            .iter()
-            .filter(|(k, _)| *k == kind)
-            .enumerate()
-            .map(|(i, (_, row))| AnnualRow {
-                rank: i + 1,
-                ..row.clone()
-            })
-            .collect(),
-    })
-    .collect();
+    let rankings = [UnitKind::Department, UnitKind::Town]
+        .into_iter()
+        .map(|kind| AnnualRanking {
+            label: kind.label(&last.jurisdiction),
+            rows: rows
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .enumerate()
+                .map(|(i, (_, row))| AnnualRow {
+                    rank: i + 1,
+                    ..row.clone()
+                })
+                .collect(),
+        })
+        .collect();
     let scores: Vec<f64> = rows.iter().filter_map(|(_, r)| r.value).collect();
     let average = if scores.is_empty() {
         "—".into()
@@ -192,6 +193,9 @@ pub(crate) fn annual(
         issuer: last.catalogue.issuer.clone(),
         date: chinese_date(last.circular_date),
         year,
+        level: level_of(&last.jurisdiction).to_string(),
+        whole: format!("全{}", level_of(&last.jurisdiction)),
+        town_label: UnitKind::Town.label(&last.jurisdiction),
         quarters: quarters
             .iter()
             .map(|(r, w)| QuarterInfo {

@@ -94,12 +94,12 @@ pub(super) fn charts(results: &AuditResults, history: &[AuditResults]) -> Charts
         legend: vec![
             Legend {
                 x: WIDTH - 200.0,
-                label: "市级部门".into(),
+                label: UnitKind::Department.label(&results.jurisdiction),
                 class: "dept".into(),
             },
             Legend {
                 x: WIDTH - 110.0,
-                label: "镇（区、街道）".into(),
+                label: UnitKind::Town.label(&results.jurisdiction),
                 class: "town".into(),
             },
         ],

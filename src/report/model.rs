@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::charts::{self, Charts};
 use super::escape;
-use crate::catalogue::UnitKind;
+use crate::catalogue::{level_of, UnitKind};
 use crate::check::Evidence;
 use crate::results::{AuditResults, UnitResult};
 
@@ -27,6 +27,12 @@ pub(crate) struct Circular {
     pub date: String,
     pub period_label: String,
     pub jurisdiction: String,
+    /// 市 / 县 and 全市 / 全县, as the jurisdiction's name ends.
+    pub level: String,
+    pub whole: String,
+    /// 市级部门 / 县级部门 and 镇（区、街道） / 乡镇（街道）.
+    pub department_label: String,
+    pub town_label: String,
     pub overview: Overview,
     pub rankings: Vec<Ranking>,
     pub vetoes: Vec<VetoRow>,
@@ -241,13 +247,6 @@ fn score_text(score: Option<f64>) -> String {
     score.map_or("—".into(), |s| format!("{s:.2}"))
 }
 
-fn kind_label(kind: UnitKind) -> &'static str {
-    match kind {
-        UnitKind::Department => "市级部门",
-        UnitKind::Town => "镇（区、街道）",
-    }
-}
-
 /// Builds the circular from the results; `history` holds earlier periods' results (oldest
 /// first) for the trend chart.
 pub(crate) fn circular(results: &AuditResults, history: &[AuditResults]) -> Circular {
@@ -275,6 +274,10 @@ pub(crate) fn circular(results: &AuditResults, history: &[AuditResults]) -> Circ
         date: chinese_date(results.circular_date),
         period_label: results.period_label.clone(),
         jurisdiction: results.jurisdiction.clone(),
+        level: level_of(&results.jurisdiction).to_string(),
+        whole: format!("全{}", level_of(&results.jurisdiction)),
+        department_label: UnitKind::Department.label(&results.jurisdiction),
+        town_label: UnitKind::Town.label(&results.jurisdiction),
         overview: Overview {
             units: s.units,
             departments: s.departments,
@@ -345,7 +348,7 @@ fn ranking(results: &AuditResults, kind: UnitKind) -> Ranking {
         })
         .collect();
     Ranking {
-        label: kind_label(kind).into(),
+        label: kind.label(&results.jurisdiction),
         rows,
     }
 }
@@ -441,7 +444,7 @@ pub(crate) fn unit_sections(results: &AuditResults, cap: usize) -> Vec<UnitSecti
                 no: i + 1,
                 id: u.id.clone(),
                 name: u.name.clone(),
-                kind: kind_label(u.kind).into(),
+                kind: u.kind.label(&results.jurisdiction),
                 score: score_text(u.score),
                 grade: u.grade.clone(),
                 vetoed: !u.vetoes.is_empty(),
