@@ -539,3 +539,30 @@ fn the_sample_rule_comes_from_the_catalogue_not_from_code() {
         "{printed}"
     );
 }
+
+#[test]
+fn an_area_focus_keeps_the_items_of_that_areas_catalogue_rows_only() {
+    let sandbox = Sandbox::new();
+    let plan = draw(&sandbox, "focus-area", &["--focus", "社会救助"]);
+    let csv = std::fs::read_to_string(repo().join("audits/2018-Q4/items.csv")).unwrap();
+    // id, unit, item_code: the first three fields hold no commas.
+    let code_of: std::collections::HashMap<&str, &str> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut fields = l.split(',');
+            Some((fields.next()?, fields.nth(1)?))
+        })
+        .collect();
+    let drawn: Vec<&str> = plan["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|u| u["items"].as_array().unwrap().iter())
+        .map(|i| i.as_str().unwrap())
+        .collect();
+    assert!(!drawn.is_empty());
+    for id in drawn {
+        assert!(code_of[id].starts_with("215-"), "{id} is {}", code_of[id]);
+    }
+}

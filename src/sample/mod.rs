@@ -20,7 +20,7 @@
 pub(crate) mod plan;
 mod worksheet;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::error::{bail_invalid, Result};
 use rand::{Rng, SeedableRng};
@@ -53,12 +53,12 @@ pub(crate) fn draw(
     options: &SampleOptions,
 ) -> Result<SamplePlan> {
     check_rule(catalogue, &options.rule)?;
-    let in_focus = focus_filter(catalogue, &options.focus)?;
+    let focus = focus_codes(catalogue, &options.focus)?;
+    let in_focus = |code: &str| focus.as_ref().is_none_or(|codes| codes.contains(code));
     let mut by_unit: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
     for item in &data.items {
         let unit = &data.units[item.unit as usize];
-        if data.config.period.contains(item.published_on) && in_focus(&unit.areas, &item.item_code)
-        {
+        if data.config.period.contains(item.published_on) && in_focus(&item.item_code) {
             by_unit.entry(&unit.id).or_default().push(item);
         }
     }
@@ -225,19 +225,14 @@ fn check_rule(catalogue: &Catalogue, rule: &str) -> Result<()> {
     }
 }
 
-/// A predicate on (unit areas, item code) for the focus: standards keep items whose code
-/// is a row of, or named by a requirement of, those standards; areas keep units with the
-/// area. An empty focus keeps everything.
-#[allow(clippy::type_complexity)]
-fn focus_filter<'a>(
-    catalogue: &'a Catalogue,
-    focus: &'a [String],
-) -> Result<Box<dyn Fn(&[String], &str) -> bool + 'a>> {
+/// The item codes the focus keeps: a standard keeps the rows it holds and those its
+/// requirements name; an area keeps the catalogue rows of that area. An empty focus keeps
+/// everything (None).
+fn focus_codes(catalogue: &Catalogue, focus: &[String]) -> Result<Option<HashSet<String>>> {
     if focus.is_empty() {
-        return Ok(Box::new(|_, _| true));
+        return Ok(None);
     }
-    let mut codes: Vec<String> = Vec::new();
-    let mut areas: Vec<&str> = Vec::new();
+    let mut codes = HashSet::new();
     for name in focus {
         if let Some(standard) = catalogue.lookup(name) {
             codes.extend(standard.items.iter().map(|i| i.code.clone()));
@@ -248,7 +243,11 @@ fn focus_filter<'a>(
                     .flat_map(|r| r.codes().iter().cloned()),
             );
         } else if catalogue.meta.areas.contains(name) {
-            areas.push(name);
+            let rows = catalogue.standards.iter().flat_map(|s| &s.items);
+            codes.extend(
+                rows.filter(|i| i.area.as_ref() == Some(name))
+                    .map(|i| i.code.clone()),
+            );
         } else {
             let example = catalogue
                 .standards
@@ -261,13 +260,7 @@ fn focus_filter<'a>(
             );
         }
     }
-    Ok(Box::new(move |unit_areas: &[String], code: &str| {
-        let by_code = codes.iter().any(|c| c == code);
-        let by_area = !areas.is_empty()
-            && areas.iter().any(|a| unit_areas.iter().any(|u| u == a))
-            && !code.is_empty();
-        by_code || by_area
-    }))
+    Ok(Some(codes))
 }
 
 #[cfg(test)]
