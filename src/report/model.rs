@@ -73,7 +73,7 @@ fn spot_check_view(s: &crate::results::SpotCheck) -> SpotCheckView {
                 s.passed,
                 s.failed,
                 s.not_applicable,
-                unjudged_list(&s.unjudged)
+                unjudged_list(&s.unjudged, "条")
             ),
         },
         units: s.unit_verdicts.as_ref().map(|u| {
@@ -85,7 +85,7 @@ fn spot_check_view(s: &crate::results::SpotCheck) -> SpotCheckView {
                 0 => counts,
                 n => format!(
                     "{counts}，另有{n}项未填写结论（{}）",
-                    unjudged_list(&u.unjudged)
+                    unjudged_list(&u.unjudged, "项")
                 ),
             }
         }),
@@ -114,13 +114,14 @@ pub(crate) fn basis_text(basis: &[String]) -> String {
     }
 }
 
-/// The first unjudged items, then how many more (the full list is in results.json).
-fn unjudged_list(items: &[String]) -> String {
+/// The first unjudged items, then how many more (the full list is in results.json),
+/// counted in `measure` (条 items, 项 unit requirements).
+fn unjudged_list(items: &[String], measure: &str) -> String {
     const SHOWN: usize = 10;
     let shown = items[..items.len().min(SHOWN)].join("、");
     match items.len().saturating_sub(SHOWN) {
         0 => shown,
-        more => format!("{shown}等，另{more}条见 results.json"),
+        more => format!("{shown}等，另{more}{measure}见 results.json"),
     }
 }
 
