@@ -19,7 +19,10 @@ pub(crate) struct AuditOptions {
     pub keep_going: bool,
     /// The filled worksheet, when not found by itself.
     pub inspections: Option<PathBuf>,
-    /// Every sampled item must have a verdict.
+    /// The filled unit sheet (单位核查), when not found by itself.
+    pub unit_inspections: Option<PathBuf>,
+    /// Every sampled item, and every sampled unit × unit-level requirement, must have a
+    /// verdict.
     pub require_complete: bool,
 }
 
@@ -73,7 +76,12 @@ fn load_config(dir: &Path, config: AuditConfig, options: &AuditOptions) -> Resul
         keep_going: options.keep_going,
     };
     let data = Dataset::load(dir, config, &catalogue, load)?;
-    let inspections = inspections_of(dir, options.inspections.as_deref())?;
+    let inspections = inspections_of(
+        dir,
+        &catalogue,
+        options.inspections.as_deref(),
+        options.unit_inspections.as_deref(),
+    )?;
     if options.require_complete {
         require_complete(inspections.as_ref())?;
     }
@@ -156,6 +164,7 @@ fn previous_results(
     // A worksheet named on the command line is the current period's.
     let options = AuditOptions {
         inspections: None,
+        unit_inspections: None,
         require_complete: false,
         ..options.clone()
     };
@@ -164,14 +173,20 @@ fn previous_results(
 }
 
 /// The inspectors' verdicts returned to an audit folder, if any.
-fn inspections_of(dir: &Path, chosen: Option<&Path>) -> Result<Option<Inspections>> {
-    match inspections::find(dir, chosen)? {
-        Some((plan, filled)) => Ok(inspections::load(&plan, &filled)?),
+fn inspections_of(
+    dir: &Path,
+    catalogue: &Catalogue,
+    chosen: Option<&Path>,
+    chosen_units: Option<&Path>,
+) -> Result<Option<Inspections>> {
+    match inspections::find(dir, chosen, chosen_units)? {
+        Some(found) => Ok(inspections::load(&found, catalogue)?),
         None => Ok(None),
     }
 }
 
-/// `--require-complete`: the spot check counts only when every sampled item was judged.
+/// `--require-complete`: the spot check counts only when every sampled item and every
+/// sampled unit × unit-level requirement was judged.
 fn require_complete(inspections: Option<&Inspections>) -> Result<()> {
     let Some(inspections) = inspections else {
         bail_invalid!("--require-complete：没有找到填有核查结论的抽查工作底稿");
@@ -180,7 +195,21 @@ fn require_complete(inspections: Option<&Inspections>) -> Result<()> {
     if let Some(first) = unjudged.first() {
         bail_invalid!(
             "--require-complete：{} 中有 {} 条样本未填写核查结论（第一条：{first}）",
-            inspections.file.display(),
+            inspections
+                .file
+                .as_deref()
+                .map_or("抽查工作底稿".into(), |f| f.display().to_string()),
+            unjudged.len()
+        );
+    }
+    let unjudged = results::unit_unjudged(inspections);
+    if let Some(first) = unjudged.first() {
+        bail_invalid!(
+            "--require-complete：{} 中有 {} 项单位核查未填写结论（第一项：{first}）",
+            inspections
+                .units
+                .as_ref()
+                .map_or("单位核查表".into(), |u| u.file.display().to_string()),
             unjudged.len()
         );
     }

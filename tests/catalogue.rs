@@ -80,10 +80,10 @@ fn check_reports_every_problem_with_file_line_and_field() {
     let expected = [
         "ZWGK-204.yaml:73: requirements[1].in_force: in force at the same time as reply-within-limit for clause 5.1",
         "ZWGK-204.yaml:77: requirements[2].clause: ZWGK-204 has no clause 9.9",
-        "ZWGK-215.yaml:67: items[1].code: duplicate item code 215-01",
+        "ZWGK-215.yaml:68: items[1].code: duplicate item code 215-01",
         // …which leaves two requirements naming the row that is gone.
-        "ZWGK-215.yaml:149: requirements[0].codes[1]: no catalogue row with code 215-02",
-        "ZWGK-215.yaml:157: requirements[1].codes[1]: no catalogue row with code 215-02",
+        "ZWGK-215.yaml:157: requirements[0].codes[1]: no catalogue row with code 215-02",
+        "ZWGK-215.yaml:165: requirements[1].codes[1]: no catalogue row with code 215-02",
         "ZWGK-203.yaml:63: requirements[0].codes[6]: no catalogue row with code 202-99",
         "ZWGK-105.yaml:4: subsystem: ZWGK-105 belongs to 支持与保障 by its id, not 公开与运行",
         "catalogue.yaml:8: subsystems[0].standards: 支持与保障 declares 12 standards but the folder has 11",
@@ -156,7 +156,7 @@ fn a_time_limit_out_of_range_fails_check_and_audit_instead_of_panicking() {
     assert_eq!(run.code(), 2, "{}", run.stdout());
     assert!(
         run.stdout().contains(
-            "ZWGK-212.yaml:146: requirements[0].limit.calendar_days: 取值 4000000000 超出允许范围 1–3650"
+            "ZWGK-212.yaml:153: requirements[0].limit.calendar_days: 取值 4000000000 超出允许范围 1–3650"
         ),
         "{}",
         run.stdout()
@@ -173,7 +173,7 @@ fn a_time_limit_out_of_range_fails_check_and_audit_instead_of_panicking() {
     ]);
     assert_eq!(run.code(), 2, "{}", run.stderr());
     assert!(
-        run.stderr().contains("ZWGK-212.yaml:146"),
+        run.stderr().contains("ZWGK-212.yaml:153"),
         "{}",
         run.stderr()
     );

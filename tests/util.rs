@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// Finding codes of the automated checks (all but calendar-missing and inspection-failed).
+/// Finding codes of the automated checks (all but calendar-missing and the inspectors'
+/// inspection-failed and unit-inspection-failed).
 pub const CHECKED_FINDING_CODES: [&str; 12] = [
     "late-publication",
     "missing-publication",

@@ -123,6 +123,13 @@ impl Catalogue {
         self.standards.iter().find(|s| s.id == id)
     }
 
+    /// The requirement `STANDARD/REQUIREMENT` (`ZWGK-204/reply-within-limit`) and its standard.
+    pub fn requirement(&self, rule: &str) -> Option<(&Standard, &Requirement)> {
+        let (standard, id) = rule.split_once('/')?;
+        let standard = self.standard(standard)?;
+        Some((standard, standard.requirements.iter().find(|r| r.id == id)?))
+    }
+
     /// `STANDARD/REQUIREMENT` of the manual requirement marked `sample: true`, which the
     /// spot-check sample's verdicts are recorded under.
     pub fn sample_rule(&self) -> Option<String> {

@@ -21,6 +21,8 @@ pub(crate) enum FindingCode {
     ShortDisplay,
     UnreviewedPublication,
     InspectionFailed,
+    /// An inspector's 不合格 on a unit-level requirement (the unit sheet, 单位核查).
+    UnitInspectionFailed,
     /// A deadline fell in a year the working-day calendar lacks (result `error`).
     CalendarMissing,
 }
@@ -42,6 +44,7 @@ impl FindingCode {
         FindingCode::ShortDisplay,
         FindingCode::UnreviewedPublication,
         FindingCode::InspectionFailed,
+        FindingCode::UnitInspectionFailed,
         FindingCode::CalendarMissing,
     ];
 
@@ -61,6 +64,7 @@ impl FindingCode {
             FindingCode::ShortDisplay => "short-display",
             FindingCode::UnreviewedPublication => "unreviewed-publication",
             FindingCode::InspectionFailed => "inspection-failed",
+            FindingCode::UnitInspectionFailed => "unit-inspection-failed",
             FindingCode::CalendarMissing => "calendar-missing",
         }
     }
@@ -82,6 +86,7 @@ impl FindingCode {
             FindingCode::ShortDisplay => "公示期不足",
             FindingCode::UnreviewedPublication => "未经保密审查发布",
             FindingCode::InspectionFailed => "抽查不合格",
+            FindingCode::UnitInspectionFailed => "单位核查不合格",
             FindingCode::CalendarMissing => "工作日历缺少年份",
         }
     }
@@ -124,6 +129,9 @@ pub(crate) struct Evidence {
     /// How late it was done: 逾期3个工作日, 逾期1天.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdue: Option<String>,
+    /// What the inspector saw (核查所见), for a unit-level verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<String>,
     /// Line of the record in its CSV file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,

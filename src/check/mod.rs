@@ -162,7 +162,8 @@ pub(crate) struct UnitData<'a> {
 /// What every check may read.
 pub(crate) struct Ctx<'a> {
     pub catalogue: &'a Catalogue,
-    /// Inspectors' verdicts on the spot-check sample, when they have come back.
+    /// Inspectors' verdicts on the spot-check sample (items and unit sheet), when they
+    /// have come back.
     pub inspections: Option<&'a Inspections>,
     pub calendar: &'a Calendar,
     pub period: Period,
@@ -299,10 +300,15 @@ pub(crate) fn check_unit(ctx: &Ctx<'_>, unit: &UnitData<'_>) -> Vec<RuleResult> 
                 .inspections
                 .filter(|i| i.plan.rule == rule_id)
                 .and_then(|i| i.for_unit(&unit.unit.id));
-            let instances = match (applicable, verdicts) {
-                (false, _) => Vec::new(),
-                (true, Some(verdicts)) => manual::from_verdicts(verdicts, unit),
-                (true, None) => check(ctx, requirement, unit),
+            let unit_verdict = ctx
+                .inspections
+                .filter(|_| matches!(requirement.spec, CheckSpec::Manual(_)))
+                .and_then(|i| i.unit_verdict(&unit.unit.id, &rule_id));
+            let instances = match (applicable, verdicts, unit_verdict) {
+                (false, _, _) => Vec::new(),
+                (true, Some(verdicts), _) => manual::from_verdicts(verdicts, unit),
+                (true, None, Some(verdict)) => manual::from_unit_verdict(ctx, requirement, verdict),
+                (true, None, None) => check(ctx, requirement, unit),
             };
             let warning = warn::warning(ctx, requirement, unit, &instances);
             results.push(RuleResult {

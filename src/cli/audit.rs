@@ -12,6 +12,7 @@ use super::{AnnualArgs, AuditArgs, GenerateArgs, ReportArgs, SampleArgs};
 use crate::audit::{AuditOptions, Progress};
 use crate::catalogue::UnitKind;
 use crate::data::inspections::holds_verdicts;
+use crate::data::unit_inspections::holds_unit_verdicts;
 use crate::data::Period;
 use crate::data::{present, Level};
 use crate::generate::{generate, GenerateOptions};
@@ -20,7 +21,10 @@ use crate::report::{
     annual_names, export_templates, render_annual, render_reports, report_names, Format, Renderer,
 };
 use crate::results::AuditResults;
-use crate::sample::{worksheet_csv, worksheet_xlsx, SampleOptions};
+use crate::sample::{unit_worksheet_csv, worksheet_csv, worksheet_xlsx, SampleOptions};
+
+/// The unit sheet as CSV, in the sample folder.
+const UNIT_WORKSHEET: &str = "unit_worksheet.csv";
 
 fn audit(
     dir: &Path,
@@ -279,12 +283,14 @@ pub(super) fn audit_command(args: AuditArgs) -> Result<ExitCode> {
         templates,
         no_reports,
         inspections,
+        unit_inspections,
         require_complete,
     } = args;
     let options = AuditOptions {
         standards,
         keep_going,
         inspections,
+        unit_inspections,
         require_complete,
     };
     let out = out.unwrap_or_else(|| dir.join("report"));
@@ -327,11 +333,15 @@ pub(super) fn report_command(args: ReportArgs) -> Result<ExitCode> {
 /// Inspectors may bring a filled worksheet back to where `zwgk sample` wrote it: drawing
 /// again must not overwrite their verdicts unless asked to.
 fn refuse_overwriting_verdicts(out: &Path, force: bool) -> Result<()> {
-    let filled: Vec<PathBuf> = ["worksheet.xlsx", "worksheet.csv"]
+    let items = ["worksheet.xlsx", "worksheet.csv"]
         .map(|name| out.join(name))
         .into_iter()
-        .filter(|path| present(path) && holds_verdicts(path))
-        .collect();
+        .filter(|path| present(path) && holds_verdicts(path));
+    let units = ["worksheet.xlsx", "unit_worksheet.csv"]
+        .map(|name| out.join(name))
+        .into_iter()
+        .filter(|path| present(path) && holds_unit_verdicts(path));
+    let filled: Vec<PathBuf> = items.chain(units).collect();
     if let Some(path) = filled.first().filter(|_| !force) {
         bail!(
             "{} 已填有核查结论，重新抽样会覆盖它：请先移走或另存，或加 --force 覆盖",
@@ -412,7 +422,7 @@ pub(super) fn sample_command(args: SampleArgs) -> Result<ExitCode> {
     let out = out.unwrap_or_else(|| dir.join("sample"));
     let claim = output::claim(&out)?;
     refuse_overwriting_verdicts(&out, force)?;
-    let files = vec![
+    let mut files = vec![
         ("sample.json".to_string(), serde_json::to_vec_pretty(&plan)?),
         (
             "worksheet.xlsx".to_string(),
@@ -423,9 +433,16 @@ pub(super) fn sample_command(args: SampleArgs) -> Result<ExitCode> {
             worksheet_csv(&plan, &catalogue, &data)?,
         ),
     ];
-    // A filled worksheet brought back beside them (inspections.csv) stays.
-    claim.publish(&files, |name| files.iter().any(|(n, _)| n == name))?;
+    if let Some(units) = unit_worksheet_csv(&plan, &catalogue)? {
+        files.push((UNIT_WORKSHEET.to_string(), units));
+    }
+    // A filled worksheet brought back beside them (inspections.csv) stays; a unit sheet
+    // of an earlier draw goes even when this one has none.
+    claim.publish(&files, |name| {
+        name == UNIT_WORKSHEET || files.iter().any(|(n, _)| n == name)
+    })?;
     let items: usize = plan.units.iter().map(|u| u.items.len()).sum();
+    let pairs: usize = plan.units.iter().map(|u| u.requirements.len()).sum();
     let strata: Vec<String> = plan
         .strata
         .iter()
@@ -436,10 +453,11 @@ pub(super) fn sample_command(args: SampleArgs) -> Result<ExitCode> {
         .collect();
     writeln!(
         std::io::stdout(),
-        "抽取{}个单位（{}）、{}条信息；种子{}；总体{}个单位{}条信息（SHA-256 {}…）\n{}",
+        "抽取{}个单位（{}）、{}条信息、单位核查{}项；种子{}；总体{}个单位{}条信息（SHA-256 {}…）\n{}",
         plan.units.len(),
         strata.join("，"),
         items,
+        pairs,
         plan.seed,
         plan.population.units,
         plan.population.items,

@@ -222,7 +222,13 @@ pub struct AuditArgs {
     /// audit.yaml or in sample/).
     #[arg(long, value_name = "FILE")]
     pub inspections: Option<PathBuf>,
-    /// Refuse a spot check with sampled items left unjudged.
+    /// The filled unit sheet (单位核查): a CSV, or a workbook with that sheet (default:
+    /// the one holding verdicts beside audit.yaml, in sample/ or in the --inspections
+    /// workbook).
+    #[arg(long, value_name = "FILE")]
+    pub unit_inspections: Option<PathBuf>,
+    /// Refuse a spot check with sampled items, or sampled units' unit-level
+    /// requirements, left unjudged.
     #[arg(long)]
     pub require_complete: bool,
 }

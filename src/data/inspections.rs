@@ -1,16 +1,21 @@
-//! Inspectors' verdicts back into the audit: the sample drawn (sample.json) and the filled
-//! worksheet (worksheet.xlsx, or the CSV as inspections.csv) read and checked against it.
-//! `zwgk sample` writes both files; an audit reads them as input data.
+//! Inspectors' verdicts back into the audit: the sample drawn (sample.json), the filled
+//! item worksheet (worksheet.xlsx, or the CSV as inspections.csv) and the filled unit
+//! sheet (worksheet.xlsx's 单位核查, or the CSV as unit_inspections.csv; see
+//! [`super::unit_inspections`]), read and checked against it. `zwgk sample` writes them
+//! all; an audit reads them as input data.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::table::{read_table, Layout, Record, Source};
+use super::table::{read_table, Layout, Record, Row, Source};
+use super::unit_inspections::{
+    holds_unit_verdicts, read_unit_sheet, unit_places, UnitInspection, UnitInspections,
+};
 use super::xlsx_file::SheetReader;
 use super::{present, Period};
-use crate::catalogue::UnitKind;
+use crate::catalogue::{Catalogue, UnitKind};
 use crate::output::csv_cell_read;
 use crate::problem::{quote, Problem, Problems};
 
@@ -57,6 +62,10 @@ pub(crate) struct SampledUnit {
     pub population: usize,
     /// Item ids drawn, in the order drawn.
     pub items: Vec<String>,
+    /// Unit-level requirements (`STANDARD/REQUIREMENT`) the unit is inspected on as a
+    /// whole (单位核查), in catalogue order; none in samples drawn before the unit sheet.
+    #[serde(default)]
+    pub requirements: Vec<String>,
 }
 
 /// Inspection levels of ISO 2859-1: special S-1 … S-4, general I, II, III.
@@ -152,15 +161,33 @@ pub(crate) struct Inspection {
 #[derive(Debug, Clone)]
 pub(crate) struct Inspections {
     pub plan: SamplePlan,
-    /// By unit id, then item id.
+    /// Item verdicts by unit id, then item id; empty when only the unit sheet holds any.
     pub verdicts: BTreeMap<String, BTreeMap<String, Inspection>>,
-    pub file: PathBuf,
+    /// The item worksheet read, when it holds verdicts.
+    pub file: Option<PathBuf>,
+    /// The unit sheet's verdicts, when it came back with any.
+    pub units: Option<UnitInspections>,
 }
 
 impl Inspections {
     pub(crate) fn for_unit(&self, unit: &str) -> Option<&BTreeMap<String, Inspection>> {
         self.verdicts.get(unit).filter(|v| !v.is_empty())
     }
+
+    /// The unit sheet's verdict on `rule` (`STANDARD/REQUIREMENT`) for `unit`.
+    pub(crate) fn unit_verdict(&self, unit: &str, rule: &str) -> Option<&UnitInspection> {
+        self.units.as_ref()?.verdicts.get(unit)?.get(rule)
+    }
+}
+
+/// The files of a spot check found in an audit folder.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Found {
+    pub plan: PathBuf,
+    /// The item worksheet holding verdicts, or the one chosen.
+    pub items: Option<PathBuf>,
+    /// The unit sheet holding verdicts (a CSV, or a workbook with the sheet 单位核查).
+    pub units: Option<PathBuf>,
 }
 
 /// Where a filled worksheet may come back: beside audit.yaml or where `zwgk sample` wrote
@@ -175,18 +202,21 @@ fn worksheet_places(dir: &Path) -> [PathBuf; 5] {
     ]
 }
 
-/// The sample of `dir` and its filled worksheet: `chosen`, or the one worksheet among
-/// the places it may come back to that holds verdicts (the blank ones `zwgk sample`
-/// wrote do not count). Two filled worksheets are an error: one would silently win.
+/// The sample of `dir` and its filled sheets. The item worksheet is `chosen`, or the one
+/// among the places it may come back to that holds verdicts (the blank ones `zwgk sample`
+/// wrote do not count); the unit sheet likewise `chosen_units`, or the one holding
+/// verdicts among its places and the chosen workbook. Two filled ones are an error: one
+/// would silently win. `None` when neither came back filled.
 pub(crate) fn find(
     dir: &Path,
     chosen: Option<&Path>,
-) -> Result<Option<(PathBuf, PathBuf)>, Problems> {
+    chosen_units: Option<&Path>,
+) -> Result<Option<Found>, Problems> {
     let plan = [dir.join("sample/sample.json"), dir.join("sample.json")]
         .into_iter()
         .find(|p| present(p));
     let Some(plan) = plan else {
-        return match chosen {
+        return match chosen.or(chosen_units) {
             Some(chosen) => Err(Problems::one(Problem::file(
                 chosen,
                 "找不到抽样文件 sample.json：请先运行 zwgk sample",
@@ -194,24 +224,79 @@ pub(crate) fn find(
             None => Ok(None),
         };
     };
-    if let Some(chosen) = chosen {
-        return Ok(Some((plan, chosen.to_path_buf())));
+    let items = match chosen {
+        Some(chosen) => Some(chosen.to_path_buf()),
+        None => only_filled(
+            worksheet_places(dir).into(),
+            holds_verdicts,
+            "都填有核查结论",
+            "--inspections",
+        )?,
+    };
+    let units = match chosen_units {
+        Some(chosen) => Some(chosen.to_path_buf()),
+        None => {
+            // A workbook chosen for the items holds the unit sheet too.
+            let mut places: Vec<PathBuf> = chosen
+                .filter(|p| is_workbook(p))
+                .map(Path::to_path_buf)
+                .into_iter()
+                .collect();
+            for place in unit_places(dir) {
+                if !places.iter().any(|p| same_file(p, &place)) {
+                    places.push(place);
+                }
+            }
+            only_filled(
+                places,
+                holds_unit_verdicts,
+                "的单位核查表都填有结论",
+                "--unit-inspections",
+            )?
+        }
+    };
+    if items.is_none() && units.is_none() {
+        return Ok(None);
     }
-    let filled: Vec<PathBuf> = worksheet_places(dir)
+    Ok(Some(Found { plan, items, units }))
+}
+
+/// The one of `places` that is present and `filled`; two are an error naming both and
+/// the `option` that chooses.
+fn only_filled(
+    places: Vec<PathBuf>,
+    filled: fn(&Path) -> bool,
+    both: &str,
+    option: &str,
+) -> Result<Option<PathBuf>, Problems> {
+    let filled: Vec<PathBuf> = places
         .into_iter()
-        .filter(|p| present(p) && holds_verdicts(p))
+        .filter(|p| present(p) && filled(p))
         .collect();
     match filled.as_slice() {
         [] => Ok(None),
-        [one] => Ok(Some((plan, one.clone()))),
+        [one] => Ok(Some(one.clone())),
         [first, second, ..] => Err(Problems::one(Problem::file(
             first,
             format!(
-                "{} 与 {} 都填有核查结论，不知该以哪一个为准：请只保留一个，或用 --inspections 指定",
+                "{} 与 {} {both}，不知该以哪一个为准：请只保留一个，或用 {option} 指定",
                 first.display(),
                 second.display()
             ),
         ))),
+    }
+}
+
+pub(super) fn is_workbook(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
+
+/// Whether two paths name the same file (one may be relative, the other not).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
     }
 }
 
@@ -260,9 +345,11 @@ impl Record for Filled {
     }
 }
 
-/// Reads the sample and the filled worksheet; every unknown row, edited id or bad verdict
-/// is a problem. `Ok(None)` when the worksheet has no verdict filled in yet.
-pub(crate) fn load(plan_path: &Path, filled: &Path) -> Result<Option<Inspections>, Problems> {
+/// Reads the sample and the filled sheets found; every unknown row, edited id or bad
+/// verdict in either is a problem, and every problem of both is reported. `Ok(None)` when
+/// neither has a verdict filled in yet.
+pub(crate) fn load(found: &Found, catalogue: &Catalogue) -> Result<Option<Inspections>, Problems> {
+    let plan_path = &found.plan;
     let text = std::fs::read(plan_path)
         .map_err(|e| Problems::one(Problem::file(plan_path, format!("无法读取：{e}"))))?;
     let plan: SamplePlan = serde_json::from_slice(&text).map_err(|e| {
@@ -271,7 +358,19 @@ pub(crate) fn load(plan_path: &Path, filled: &Path) -> Result<Option<Inspections
             format!("不是 zwgk 抽样文件 sample.json：{e}"),
         ))
     })?;
-    let rows = read_worksheet(filled, &plan)?;
+    let mut problems = Problems::default();
+    let rows = rows_or_problems(
+        found.items.as_deref().map(|p| read_worksheet(p, &plan)),
+        &mut problems,
+    );
+    let unit_rows = rows_or_problems(
+        found
+            .units
+            .as_deref()
+            .map(|p| read_unit_sheet(p, &plan, catalogue)),
+        &mut problems,
+    );
+    problems.into_result()?;
     let mut verdicts: BTreeMap<String, BTreeMap<String, Inspection>> = BTreeMap::new();
     for row in rows {
         let Some(verdict) = row.verdict else {
@@ -289,14 +388,31 @@ pub(crate) fn load(plan_path: &Path, filled: &Path) -> Result<Option<Inspections
             },
         );
     }
-    if verdicts.is_empty() {
+    let units = found
+        .units
+        .as_deref()
+        .and_then(|path| UnitInspections::of(path, unit_rows));
+    if verdicts.is_empty() && units.is_none() {
         return Ok(None);
     }
     Ok(Some(Inspections {
+        file: found.items.clone().filter(|_| !verdicts.is_empty()),
         plan,
         verdicts,
-        file: filled.to_path_buf(),
+        units,
     }))
+}
+
+/// The rows read, or none after adding what was wrong to `problems`.
+fn rows_or_problems<T>(read: Option<Result<Vec<T>, Problems>>, problems: &mut Problems) -> Vec<T> {
+    match read {
+        Some(Ok(rows)) => rows,
+        Some(Err(found)) => {
+            problems.extend(found);
+            Vec::new()
+        }
+        None => Vec::new(),
+    }
 }
 
 /// The worksheet's rows, each of the sample drawn, read by the table reader (so a CSV
@@ -305,7 +421,7 @@ fn read_worksheet(path: &Path, plan: &SamplePlan) -> Result<Vec<Filled>, Problem
     let one = |problem| Problems::one(problem);
     let source = Source::open(path, Some(SHEET), true).map_err(one)?;
     if let Source::Sheet(sheet) = &source {
-        formula_verdicts(path, sheet)?;
+        formula_verdicts(path, sheet, "核查结论")?;
     }
     let sampled: HashSet<(&str, &str)> = plan
         .units
@@ -326,17 +442,7 @@ fn read_worksheet(path: &Path, plan: &SamplePlan) -> Result<Vec<Filled>, Problem
             row.problem("信息编号", message);
             return None;
         }
-        let verdict = match row.text("核查结论").map(csv_cell_read) {
-            None => None,
-            Some(label) => match Verdict::from_label(label) {
-                Some(verdict) => Some(verdict),
-                None => {
-                    let message = format!("{}不是 合格、不合格、不适用 之一", quote(label));
-                    row.problem("核查结论", message);
-                    return None;
-                }
-            },
-        };
+        let verdict = verdict_in(row, "核查结论")?;
         let line = row.line as u32;
         let mut text = |column| csv_cell_read(row.text(column).unwrap_or_default()).to_string();
         Some(Filled {
@@ -360,10 +466,30 @@ fn read_worksheet(path: &Path, plan: &SamplePlan) -> Result<Vec<Filled>, Problem
     Ok(rows)
 }
 
+/// The verdict in `column`: `Some(None)` when blank (not judged yet), `None` after
+/// recording the problem when it is not one of the three.
+pub(super) fn verdict_in(row: &mut Row<'_>, column: &str) -> Option<Option<Verdict>> {
+    let Some(label) = row.text(column).map(csv_cell_read) else {
+        return Some(None);
+    };
+    match Verdict::from_label(label) {
+        Some(verdict) => Some(Some(verdict)),
+        None => {
+            let message = format!("{}不是 合格、不合格、不适用 之一", quote(label));
+            row.problem(column, message);
+            None
+        }
+    }
+}
+
 /// A verdict cell must hold the inspector's word: a formula's value is whatever it last
 /// computed (or nothing, when no spreadsheet computed it).
-fn formula_verdicts(path: &Path, sheet: &SheetReader) -> Result<(), Problems> {
-    let Some(column) = sheet.header.iter().position(|h| h == "核查结论") else {
+pub(super) fn formula_verdicts(
+    path: &Path,
+    sheet: &SheetReader,
+    verdict: &str,
+) -> Result<(), Problems> {
+    let Some(column) = sheet.header.iter().position(|h| h == verdict) else {
         return Ok(());
     };
     let mut problems = Problems::default();
@@ -375,8 +501,8 @@ fn formula_verdicts(path: &Path, sheet: &SheetReader) -> Result<(), Problems> {
         problems.push(Problem {
             file: path.to_path_buf(),
             line: Some(row as usize + 1),
-            field: Layout::Sheet(sheet.sheet.clone()).field("核查结论", column, row as usize + 1),
-            message: "单元格是公式，不是核查结论：请直接填写 合格、不合格 或 不适用".into(),
+            field: Layout::Sheet(sheet.sheet.clone()).field(verdict, column, row as usize + 1),
+            message: format!("单元格是公式，不是{verdict}：请直接填写 合格、不合格 或 不适用"),
         });
     }
     problems.into_result()

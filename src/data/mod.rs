@@ -8,6 +8,7 @@ pub(crate) mod inspections;
 mod period;
 mod records;
 mod table;
+pub(crate) mod unit_inspections;
 mod xlsx_file;
 
 #[cfg(test)]
@@ -29,6 +30,7 @@ pub(crate) use inspections::{
 pub(crate) use period::{month_label, Period};
 pub(crate) use records::*;
 pub(crate) use table::InputFile;
+pub(crate) use unit_inspections::{UnitInspection, UNIT_HEADERS, UNIT_SHEET};
 
 use crate::catalogue::{Catalogue, CheckKind, UnitKind};
 use crate::locate::Locator;

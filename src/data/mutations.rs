@@ -108,7 +108,8 @@ fn ends_inside_quotes(bytes: &[u8]) -> bool {
     quoted
 }
 
-/// A copy of the mini fixture with a drawn sample and its worksheet as inspections.csv.
+/// A copy of the mini fixture with a drawn sample and its worksheets as inspections.csv
+/// and unit_inspections.csv.
 fn fixture(dir: &Path, catalogue: &Catalogue) {
     let mini = repo().join("tests/fixtures/mini");
     for entry in std::fs::read_dir(&mini).unwrap() {
@@ -136,6 +137,19 @@ fn fixture(dir: &Path, catalogue: &Catalogue) {
     )
     .unwrap();
     std::fs::write(dir.join("inspections.csv"), worksheet).unwrap();
+    let units = crate::sample::unit_worksheet_csv(&plan, catalogue)
+        .unwrap()
+        .expect("the shipped catalogue has unit-level requirements");
+    std::fs::write(dir.join("unit_inspections.csv"), units).unwrap();
+}
+
+/// The sample and both worksheets of the fixture in `dir`.
+fn found(dir: &Path, items: Option<&str>) -> inspections::Found {
+    inspections::Found {
+        plan: dir.join("sample/sample.json"),
+        items: items.map(|name| dir.join(name)),
+        units: Some(dir.join("unit_inspections.csv")),
+    }
 }
 
 /// What one load said: `Ok` read, `Err` refused (a panic fails the test).
@@ -148,8 +162,8 @@ fn load_all(dir: &Path, catalogue: &Catalogue) -> Outcome {
     Dataset::load(dir, config.clone(), catalogue, keep_going).map_err(|p| p.to_string())?;
     Dataset::load(dir, config, catalogue, LoadOptions::default()).map_err(|p| p.to_string())?;
     load_units(&dir.join("units.yaml"), catalogue).map_err(|p| p.to_string())?;
-    let plan = dir.join("sample/sample.json");
-    inspections::load(&plan, &dir.join("inspections.csv")).map_err(|p| p.to_string())?;
+    inspections::load(&found(dir, Some("inspections.csv")), catalogue)
+        .map_err(|p| p.to_string())?;
     Ok(())
 }
 
@@ -183,6 +197,7 @@ fn mutated_inputs_never_panic_hang_or_pass_with_an_open_quote() {
             "applications.csv",
             "messages.csv",
             "inspections.csv",
+            "unit_inspections.csv",
             "units.yaml",
             "audit.yaml",
             "waivers.yaml",
@@ -237,6 +252,7 @@ fn mutated_standards_and_workbooks_never_panic_or_hang() {
         let plan = serde_json::from_slice(&std::fs::read(&plan_path).unwrap()).unwrap();
         let xlsx = crate::sample::worksheet_xlsx(&plan, &catalogue, &data).unwrap();
         std::fs::remove_file(workbook.join("inspections.csv")).unwrap();
+        std::fs::remove_file(workbook.join("unit_inspections.csv")).unwrap();
 
         let mut rng = ChaCha8Rng::seed_from_u64(SEED + 1);
         let standard = standards.join("ZWGK-204.yaml");
@@ -258,7 +274,12 @@ fn mutated_standards_and_workbooks_never_panic_or_hang() {
             round.store(CATALOGUE_ROUNDS + r, Ordering::SeqCst);
             std::fs::write(&filled, mutate(&mut rng, &xlsx)).unwrap();
             let started = Instant::now();
-            let _ = catch_unwind(AssertUnwindSafe(|| inspections::load(&plan_path, &filled)))
+            let both = inspections::Found {
+                plan: plan_path.clone(),
+                items: Some(filled.clone()),
+                units: Some(filled.clone()),
+            };
+            let _ = catch_unwind(AssertUnwindSafe(|| inspections::load(&both, &catalogue)))
                 .unwrap_or_else(|_| panic!("worksheet.xlsx, round {r}: the loader panicked"));
             assert!(
                 started.elapsed() < SLOW,

@@ -50,6 +50,8 @@ pub(crate) struct SpotCheckView {
     pub plan: String,
     pub coverage: String,
     pub verdicts: String,
+    /// The unit sheet's verdicts (单位核查), for a sample with unit-level requirements.
+    pub units: Option<String>,
     pub agreement: String,
     pub recommendation: String,
 }
@@ -77,9 +79,22 @@ fn spot_check_view(s: &crate::results::SpotCheck) -> SpotCheckView {
                 s.passed,
                 s.failed,
                 s.not_applicable,
-                unjudged_list(&s.unjudged)
+                unjudged_list(&s.unjudged, "条")
             ),
         },
+        units: s.unit_verdicts.as_ref().map(|u| {
+            let counts = format!(
+                "单位核查{}项，合格{}项、不合格{}项、不适用{}项",
+                u.sampled, u.passed, u.failed, u.not_applicable
+            );
+            match u.unjudged.len() {
+                0 => counts,
+                n => format!(
+                    "{counts}，另有{n}项未填写结论（{}）",
+                    unjudged_list(&u.unjudged, "项")
+                ),
+            }
+        }),
         agreement: match s.agreement_rate {
             Some(rate) => format!(
                 "与自动检查结果比对{}条，一致{}条，一致率{rate:.2}%，偏差{}条，偏差率上限{:.1}%（置信度{:.0}%）",
@@ -89,6 +104,7 @@ fn spot_check_view(s: &crate::results::SpotCheck) -> SpotCheckView {
                 s.upper_bound * 100.0,
                 s.confidence * 100.0
             ),
+            None if s.file.is_empty() => "抽查信息未填写核查结论，未与自动检查结果比对".into(),
             None => "抽查信息均无自动检查结果可比对".into(),
         },
         recommendation: s.recommendation.clone(),
@@ -104,13 +120,14 @@ pub(crate) fn basis_text(basis: &[String]) -> String {
     }
 }
 
-/// The first unjudged items, then how many more (the full list is in results.json).
-fn unjudged_list(items: &[String]) -> String {
+/// The first unjudged items, then how many more (the full list is in results.json),
+/// counted in `measure` (条 items, 项 unit requirements).
+fn unjudged_list(items: &[String], measure: &str) -> String {
     const SHOWN: usize = 10;
     let shown = items[..items.len().min(SHOWN)].join("、");
     match items.len().saturating_sub(SHOWN) {
         0 => shown,
-        more => format!("{shown}等，另{more}条见 results.json"),
+        more => format!("{shown}等，另{more}{measure}见 results.json"),
     }
 }
 
@@ -510,6 +527,9 @@ pub(crate) fn evidence_text(e: &Evidence) -> String {
     }
     if !e.missing.is_empty() {
         parts.push(format!("缺{}", e.missing.join("、")));
+    }
+    if let Some(seen) = &e.seen {
+        parts.push(format!("核查所见：{seen}"));
     }
     parts.join("；")
 }

@@ -18,7 +18,7 @@ use crate::score::{formula, round2, score_unit, PartScore, RequirementTrace, Vet
 
 mod spot_check;
 
-pub(crate) use spot_check::{spot_check, unjudged, SpotCheck};
+pub(crate) use spot_check::{spot_check, unit_unjudged, unjudged, SpotCheck};
 
 pub(crate) const SCHEMA: &str = "zwgk-results/1";
 /// The circular goes out this many working days after the period ends, unless audit.yaml

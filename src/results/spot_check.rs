@@ -1,6 +1,7 @@
 //! How far the automated verdicts can be relied on: inspectors' agreement on the items
 //! both judged, the exact upper deviation bound, and the ISO 2859-1 switching rules for
-//! next quarter's inspection.
+//! next quarter's inspection. The unit sheet's verdicts (单位核查) are counted apart: they
+//! have no automated counterpart and do not enter the agreement.
 
 use std::collections::{HashMap, HashSet};
 
@@ -48,6 +49,7 @@ pub(crate) struct SpotCheck {
     /// Sampled items with no verdict (left blank or their row deleted), as `UNIT/ITEM`.
     #[serde(default)]
     pub unjudged: Vec<String>,
+    /// The item worksheet read; empty when only the unit sheet came back.
     pub file: String,
     /// Items judged both by inspectors and by the automated checks.
     pub compared: usize,
@@ -60,9 +62,84 @@ pub(crate) struct SpotCheck {
     pub accepted: bool,
     pub severity: Severity,
     pub next_severity: Severity,
-    /// Acceptance of this and earlier quarters, newest last (at most 10).
+    /// Acceptance of this and earlier quarters, newest last (at most 10); a quarter whose
+    /// item worksheet did not come back is not a lot and leaves it as it was.
     pub history: Vec<bool>,
     pub recommendation: String,
+    /// The unit sheet (单位核查); `None` for a sample without unit-level requirements.
+    #[serde(default)]
+    pub unit_verdicts: Option<UnitVerdicts>,
+}
+
+/// Verdicts on the sampled units' unit-level requirements.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct UnitVerdicts {
+    /// Unit × requirement pairs drawn.
+    pub sampled: usize,
+    /// Verdicts returned: 合格, 不合格, 不适用.
+    pub passed: usize,
+    pub failed: usize,
+    pub not_applicable: usize,
+    /// Pairs with no verdict (left blank, their row deleted, or the sheet not returned),
+    /// as `UNIT/STANDARD/REQUIREMENT`.
+    pub unjudged: Vec<String>,
+    /// The unit sheet read; empty when it did not come back.
+    pub file: String,
+}
+
+/// The sampled unit × requirement pairs the unit sheet gives no verdict for, in sample
+/// order.
+pub(crate) fn unit_unjudged(inspections: &Inspections) -> Vec<String> {
+    inspections
+        .plan
+        .units
+        .iter()
+        .flat_map(|unit| {
+            unit.requirements
+                .iter()
+                .filter(move |rule| inspections.unit_verdict(&unit.id, rule).is_none())
+                .map(move |rule| format!("{}/{rule}", unit.id))
+        })
+        .collect()
+}
+
+fn unit_verdicts(inspections: &Inspections) -> Option<UnitVerdicts> {
+    let sampled: usize = inspections
+        .plan
+        .units
+        .iter()
+        .map(|u| u.requirements.len())
+        .sum();
+    if sampled == 0 {
+        return None;
+    }
+    let count = |verdict: Verdict| {
+        inspections.units.as_ref().map_or(0, |u| {
+            u.verdicts
+                .values()
+                .flat_map(|v| v.values())
+                .filter(|v| v.verdict == verdict)
+                .count()
+        })
+    };
+    Some(UnitVerdicts {
+        sampled,
+        passed: count(Verdict::Pass),
+        failed: count(Verdict::Fail),
+        not_applicable: count(Verdict::NotApplicable),
+        unjudged: unit_unjudged(inspections),
+        file: inspections
+            .units
+            .as_ref()
+            .map(|u| file_name(&u.file))
+            .unwrap_or_default(),
+    })
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// The sampled items the worksheet gives no verdict for, in the order drawn.
@@ -152,13 +229,19 @@ pub(crate) fn spot_check(
     let accepted = compared > 0 && upper_bound <= plan.tolerable_rate;
     let severity = previous.map_or(Severity::Normal, |p| p.next_severity);
     let mut history: Vec<bool> = previous.map(|p| p.history.clone()).unwrap_or_default();
-    history.push(accepted);
-    if history.len() > 10 {
-        history.remove(0);
-    }
-    let next_severity = switch(severity, &history);
+    // Only the unit sheet came back: no lot of items was inspected this quarter.
+    let lot = inspections.file.is_some();
+    let next_severity = if lot {
+        history.push(accepted);
+        if history.len() > 10 {
+            history.remove(0);
+        }
+        switch(severity, &history)
+    } else {
+        severity
+    };
     let recommendation = recommendation(
-        accepted,
+        lot.then_some(accepted),
         upper_bound,
         plan.tolerable_rate,
         severity,
@@ -182,8 +265,8 @@ pub(crate) fn spot_check(
         unjudged: unjudged(inspections),
         file: inspections
             .file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
+            .as_deref()
+            .map(file_name)
             .unwrap_or_default(),
         compared,
         agreed,
@@ -196,6 +279,7 @@ pub(crate) fn spot_check(
         next_severity,
         history,
         recommendation,
+        unit_verdicts: unit_verdicts(inspections),
     }
 }
 
@@ -214,17 +298,21 @@ pub(crate) fn switch(current: Severity, history: &[bool]) -> Severity {
     }
 }
 
+/// What the spot check says of the automated checks; `accepted` is `None` when the item
+/// worksheet did not come back.
 fn recommendation(
-    accepted: bool,
+    accepted: Option<bool>,
     bound: f64,
     tolerable: f64,
     now: Severity,
     next: Severity,
     compared: usize,
 ) -> String {
-    let verdict = if compared == 0 {
+    let verdict = if accepted.is_none() {
+        "本季度抽查工作底稿未填写核查结论，无法评价自动检查的可靠性".to_string()
+    } else if compared == 0 {
         "本季度抽查的信息均无自动检查结果可比对，无法评价自动检查的可靠性".to_string()
-    } else if accepted {
+    } else if accepted == Some(true) {
         format!(
             "偏差率上限{:.1}%不超过可容忍偏差率{:.0}%，自动检查结果可以信赖",
             bound * 100.0,

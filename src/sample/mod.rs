@@ -1,5 +1,5 @@
 //! Spot checks (随机抽查): a reproducible, stratified two-stage sample and the inspectors'
-//! worksheet.
+//! worksheets (items, and the unit-level requirements of each drawn unit).
 //!
 //! The draw, so that anyone can redo it by hand from sample.json:
 //!
@@ -13,6 +13,9 @@
 //! 3. In each drawn unit, in id order, its items (sorted by id) are drawn the same way,
 //!    continuing the same stream: the attribute-sampling size at the confidence and
 //!    tolerable rate (hypergeometric for small units), or all items when fewer.
+//! 4. Each drawn unit is also inspected as a whole (单位核查) on every manual requirement
+//!    that applies to it and is in force at the period end, except the spot-check rule
+//!    itself: no random draw, the catalogue order.
 //!
 //! The population hash is the SHA-256 of the lines `unit<TAB>item` of the whole population
 //! in that order.
@@ -27,11 +30,14 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sha2::{Digest, Sha256};
 
-pub(crate) use worksheet::{worksheet_csv, worksheet_xlsx};
+pub(crate) use worksheet::{unit_worksheet_csv, worksheet_csv, worksheet_xlsx};
+
+use chrono::NaiveDate;
 
 use crate::catalogue::{Catalogue, CheckKind, UnitKind};
+use crate::check::applies;
 use crate::data::{
-    Dataset, Item, Level, Population, SamplePlan, SampledUnit, Stratum, SAMPLE_SCHEMA,
+    Dataset, Item, Level, Population, SamplePlan, SampledUnit, Stratum, Unit, SAMPLE_SCHEMA,
 };
 
 #[derive(Debug, Clone)]
@@ -65,7 +71,7 @@ pub(crate) fn draw(
     for items in by_unit.values_mut() {
         items.sort_by(|a, b| a.id().cmp(b.id()));
     }
-    let units: Vec<&crate::data::Unit> = data
+    let units: Vec<&Unit> = data
         .units
         .iter()
         .filter(|u| by_unit.contains_key(u.id.as_str()))
@@ -88,20 +94,19 @@ pub(crate) fn draw(
         }
     }
     let total = plan::iso_sample_size(units.len() as u64, options.level) as usize;
-    let strata_units: Vec<(UnitKind, Vec<&crate::data::Unit>)> =
-        [UnitKind::Department, UnitKind::Town]
-            .into_iter()
-            .map(|kind| {
-                let mut members: Vec<_> =
-                    units.iter().copied().filter(|u| u.kind == kind).collect();
-                members.sort_by(|a, b| a.id.cmp(&b.id));
-                (kind, members)
-            })
-            .filter(|(_, members)| !members.is_empty())
-            .collect();
+    let strata_units: Vec<(UnitKind, Vec<&Unit>)> = [UnitKind::Department, UnitKind::Town]
+        .into_iter()
+        .map(|kind| {
+            let mut members: Vec<_> = units.iter().copied().filter(|u| u.kind == kind).collect();
+            members.sort_by(|a, b| a.id.cmp(&b.id));
+            (kind, members)
+        })
+        .filter(|(_, members)| !members.is_empty())
+        .collect();
     let sizes: Vec<usize> = strata_units.iter().map(|(_, m)| m.len()).collect();
     let allocation = allocate(total, &sizes);
 
+    let end = data.config.period.end();
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let mut drawn_units = Vec::new();
     let mut strata = Vec::new();
@@ -130,6 +135,7 @@ pub(crate) fn draw(
                 kind: unit.kind,
                 population: items.len(),
                 items: picked.iter().map(|i| i.id().to_string()).collect(),
+                requirements: unit_requirements(catalogue, unit, end, &options.rule),
             }
         })
         .collect();
@@ -143,7 +149,7 @@ pub(crate) fn draw(
         tolerable_rate: options.tolerable,
         focus: options.focus.clone(),
         rule: options.rule.clone(),
-        algorithm: "ISO 2859-1 code letter for the units, stratified by kind (largest remainders, at least one per stratum); attribute sampling n = ceil(ln(1-confidence)/ln(1-tolerable)), hypergeometric for small units, for the items; ChaCha8 seeded with `seed`, partial Fisher-Yates with j = i + (next_u64 mod (len - i)) over ids sorted ascending: strata in order department, town, then each drawn unit's items in unit id order".into(),
+        algorithm: "ISO 2859-1 code letter for the units, stratified by kind (largest remainders, at least one per stratum); attribute sampling n = ceil(ln(1-confidence)/ln(1-tolerable)), hypergeometric for small units, for the items; ChaCha8 seeded with `seed`, partial Fisher-Yates with j = i + (next_u64 mod (len - i)) over ids sorted ascending: strata in order department, town, then each drawn unit's items in unit id order; each drawn unit is also inspected on every manual requirement that applies to it (applies_to kinds and areas) and is in force at the period end, except `rule`, in catalogue order (no random draw)".into(),
         population: Population {
             units: units.len(),
             items: by_unit.values().map(Vec::len).sum(),
@@ -152,6 +158,26 @@ pub(crate) fn draw(
         strata,
         units: sampled,
     })
+}
+
+/// The unit-level inspection of a drawn unit (单位核查): every manual requirement that
+/// applies to it and is in force on `end`, except the spot-check `rule` (judged item by
+/// item), as `STANDARD/REQUIREMENT` in catalogue order.
+pub(crate) fn unit_requirements(
+    catalogue: &Catalogue,
+    unit: &Unit,
+    end: NaiveDate,
+    rule: &str,
+) -> Vec<String> {
+    catalogue
+        .standards
+        .iter()
+        .flat_map(|s| s.requirements.iter().map(move |r| (s, r)))
+        .filter(|(_, r)| r.check() == CheckKind::Manual)
+        .filter(|(_, r)| r.in_force_on(end) && applies(r, unit))
+        .map(|(s, r)| format!("{}/{}", s.id, r.id))
+        .filter(|id| id != rule)
+        .collect()
 }
 
 /// The first `k` after a partial Fisher–Yates shuffle driven by the raw ChaCha8 stream.
@@ -209,15 +235,8 @@ pub(crate) fn allocate(total: usize, sizes: &[usize]) -> Vec<usize> {
 }
 
 fn check_rule(catalogue: &Catalogue, rule: &str) -> Result<()> {
-    let found = rule.split_once('/').and_then(|(standard, id)| {
-        catalogue
-            .standard(standard)?
-            .requirements
-            .iter()
-            .find(|r| r.id == id)
-    });
-    match found {
-        Some(r) if r.check() == CheckKind::Manual => Ok(()),
+    match catalogue.requirement(rule) {
+        Some((_, r)) if r.check() == CheckKind::Manual => Ok(()),
         Some(_) => {
             bail_invalid!("{rule} is not a manual requirement: verdicts are recorded under one")
         }
@@ -274,6 +293,66 @@ mod tests {
         assert_eq!(allocate(5, &[46, 14]), vec![4, 1]);
         assert_eq!(allocate(2, &[58, 2]), vec![1, 1]);
         assert_eq!(allocate(20, &[3, 2]), vec![3, 2]);
+    }
+
+    #[test]
+    fn units_are_inspected_on_the_manual_requirements_that_apply_and_are_in_force() {
+        use crate::catalogue::{AppliesTo, InForce};
+        let mut catalogue = crate::check::testing::catalogue().clone();
+        let town = crate::check::testing::Fixture::new().unit;
+        let end: NaiveDate = "2018-12-31".parse().unwrap();
+        let rule = "ZWGK-302/spot-check-item";
+        let all = unit_requirements(&catalogue, &town, end, rule);
+        assert!(all.contains(&"ZWGK-103/org-staff-in-place".to_string()));
+        assert!(!all.contains(&rule.to_string()), "judged item by item");
+        assert!(
+            all.iter().all(|id| catalogue
+                .requirement(id)
+                .is_some_and(|(_, r)| r.check() == CheckKind::Manual)),
+            "{all:?}"
+        );
+        let order: Vec<String> = catalogue
+            .standards
+            .iter()
+            .flat_map(|s| {
+                s.requirements
+                    .iter()
+                    .map(move |r| format!("{}/{}", s.id, r.id))
+            })
+            .filter(|id| all.contains(id))
+            .collect();
+        assert_eq!(all, order, "catalogue order");
+
+        // One only for departments, another in force from 2019: both left out for a town
+        // at the end of 2018.
+        for standard in &mut catalogue.standards {
+            for r in &mut standard.requirements {
+                match (standard.id.as_str(), r.id.as_str()) {
+                    ("ZWGK-104", "annual-training-hours") => {
+                        r.applies_to = Some(AppliesTo {
+                            kinds: vec![UnitKind::Department],
+                            areas: Vec::new(),
+                        })
+                    }
+                    ("ZWGK-105", "budget-and-ledger") => {
+                        r.in_force = Some(InForce {
+                            from: "2019-01-01".parse().unwrap(),
+                            to: None,
+                        })
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let fewer = unit_requirements(&catalogue, &town, end, rule);
+        let gone: Vec<&String> = all.iter().filter(|id| !fewer.contains(id)).collect();
+        assert_eq!(
+            gone,
+            [
+                "ZWGK-104/annual-training-hours",
+                "ZWGK-105/budget-and-ledger"
+            ]
+        );
     }
 
     #[test]

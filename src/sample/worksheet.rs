@@ -1,14 +1,16 @@
-//! The inspectors' worksheet (抽查工作底稿): one row per sampled item with what to verify
-//! and columns for the verdict, as XLSX (verdicts restricted to 合格/不合格/不适用) and as
-//! CSV with a UTF-8 byte order mark so that Excel shows the Chinese.
+//! The inspectors' worksheets: the item sheet (抽查工作底稿), one row per sampled item with
+//! what to verify and columns for the verdict, and the unit sheet (单位核查), one row per
+//! sampled unit × unit-level requirement. Both go into one XLSX workbook (verdicts
+//! restricted to 合格/不合格/不适用), and each into a CSV with a UTF-8 byte order mark so
+//! that Excel shows the Chinese.
 
 use std::collections::HashMap;
 
 use chrono::Datelike;
-use rust_xlsxwriter::{DataValidation, DocProperties, ExcelDateTime, Format, Workbook};
+use rust_xlsxwriter::{DataValidation, DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
 
-use crate::catalogue::{Catalogue, CheckSpec};
-use crate::data::{Dataset, Item, SamplePlan, Verdict, HEADERS, SHEET};
+use crate::catalogue::{Catalogue, CheckSpec, Requirement, Standard};
+use crate::data::{Dataset, Item, SamplePlan, Verdict, HEADERS, SHEET, UNIT_HEADERS, UNIT_SHEET};
 use crate::error::Result;
 use crate::output::csv_cell;
 
@@ -16,23 +18,31 @@ const WIDTHS: [f64; 14] = [
     6.0, 8.0, 16.0, 18.0, 36.0, 36.0, 11.0, 24.0, 20.0, 50.0, 10.0, 24.0, 10.0, 11.0,
 ];
 
-/// The worksheet's rows, in sample order, as text.
+const UNIT_WIDTHS: [f64; 12] = [
+    6.0, 8.0, 16.0, 30.0, 36.0, 30.0, 50.0, 40.0, 10.0, 24.0, 10.0, 11.0,
+];
+
+/// `Q/RGZW 302-2018 政务公开日常监测与随机抽查规范 第6.1条`: the clause a verdict rests on.
+fn basis(standard: &Standard, rule: &Requirement) -> String {
+    format!("{} {} 第{}条", standard.number, standard.title, rule.clause)
+}
+
+fn verify(rule: &Requirement) -> &str {
+    match &rule.spec {
+        CheckSpec::Manual(spec) => &spec.verify,
+        _ => "",
+    }
+}
+
+/// The item worksheet's rows, in sample order, as text.
 fn rows(plan: &SamplePlan, catalogue: &Catalogue, data: &Dataset) -> Vec<[String; 14]> {
     let items: HashMap<&str, &Item> = data.items.iter().map(|i| (i.id(), i)).collect();
     let rows = catalogue.items();
-    let (standard, rule) = plan
-        .rule
-        .split_once('/')
-        .and_then(|(s, r)| {
-            let standard = catalogue.standard(s)?;
-            Some((standard, standard.requirements.iter().find(|q| q.id == r)?))
-        })
+    let (standard, rule) = catalogue
+        .requirement(&plan.rule)
         .expect("the rule was checked when drawing");
-    let basis = format!("{} {} 第{}条", standard.number, standard.title, rule.clause);
-    let verify = match &rule.spec {
-        CheckSpec::Manual(spec) => spec.verify.clone(),
-        _ => String::new(),
-    };
+    let basis = basis(standard, rule);
+    let verify = verify(rule);
     let mut out = Vec::new();
     for unit in &plan.units {
         for id in &unit.items {
@@ -67,6 +77,41 @@ fn rows(plan: &SamplePlan, catalogue: &Catalogue, data: &Dataset) -> Vec<[String
     out
 }
 
+/// The unit sheet's rows, unit by unit in sample order, each unit's requirements in the
+/// order drawn, as text: what to verify, and blank cells for the inspector.
+fn unit_rows(plan: &SamplePlan, catalogue: &Catalogue) -> Vec<[String; 12]> {
+    let mut out = Vec::new();
+    for unit in &plan.units {
+        for id in &unit.requirements {
+            let Some((standard, rule)) = catalogue.requirement(id) else {
+                continue;
+            };
+            out.push([
+                (out.len() + 1).to_string(),
+                unit.id.clone(),
+                unit.name.clone(),
+                id.clone(),
+                basis(standard, rule),
+                rule.title.clone(),
+                verify(rule).to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+        }
+    }
+    out
+}
+
+/// Whether the sample has a unit sheet to write: some drawn unit has unit-level
+/// requirements.
+fn has_unit_sheet(plan: &SamplePlan) -> bool {
+    plan.units.iter().any(|u| !u.requirements.is_empty())
+}
+
+/// The workbook: the item sheet first, then the unit sheet when the sample has one.
 pub(crate) fn worksheet_xlsx(
     plan: &SamplePlan,
     catalogue: &Catalogue,
@@ -87,16 +132,42 @@ pub(crate) fn worksheet_xlsx(
             .set_creation_datetime(&created),
     );
     let sheet = workbook.add_worksheet().set_name(SHEET)?;
+    write_sheet(sheet, &HEADERS, &WIDTHS, &rows, &[9], 10)?;
+    if has_unit_sheet(plan) {
+        let sheet = workbook.add_worksheet().set_name(UNIT_SHEET)?;
+        write_sheet(
+            sheet,
+            &UNIT_HEADERS,
+            &UNIT_WIDTHS,
+            &unit_rows(plan, catalogue),
+            &[6, 7],
+            8,
+        )?;
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// One sheet: the bold header, column widths, the first four columns frozen (they
+/// identify the row), `wrapped` columns wrapping their text, and the `verdict` column
+/// restricted to 合格/不合格/不适用.
+fn write_sheet<const N: usize>(
+    sheet: &mut Worksheet,
+    headers: &[&str; N],
+    widths: &[f64; N],
+    rows: &[[String; N]],
+    wrapped: &[usize],
+    verdict: u16,
+) -> Result<()> {
     let header = Format::new().set_bold().set_background_color("#D9E1F2");
     let wrap = Format::new().set_text_wrap();
-    for (c, (name, width)) in HEADERS.iter().zip(WIDTHS).enumerate() {
+    for (c, (name, width)) in headers.iter().zip(widths).enumerate() {
         sheet.write_string_with_format(0, c as u16, *name, &header)?;
-        sheet.set_column_width(c as u16, width)?;
+        sheet.set_column_width(c as u16, *width)?;
     }
     sheet.set_freeze_panes(1, 4)?;
     for (r, row) in rows.iter().enumerate() {
         for (c, text) in row.iter().enumerate() {
-            if c == 9 {
+            if wrapped.contains(&c) {
                 sheet.write_string_with_format(r as u32 + 1, c as u16, text, &wrap)?;
             } else {
                 sheet.write_string(r as u32 + 1, c as u16, text)?;
@@ -104,12 +175,12 @@ pub(crate) fn worksheet_xlsx(
         }
     }
     if !rows.is_empty() {
-        let verdict = DataValidation::new()
+        let validation = DataValidation::new()
             .allow_list_strings(&Verdict::ALL.map(Verdict::label))?
             .set_error_message("核查结论只能填写：合格、不合格、不适用")?;
-        sheet.add_data_validation(1, 10, rows.len() as u32, 10, &verdict)?;
+        sheet.add_data_validation(1, verdict, rows.len() as u32, verdict, &validation)?;
     }
-    Ok(workbook.save_to_buffer()?)
+    Ok(())
 }
 
 pub(crate) fn worksheet_csv(
@@ -126,4 +197,24 @@ pub(crate) fn worksheet_csv(
     writer
         .into_inner()
         .map_err(|e| crate::error::Error::internal("writing worksheet.csv", e))
+}
+
+/// The unit sheet as CSV (`unit_worksheet.csv`); `None` when no drawn unit has
+/// unit-level requirements.
+pub(crate) fn unit_worksheet_csv(
+    plan: &SamplePlan,
+    catalogue: &Catalogue,
+) -> Result<Option<Vec<u8>>> {
+    if !has_unit_sheet(plan) {
+        return Ok(None);
+    }
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    writer.write_record(UNIT_HEADERS)?;
+    for row in unit_rows(plan, catalogue) {
+        writer.write_record(row.iter().map(|cell| csv_cell(cell).into_owned()))?;
+    }
+    writer
+        .into_inner()
+        .map(Some)
+        .map_err(|e| crate::error::Error::internal("writing unit_worksheet.csv", e))
 }
