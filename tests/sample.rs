@@ -565,6 +565,7 @@ fn an_area_focus_keeps_the_items_of_that_areas_catalogue_rows_only() {
     for id in drawn {
         assert!(code_of[id].starts_with("215-"), "{id} is {}", code_of[id]);
     }
+}
 
 // The unit sheet (单位核查): every sampled unit × unit-level manual requirement.
 

@@ -29,7 +29,7 @@ pub(crate) enum FindingCode {
 
 impl FindingCode {
     #[cfg(test)]
-    pub(crate) const ALL: [FindingCode; 15] = [
+    pub(crate) const ALL: [FindingCode; 16] = [
         FindingCode::LatePublication,
         FindingCode::MissingPublication,
         FindingCode::MissingRequiredItem,

@@ -336,7 +336,7 @@ mod tests {
                     }
                     ("ZWGK-105", "budget-and-ledger") => {
                         r.in_force = Some(InForce {
-                            from: "2019-01-01".parse().unwrap(),
+                            from: Some("2019-01-01".parse().unwrap()),
                             to: None,
                         })
                     }
