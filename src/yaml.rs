@@ -352,14 +352,16 @@ mod tests {
                 bounds.admit(&event).unwrap();
                 deepest = deepest.max(bounds.open.len());
             }
+            // The largest shipped file, ZWGK-201 with the catalogue rows of 16 areas, must
+            // be able to grow fourfold within the bounds.
             assert!(
-                bounds.nodes < MAX_NODES / 20,
+                bounds.nodes < MAX_NODES / 4,
                 "{}: {}",
                 path.display(),
                 bounds.nodes
             );
             assert!(deepest <= 6, "{}: {deepest}", path.display());
-            assert!(source.len() < MAX_BYTES as usize / 20, "{}", path.display());
+            assert!(source.len() < MAX_BYTES as usize / 4, "{}", path.display());
         }
     }
 }
