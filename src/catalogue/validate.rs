@@ -810,4 +810,46 @@ mod tests {
             "{problems}"
         );
     }
+
+    #[test]
+    fn editions_must_be_in_order_with_their_own_numbers_ids_and_clauses() {
+        let problems = problems_with(&[
+            (
+                "ZWGK-204.yaml",
+                "  - number: Q/RGZW 204-2018\n    issued: 2018-05-20\n    effective: 2018-06-01",
+                "  - number: Q/RGZW 204-2019\n    issued: 2018-05-20\n    effective: 2019-06-01",
+            ),
+            (
+                "ZWGK-204.yaml",
+                "id: reply-document-format-2018",
+                "id: reply-document-format",
+            ),
+            (
+                "ZWGK-204.yaml",
+                "clause: \"5.3\"\n    check: manual",
+                "clause: \"9.9\"\n    check: manual",
+            ),
+        ]);
+        let line = line_of("ZWGK-204.yaml", "  - number: Q/RGZW 204-2018");
+        assert_reported(
+            &problems,
+            "ZWGK-204.yaml",
+            line,
+            "editions[0].number: edition number Q/RGZW 204-2019 is used twice",
+        );
+        assert_reported(
+            &problems,
+            "ZWGK-204.yaml",
+            line + 2,
+            "editions[0].effective: editions are listed oldest first",
+        );
+        assert!(
+            problems.contains(": requirements[1].id: duplicate requirement id reply-document-format (ids are unique across editions)"),
+            "{problems}"
+        );
+        assert!(
+            problems.contains("requirements[1].clause: ZWGK-204 has no clause 9.9"),
+            "{problems}"
+        );
+    }
 }
