@@ -852,4 +852,34 @@ mod tests {
             "{problems}"
         );
     }
+
+    #[test]
+    fn each_editions_requirements_are_in_force_only_while_their_edition_is() {
+        let catalogue = Catalogue::load(&shipped()).unwrap();
+        let standard = catalogue.standard("ZWGK-204").unwrap();
+        let window = |id: &str| {
+            let rule = standard.requirements.iter().find(|r| r.id == id).unwrap();
+            let w = rule.in_force.unwrap();
+            (
+                w.from.map(|d| d.to_string()),
+                w.to.map(|d| d.to_string()),
+                rule.edition.clone(),
+            )
+        };
+        assert_eq!(
+            window("reply-within-limit"),
+            (
+                None,
+                Some("2019-05-14".into()),
+                Some("Q/RGZW 204-2018".into())
+            )
+        );
+        assert_eq!(
+            window("reply-within-limit-2019"),
+            (Some("2019-05-15".into()), None, None)
+        );
+        let day = |d: &str| d.parse().unwrap();
+        assert_eq!(standard.edition_on(day("2019-05-14")).0, "Q/RGZW 204-2018");
+        assert_eq!(standard.edition_on(day("2019-05-15")).0, "Q/RGZW 204-2019");
+    }
 }
