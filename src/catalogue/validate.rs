@@ -741,7 +741,7 @@ mod tests {
             "limit: {working_days: 4294967295, extension_working_days: 0}",
         )]);
         let line = line_of("ZWGK-204.yaml", limit);
-        let field = "requirements[1].limit";
+        let field = "requirements[0].limit";
         assert_reported(
             &problems,
             "ZWGK-204.yaml",

@@ -27,8 +27,8 @@ use serde::Serialize;
 use crate::calendar::Calendar;
 use crate::catalogue::UnitKind;
 use crate::catalogue::{
-    Catalogue, CatalogueItem, CheckKind, CheckSpec, FreshnessSpec, InterpretationSpec, Limit, Per,
-    Requirement, ResponseSpec, Source, Standard,
+    Catalogue, CatalogueItem, CheckKind, CheckSpec, EmptyColumnsSpec, FreshnessSpec, InForce,
+    InterpretationSpec, Limit, Per, Requirement, ResponseSpec, Source, Standard,
 };
 use crate::check::applies;
 use crate::data::{Period, Unit, UnitsFile};
@@ -295,12 +295,19 @@ impl<'a> Gen<'a> {
         day
     }
 
+    /// The unit's requirements in force at some time from two months before the period
+    /// (the carried instances) to its end: an earlier edition's rule plants nothing in a
+    /// quarter long after it was replaced.
     pub(crate) fn applicable(&self, unit: &Unit) -> Vec<(&'a Standard, &'a Requirement)> {
+        let dates = InForce {
+            from: Some(self.period.start() - Days::new(60)),
+            to: Some(self.period.end()),
+        };
         self.catalogue
             .standards
             .iter()
             .flat_map(|s| s.requirements.iter().map(move |r| (s, r)))
-            .filter(|(_, r)| applies(r, unit))
+            .filter(|(_, r)| applies(r, unit) && r.in_force.is_none_or(|w| w.overlaps(&dates)))
             .collect()
     }
 
@@ -343,6 +350,7 @@ impl<'a> Gen<'a> {
             match &rule.spec {
                 CheckSpec::Interpretation(spec) => self.interpretations(unit, spec),
                 CheckSpec::Freshness(spec) => self.columns(unit, spec),
+                CheckSpec::EmptyColumns(spec) => self.fill_columns(unit, spec),
                 _ => {}
             }
         }
@@ -521,6 +529,22 @@ impl<'a> Gen<'a> {
             for column in spec.columns.clone() {
                 let portal = self.locale.portal.clone();
                 self.updates(unit, &column, &portal, spec.max_gap_days);
+            }
+        }
+    }
+
+    /// One plain update (no catalogue record) in each listed column that has none so far:
+    /// a small unit may have no record for the column, and a defect planted on its records
+    /// may remove them all, either leaving the column empty where nothing was planted.
+    fn fill_columns(&mut self, unit: &Unit, spec: &EmptyColumnsSpec) {
+        for column in &spec.columns {
+            let plain = self.q.items[self.unit_start..]
+                .iter()
+                .any(|i| &i.column == column && i.item_code.is_empty());
+            if !plain {
+                let day = self.day_between(self.period.start(), self.period.end());
+                let portal = self.locale.portal.clone();
+                self.news_item(unit, column, &portal, day);
             }
         }
     }
