@@ -376,9 +376,14 @@ fn documents_of(standard: &Standard, f: &Fields) -> Vec<TantivyDocument> {
             "",
         ));
     }
-    // Earlier editions last: the documents of the current one keep their order.
+    // Earlier editions last, so the documents of the current one keep their order; only
+    // clauses the current edition words differently, the others would repeat its answers.
     for edition in &standard.editions {
-        for clause in &edition.clauses {
+        let changed = edition
+            .clauses
+            .iter()
+            .filter(|c| standard.clause(&c.no).is_none_or(|now| now.text != c.text));
+        for clause in changed {
             documents.push(base(
                 DocKind::Clause,
                 &clause.no,
