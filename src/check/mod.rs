@@ -382,6 +382,10 @@ fn apply_waivers(
                         .iter_mut()
                         .filter(|r| r.rule_id() == waiver.rule)
                     {
+                        // Waived to the period's end, the rule cannot veto this period.
+                        if waiver.expires >= period.end() {
+                            rule.warning = None;
+                        }
                         for instance in rule
                             .instances
                             .iter_mut()
