@@ -509,26 +509,27 @@ impl<'a> Gen<'a> {
     /// other rules and the news fill.
     fn columns(&mut self, unit: &Unit, spec: &FreshnessSpec) {
         let period_days = (self.period.end() - self.period.start()).num_days();
-        if let Some(channel) = &spec.channel {
-            self.updates(unit, channel, channel, spec.max_gap_days);
-        } else if spec.page.is_some() {
-        } else if i64::from(spec.max_gap_days) > period_days {
-            for column in &spec.columns {
-                let published = self.q.items[self.unit_start..]
-                    .iter()
-                    .any(|i| &i.column == column);
-                if !published {
-                    let last = i64::from(spec.max_gap_days) - period_days - 10;
-                    let back = self.rng.random_range(1..=last.max(1) as u64);
-                    let day = self.period.start() - Days::new(back);
-                    let portal = self.locale.portal.clone();
-                    self.news_item(unit, column, &portal, day);
+        let portal = self.locale.portal.clone();
+        match (&spec.channel, &spec.page) {
+            (Some(channel), _) => self.updates(unit, channel, channel, spec.max_gap_days),
+            (None, Some(_)) => {}
+            (None, None) if i64::from(spec.max_gap_days) > period_days => {
+                for column in &spec.columns {
+                    let published = self.q.items[self.unit_start..]
+                        .iter()
+                        .any(|i| &i.column == column);
+                    if !published {
+                        let last = i64::from(spec.max_gap_days) - period_days - 10;
+                        let back = self.rng.random_range(1..=last.max(1) as u64);
+                        let day = self.period.start() - Days::new(back);
+                        self.news_item(unit, column, &portal, day);
+                    }
                 }
             }
-        } else {
-            for column in spec.columns.clone() {
-                let portal = self.locale.portal.clone();
-                self.updates(unit, &column, &portal, spec.max_gap_days);
+            (None, None) => {
+                for column in &spec.columns {
+                    self.updates(unit, column, &portal, spec.max_gap_days);
+                }
             }
         }
     }
@@ -710,7 +711,7 @@ impl<'a> Gen<'a> {
             self.q.messages.push(MessageRow {
                 id,
                 unit: unit.id.clone(),
-                channel: channel.into(),
+                channel,
                 received_on: received,
                 replied_on: replied,
             });

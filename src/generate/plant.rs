@@ -435,39 +435,43 @@ fn coverage(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, spec: &CoverageSpec, i
 
 fn freshness(g: &mut Gen<'_>, unit: &Unit, rule: Rule<'_>, spec: &FreshnessSpec, ix: &mut Ix) {
     let period_days = (g.period.end() - g.period.start()).num_days();
-    if let Some(channel) = &spec.channel {
-        if chance(g, SILENT_ACCOUNT) {
-            let name = spec.together().unwrap_or(channel);
-            gap(
-                g,
-                unit,
-                rule,
-                spec.max_gap_days,
-                name,
-                |i| &i.channel == channel,
-                ix,
-            );
-        }
-    } else if spec.page.is_some() {
-        // 首页 goes dark only if all its columns do: not planted.
-    } else if i64::from(spec.max_gap_days) > period_days {
-        for column in &spec.columns {
-            if chance(g, LONG_STALE_COLUMN) {
-                long_stale(g, unit, rule, spec.max_gap_days, column, ix);
-            }
-        }
-    } else {
-        for column in &spec.columns {
-            if chance(g, STALE_COLUMN) {
+    match (&spec.channel, &spec.page) {
+        (Some(channel), _) => {
+            if chance(g, SILENT_ACCOUNT) {
+                let name = spec.together().unwrap_or(channel);
                 gap(
                     g,
                     unit,
                     rule,
                     spec.max_gap_days,
-                    column,
-                    |i| &i.column == column,
+                    name,
+                    |i| &i.channel == channel,
                     ix,
                 );
+            }
+        }
+        // 首页 goes dark only if all its columns do: not planted.
+        (None, Some(_)) => {}
+        (None, None) if i64::from(spec.max_gap_days) > period_days => {
+            for column in &spec.columns {
+                if chance(g, LONG_STALE_COLUMN) {
+                    long_stale(g, unit, rule, spec.max_gap_days, column, ix);
+                }
+            }
+        }
+        (None, None) => {
+            for column in &spec.columns {
+                if chance(g, STALE_COLUMN) {
+                    gap(
+                        g,
+                        unit,
+                        rule,
+                        spec.max_gap_days,
+                        column,
+                        |i| &i.column == column,
+                        ix,
+                    );
+                }
             }
         }
     }

@@ -108,7 +108,7 @@ pub(super) fn findings_workbook(results: &AuditResults) -> Result<Vec<u8>> {
         sheet.write_number(r, 0, unit.rank as f64)?;
         sheet.write_number(r, 1, unit.rank_in_kind as f64)?;
         sheet.write_string(r, 2, &unit.name)?;
-        sheet.write_string(r, 3, &unit.kind.label(&results.jurisdiction))?;
+        sheet.write_string(r, 3, unit.kind.label(&results.jurisdiction))?;
         if let Some(s) = unit.score {
             sheet.write_number_with_format(r, 4, s, &score)?;
         }
