@@ -162,7 +162,10 @@ type Response<'a> = (&'a Requirement, &'a ResponseSpec);
 struct CodePlan {
     checks: BTreeSet<CheckKind>,
     channels: BTreeSet<String>,
-    limit: Option<Limit>,
+    /// Elements a rule lists instead of the row's (an earlier edition's list): written too.
+    elements: Vec<String>,
+    /// Limits timeliness rules give themselves, with the days they are in force.
+    limits: Vec<(Option<InForce>, Limit)>,
     per_month: u32,
 }
 
@@ -329,7 +332,12 @@ impl<'a> Gen<'a> {
                         plan.channels
                             .extend(spec.channels.clone().unwrap_or(row_channels));
                     }
-                    CheckSpec::Timeliness(spec) => plan.limit = plan.limit.or(spec.limit),
+                    CheckSpec::Timeliness(spec) => {
+                        plan.limits.extend(spec.limit.map(|l| (rule.in_force, l)))
+                    }
+                    CheckSpec::Elements(spec) => plan
+                        .elements
+                        .extend(spec.elements.iter().flatten().cloned()),
                     CheckSpec::Coverage(spec) => {
                         let per_month = match spec.per {
                             Per::Month => spec.min,
@@ -368,7 +376,6 @@ impl<'a> Gen<'a> {
 
     /// Register entries for a catalogue row, each published on time on its channels.
     fn catalogue_records(&mut self, unit: &Unit, row: &CatalogueItem, plan: &CodePlan) {
-        let limit = plan.limit.or_else(|| row.time_limit.days());
         let months = self.period.months();
         let entries = if plan.per_month > 0 {
             months
@@ -397,8 +404,26 @@ impl<'a> Gen<'a> {
         } else {
             plan.channels.iter().cloned().collect()
         };
+        // Items carry the row's elements and those an elements rule lists itself.
+        let mut elements = row.elements.clone();
+        for extra in &plan.elements {
+            if !elements.contains(extra) {
+                elements.push(extra.clone());
+            }
+        }
+        let row = CatalogueItem {
+            elements,
+            ..row.clone()
+        };
         for (from, to) in windows {
-            self.entry(unit, row, limit, (from, to), &channels, plan.per_month > 0);
+            self.entry(
+                unit,
+                &row,
+                &plan.limits,
+                (from, to),
+                &channels,
+                plan.per_month > 0,
+            );
         }
     }
 
@@ -407,7 +432,7 @@ impl<'a> Gen<'a> {
         &mut self,
         unit: &Unit,
         row: &CatalogueItem,
-        limit: Option<Limit>,
+        limits: &[(Option<InForce>, Limit)],
         window: (NaiveDate, NaiveDate),
         channels: &[String],
         same_month: bool,
@@ -419,9 +444,17 @@ impl<'a> Gen<'a> {
             window.1 - Days::new(2)
         };
         let formed = self.day_between(window.0, latest_formed.max(window.0));
-        let deadline = limit
+        // The earliest deadline of the limits in force on the day it was formed: the row's
+        // and those of rules (an earlier edition's among them) that set their own.
+        let in_force = limits
+            .iter()
+            .filter(|(days, _)| days.is_none_or(|d| d.contains(formed)))
+            .map(|(_, limit)| *limit)
+            .chain(row.time_limit.days());
+        let deadlines: Vec<NaiveDate> = in_force
             .map(|l| l.due(self.calendar, formed).unwrap_or(end))
-            .unwrap_or(formed + Days::new(5));
+            .collect();
+        let deadline = deadlines.into_iter().min().unwrap_or(formed + Days::new(5));
         let last_day = if same_month { window.1 } else { end };
         let earliest = formed.max(start);
         let latest = deadline.min(last_day);

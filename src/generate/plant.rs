@@ -251,9 +251,11 @@ fn timeliness(
     let (start, end) = (g.period.start(), g.period.end());
     for (i, first) in published_entries(g, ix, unit, &codes) {
         let entry = g.q.register[i].clone();
+        // The version of the rule is chosen by the day the information was formed.
         if ix.touched.contains(&entry.id)
             || fixed.contains(&entry.item_code)
             || !single(CheckKind::Timeliness, &entry.item_code)
+            || !rule.1.in_force_on(entry.formed_on)
         {
             continue;
         }
@@ -807,7 +809,8 @@ fn elements(
             && codes.contains(&item.item_code)
             && !ix.touched.contains(&item.id)
             && single(CheckKind::Elements, &item.item_code)
-            && g.period.contains(item.published_on);
+            && g.period.contains(item.published_on)
+            && rule.1.in_force_on(item.published_on);
         if !eligible || !chance(g, MISSING_ELEMENTS) {
             continue;
         }
@@ -861,6 +864,7 @@ fn channels(
         if ix.touched.contains(&entry.id)
             || !single(CheckKind::Channels, &entry.item_code)
             || !g.period.contains(first)
+            || !rule.1.in_force_on(entry.formed_on)
         {
             continue;
         }
@@ -901,6 +905,7 @@ fn display(
             || !codes.contains(&item.item_code)
             || ix.touched.contains(&item.id)
             || !single(CheckKind::Display, &item.item_code)
+            || !rule.1.in_force_on(item.published_on)
         {
             continue;
         }
