@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 
 use super::style::{pad, Style};
 use super::{ListFormat, SearchArgs, TextFormat, EXIT_BAD_INPUT};
-use crate::catalogue::{Catalogue, Requirement, Standard, Status};
+use crate::catalogue::{Catalogue, Clause, Requirement, Standard, Status};
 use crate::index::{row_text, CatalogueIndex, Freshness};
 use crate::problem::Problems;
 use crate::search::{MatchMode, SearchRequest, SearchResults};
@@ -190,14 +190,7 @@ pub(super) fn catalogue_show(
         }
     }
     writeln!(out)?;
-    for clause in &s.clauses {
-        writeln!(
-            out,
-            "{}\n{}\n",
-            style.bold(&format!("{} {}", clause.no, clause.title)),
-            clause.text.trim()
-        )?;
-    }
+    write_clauses(&mut out, &style, &s.clauses)?;
     if !s.items.is_empty() {
         writeln!(out, "{}", style.bold("公开事项标准目录"))?;
         for item in &s.items {
@@ -234,14 +227,7 @@ pub(super) fn catalogue_show(
             edition.effective,
             until
         )?;
-        for clause in &edition.clauses {
-            writeln!(
-                out,
-                "{}\n{}\n",
-                style.bold(&format!("{} {}", clause.no, clause.title)),
-                clause.text.trim()
-            )?;
-        }
+        write_clauses(&mut out, &style, &edition.clauses)?;
         let own: Vec<&Requirement> = s
             .requirements
             .iter()
@@ -253,6 +239,18 @@ pub(super) fn catalogue_show(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn write_clauses(out: &mut impl Write, style: &Style, clauses: &[Clause]) -> Result<()> {
+    for clause in clauses {
+        writeln!(
+            out,
+            "{}\n{}\n",
+            style.bold(&format!("{} {}", clause.no, clause.title)),
+            clause.text.trim()
+        )?;
+    }
+    Ok(())
 }
 
 fn write_requirements(
