@@ -23,6 +23,7 @@ pub(crate) mod locate;
 pub(crate) mod output;
 pub(crate) mod problem;
 pub(crate) mod ranges;
+pub(crate) mod reference;
 pub(crate) mod report;
 pub(crate) mod results;
 pub(crate) mod sample;

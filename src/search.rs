@@ -26,6 +26,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::catalogue::lookup_key;
 use crate::index::tokenizer::{bigrams, words, Word};
 use crate::index::{doc_kind, stored, CatalogueIndex, DocKind, Fields};
+use crate::reference::{self, Reference};
 
 /// Question words and particles that say how a question is asked, not what it is about.
 const QUESTION_WORDS: &[&str] = &[
@@ -207,7 +208,12 @@ impl CatalogueIndex {
         let f = &self.fields;
         let filters = self.filters(request);
 
-        if let Some(hits) = self.exact_lookup(&searcher, &request.query, &filters)? {
+        let reference = reference::parse(&request.query);
+        let named = match &reference {
+            Some(r) => self.exact_lookup(&searcher, &r.digits, Some(r), &filters)?,
+            None => self.exact_lookup(&searcher, &request.query, None, &filters)?,
+        };
+        if let Some(hits) = named {
             return Ok(SearchResults {
                 query: request.query.clone(),
                 terms: vec![lookup_key(&request.query)],
@@ -285,11 +291,14 @@ impl CatalogueIndex {
         .collect()
     }
 
-    /// When the whole query names a standard, that standard with its clauses in order.
+    /// When the whole query names a standard, that standard with its clauses in order; a
+    /// reference to one of its clauses puts that clause first (of the edition whose year
+    /// the reference gives, else of the edition in force).
     fn exact_lookup(
         &self,
         searcher: &Searcher,
         query: &str,
+        reference: Option<&Reference>,
         filters: &[Box<dyn Query>],
     ) -> Result<Option<Vec<StandardHit>>> {
         let f = &self.fields;
@@ -308,9 +317,16 @@ impl CatalogueIndex {
         let addresses = searcher.search(&*exact_term(f.std_id, &id), &DocSetCollector)?;
         let mut addresses: Vec<DocAddress> = addresses.into_iter().collect();
         addresses.sort();
+        let mut documents = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            documents.push(searcher.doc::<TantivyDocument>(address)?);
+        }
+        if let Some(named) = reference.and_then(|r| named_clause(&documents, f, r)) {
+            let document = documents.remove(named);
+            documents.insert(0, document);
+        }
         let mut hit = standard_hit(&scope, f, 1.0, MatchMode::Exact);
-        for address in addresses.into_iter().take(CLAUSES_PER_STANDARD + 1) {
-            let document: TantivyDocument = searcher.doc(address)?;
+        for document in documents.into_iter().take(CLAUSES_PER_STANDARD + 1) {
             let body = stored(&document, f.body);
             let fragment: String = truncate(body, SNIPPET_BYTES);
             hit.clauses.push(ClauseHit {
@@ -501,6 +517,27 @@ impl Groups {
         }
         hits
     }
+}
+
+/// Where among a standard's documents the clause a reference names is: of the edition
+/// whose number ends in the reference's year, else of the edition in force, else of any.
+fn named_clause(documents: &[TantivyDocument], f: &Fields, reference: &Reference) -> Option<usize> {
+    let clause = reference.clause.as_deref()?;
+    let candidates: Vec<(usize, &str)> = documents
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| doc_kind(d, f) == DocKind::Clause && stored(d, f.no) == clause)
+        .map(|(i, d)| (i, stored(d, f.edition)))
+        .collect();
+    let of_year = reference.year.as_ref().and_then(|year| {
+        candidates
+            .iter()
+            .find(|(_, edition)| !edition.is_empty() && edition.ends_with(year.as_str()))
+    });
+    of_year
+        .or_else(|| candidates.iter().find(|(_, edition)| edition.is_empty()))
+        .or(candidates.first())
+        .map(|(i, _)| *i)
 }
 
 /// How much a clause of an earlier, repealed edition counts against the current one's.

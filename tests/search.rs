@@ -188,3 +188,34 @@ fn show_renders_a_standard_for_the_terminal() {
         .ok();
     insta::assert_snapshot!("show_204", out);
 }
+
+/// `204 5.3`, `ZWGK-204 第5.3条` and `Q/RGZW 204-2018 5.3` ranked ZWGK-103 or ZWGK-101
+/// first; a number with another year or without its prefix (`rgzw 204`) landed on ZWGK-101.
+#[test]
+fn a_reference_with_a_clause_lands_on_that_clause_of_the_edition_it_names() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let d = dir.to_str().unwrap();
+    for (query, id, clause, edition) in [
+        ("204 5.3", "ZWGK-204", "5.3", None),
+        ("ZWGK-204 第5.3条", "ZWGK-204", "5.3", None),
+        ("Q/RGZW 204-2019 5.3", "ZWGK-204", "5.3", None),
+        (
+            "Q/RGZW 204-2018 第5.1条",
+            "ZWGK-204",
+            "5.1",
+            Some("Q/RGZW 204-2018"),
+        ),
+        ("304的5.2", "ZWGK-304", "5.2", None),
+        ("201 A.05", "ZWGK-201", "A.05", None),
+        ("rgzw 204", "ZWGK-204", "1", None),
+        ("Q/RGZW 204-2017", "ZWGK-204", "1", None),
+    ] {
+        let results = search(&sandbox, d, &[query]);
+        assert_eq!(results["mode"], "exact", "{query}");
+        assert_eq!(ids(&results), vec![id], "{query}");
+        let first = &results["hits"][0]["clauses"][0];
+        assert_eq!(first["no"], clause, "{query}");
+        assert_eq!(first["edition"].as_str(), edition, "{query}");
+    }
+}
