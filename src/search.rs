@@ -24,6 +24,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::catalogue::lookup_key;
+use crate::index::fold::fold;
 use crate::index::tokenizer::{bigrams, words, Word};
 use crate::index::{doc_kind, stored, CatalogueIndex, DocKind, Fields};
 use crate::reference::{self, Reference};
@@ -208,21 +209,23 @@ impl CatalogueIndex {
         let f = &self.fields;
         let filters = self.filters(request);
 
-        let reference = reference::parse(&request.query);
+        // Matched in folded form (simplified, half-width, lower case); reported as typed.
+        let folded = fold(&request.query);
+        let reference = reference::parse(&folded);
         let named = match &reference {
             Some(r) => self.exact_lookup(&searcher, &r.digits, Some(r), &filters)?,
-            None => self.exact_lookup(&searcher, &request.query, None, &filters)?,
+            None => self.exact_lookup(&searcher, &folded, None, &filters)?,
         };
         if let Some(hits) = named {
             return Ok(SearchResults {
                 query: request.query.clone(),
-                terms: vec![lookup_key(&request.query)],
+                terms: vec![lookup_key(&folded)],
                 mode: MatchMode::Exact,
                 hits,
             });
         }
 
-        let query_words = self.query_words(&request.query);
+        let query_words = self.query_words(&folded);
         let terms: Vec<String> = query_words.iter().map(|w| w.word.text.clone()).collect();
         let (required, optional): (Vec<&QueryWord>, Vec<&QueryWord>) =
             query_words.iter().partition(|w| w.required);
@@ -234,7 +237,7 @@ impl CatalogueIndex {
         };
         let mut boosts: Vec<Box<dyn Query>> = self.phrase_boosts(&query_words);
         boosts.extend(optional.iter().map(|w| w.query.box_clone()));
-        if asks_how_long(&self.jieba, &request.query) {
+        if asks_how_long(&self.jieba, &folded) {
             boosts.extend(DURATION_WORDS.iter().flat_map(|word| {
                 [f.heading, f.body].map(|field| boosted(word_term(field, word), DURATION_BOOST))
             }));

@@ -219,3 +219,25 @@ fn a_reference_with_a_clause_lands_on_that_clause_of_the_edition_it_names() {
         assert_eq!(first["edition"].as_str(), edition, "{query}");
     }
 }
+
+/// 申請答覆 and 預決算 returned nothing.
+#[test]
+fn traditional_and_full_width_queries_find_what_the_simplified_ones_do() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let d = dir.to_str().unwrap();
+    for (typed, simplified) in [
+        ("申請答覆期限", "申请答复期限"),
+        ("預決算公開", "预决算公开"),
+        ("ＺＷＧＫ－２０４", "ZWGK-204"),
+        ("政務公開體驗區", "政务公开体验区"),
+    ] {
+        let (a, b) = (
+            search(&sandbox, d, &[typed]),
+            search(&sandbox, d, &[simplified]),
+        );
+        assert!(!ids(&a).is_empty(), "{typed}");
+        assert_eq!(ids(&a), ids(&b), "{typed} vs {simplified}");
+        assert_eq!(a["query"], typed, "reported as typed");
+    }
+}

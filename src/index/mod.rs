@@ -1,6 +1,7 @@
 //! The Tantivy index over the catalogue: one document per clause, per catalogue row and per
 //! standard's scope, cached outside the catalogue and rebuilt when any catalogue file changes.
 
+pub mod fold;
 pub mod tokenizer;
 
 use std::path::{Path, PathBuf};
@@ -18,7 +19,7 @@ use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
 use crate::catalogue::{content_hash, lookup_keys, Catalogue, CatalogueItem, Standard};
 
 /// Bumped whenever the schema or the documents change shape, so old caches are rebuilt.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const MANIFEST: &str = "zwgk-index.json";
 
 /// What a document of the index stands for.

@@ -9,6 +9,8 @@
 use std::sync::Arc;
 
 use jieba_rs::{Jieba, TokenizeMode};
+
+use super::fold::fold;
 use tantivy::tokenizer::{LowerCaser, NgramTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer};
 
 /// Frequency given to dictionary terms so that jieba prefers them over their parts.
@@ -54,7 +56,9 @@ pub fn words(jieba: &Jieba, text: &str, search: bool) -> Vec<Word> {
         .map(|t| {
             let from = t.word.as_ptr() as usize - text.as_ptr() as usize;
             Word {
-                text: t.word.to_lowercase(),
+                // Folded as queries are, so a traditional or full-width word in the text
+                // is indexed in the form searched for.
+                text: fold(t.word),
                 from,
                 to: from + t.word.len(),
                 position: t.start,
