@@ -370,6 +370,22 @@ impl CatalogueIndex {
                 if let Some(q) = bigram_query(f, &word.text) {
                     alternatives.push((Occur::Should, boosted(q, BIGRAM_BOOST)));
                 }
+                // Another way of saying it (synonyms.yaml) counts as the word itself, a
+                // little less than the words typed.
+                for other in self.synonyms.get(&word.text).into_iter().flatten() {
+                    alternatives.extend(
+                        [
+                            (f.title, TITLE_BOOST),
+                            (f.heading, HEADING_BOOST),
+                            (f.body, BODY_BOOST),
+                        ]
+                        .into_iter()
+                        .map(|(field, boost)| {
+                            let q = boosted(word_term(field, other), boost * SYNONYM_WEIGHT);
+                            (Occur::Should, q)
+                        }),
+                    );
+                }
                 if fuzzy_allowed(&word.text) {
                     let term = Term::from_field_text(f.body, &word.text);
                     alternatives
@@ -542,6 +558,9 @@ fn named_clause(documents: &[TantivyDocument], f: &Fields, reference: &Reference
         .or(candidates.first())
         .map(|(i, _)| *i)
 }
+
+/// How much a synonym's match counts against the word typed.
+const SYNONYM_WEIGHT: f32 = 0.8;
 
 /// How much a clause of an earlier, repealed edition counts against the current one's.
 const EARLIER_EDITION: f32 = 0.5;

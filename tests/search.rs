@@ -241,3 +241,40 @@ fn traditional_and_full_width_queries_find_what_the_simplified_ones_do() {
         assert_eq!(a["query"], typed, "reported as typed");
     }
 }
+
+/// 拆迁 (房屋征收) and 办证 (行政许可) found nothing: no equivalence between the words
+/// people use and the catalogue's.
+#[test]
+fn colloquial_words_find_the_official_terms_through_synonyms_yaml() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let d = dir.to_str().unwrap();
+    let results = search(&sandbox, d, &["拆迁"]);
+    let text = results.to_string();
+    assert!(text.contains("房屋征收"), "{text}");
+    // Without the list, 拆迁 is no word of the catalogue.
+    std::fs::remove_file(dir.join("synonyms.yaml")).unwrap();
+    let without = search(&sandbox, d, &["拆迁"]);
+    assert!(!without.to_string().contains("房屋征收"), "{without}");
+}
+
+#[test]
+fn a_broken_synonyms_list_is_reported_by_catalogue_check() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    std::fs::write(
+        dir.join("synonyms.yaml"),
+        "- [房屋征收, 拆迁]\n- [低保]\n- [最低生活保障, 拆迁, 低 保]\n",
+    )
+    .unwrap();
+    let run = sandbox.run(&["catalogue", "check", "--standards", dir.to_str().unwrap()]);
+    assert_eq!(run.code(), 2);
+    let out = run.stdout();
+    for expected in [
+        "synonyms.yaml:2: [1]: 一组同义词至少要有两个说法",
+        "synonyms.yaml:3: [2][1]: “拆迁”已在第1组中，一个说法只能属于一组",
+        "synonyms.yaml:3: [2][2]: 同义词不能为空，也不能含空格",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+}

@@ -9,6 +9,7 @@ mod golden_sample;
 mod handmade;
 mod hostile_yaml;
 mod input;
+mod judged;
 mod other_county;
 mod output;
 mod relevance;

@@ -8,6 +8,7 @@
 
 mod model;
 mod rule;
+pub mod synonyms;
 mod validate;
 
 use std::collections::HashMap;
@@ -17,6 +18,7 @@ use sha2::{Digest, Sha256};
 
 pub use model::*;
 pub use rule::*;
+pub use synonyms::{SynonymGroups, SYNONYMS_FILE};
 
 use crate::calendar::Calendar;
 use crate::locate::Locator;
@@ -37,6 +39,8 @@ pub struct Catalogue {
     /// Sorted by id.
     pub standards: Vec<Standard>,
     pub calendar: Calendar,
+    /// The search's equivalence groups (synonyms.yaml), terms folded as searched.
+    pub search_synonyms: SynonymGroups,
 }
 
 /// A standard record with where it came from, for validation messages.
@@ -83,6 +87,13 @@ impl Catalogue {
             source(META_FILE).and_then(|t| parse_yaml::<CatalogueMeta>(&dir.join(META_FILE), t));
         let calendar =
             source(CALENDAR_FILE).and_then(|t| Calendar::from_yaml(t, &dir.join(CALENDAR_FILE)));
+        let synonyms_path = dir.join(SYNONYMS_FILE);
+        let synonyms = match files.iter().find(|(p, _)| *p == synonyms_path) {
+            Some((path, bytes)) => text(path, bytes)
+                .and_then(|t| parse_yaml::<SynonymGroups>(path, t))
+                .map(Some),
+            None => Ok(None),
+        };
         let standards: Vec<_> = files
             .iter()
             .filter(|(path, _)| is_standard_file(path))
@@ -92,6 +103,10 @@ impl Catalogue {
             .collect();
 
         let meta = meta.map_err(|p| problems.extend(p)).ok();
+        let synonyms = synonyms.map_err(|p| problems.extend(p)).ok().flatten();
+        if let Some(list) = &synonyms {
+            synonyms::check(list, &mut |p| problems.push(p));
+        }
         let calendar = calendar.map_err(|p| problems.extend(p)).ok();
         let read = standards.len();
         let standards: Vec<_> = standards
@@ -116,6 +131,15 @@ impl Catalogue {
             meta: meta.record,
             standards,
             calendar,
+            search_synonyms: synonyms
+                .map(|list| {
+                    let fold = crate::index::fold::fold;
+                    list.record
+                        .into_iter()
+                        .map(|group| group.iter().map(|t| fold(t)).collect())
+                        .collect()
+                })
+                .unwrap_or_default(),
         })
     }
 
@@ -336,7 +360,7 @@ fn is_standard_file(path: &Path) -> bool {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    name != META_FILE && name != CALENDAR_FILE
+    name != META_FILE && name != CALENDAR_FILE && name != SYNONYMS_FILE
 }
 
 fn text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Problems> {

@@ -4,6 +4,7 @@
 pub mod fold;
 pub mod tokenizer;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -16,10 +17,13 @@ use tantivy::schema::{
 };
 use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
 
-use crate::catalogue::{content_hash, lookup_keys, Catalogue, CatalogueItem, Standard};
+use crate::catalogue::synonyms::expansions;
+use crate::catalogue::{
+    content_hash, lookup_keys, Catalogue, CatalogueItem, Standard, SynonymGroups,
+};
 
 /// Bumped whenever the schema or the documents change shape, so old caches are rebuilt.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const MANIFEST: &str = "zwgk-index.json";
 
 /// What a document of the index stands for.
@@ -119,8 +123,12 @@ impl Fields {
 struct Manifest {
     format: u32,
     content_hash: String,
-    /// The catalogue's tokenizer terms, so a search needs no YAML parsing.
+    /// The catalogue's tokenizer terms (with every synonym), so a search needs no YAML
+    /// parsing.
     dictionary: Vec<String>,
+    /// synonyms.yaml's groups, folded.
+    #[serde(default)]
+    synonyms: SynonymGroups,
     standards: usize,
     documents: u64,
 }
@@ -131,6 +139,8 @@ pub struct CatalogueIndex {
     pub reader: IndexReader,
     pub fields: Fields,
     pub jieba: Arc<Jieba>,
+    /// Each synonym with the other terms of its group.
+    pub synonyms: HashMap<String, Vec<String>>,
     pub dir: PathBuf,
     pub documents: u64,
 }
@@ -160,7 +170,7 @@ impl CatalogueIndex {
             .filter(|m| m.format == FORMAT && m.content_hash == content_hash);
         if let Some(manifest) = current {
             let jieba = tokenizer::jieba_with_terms(&manifest.dictionary);
-            if let Ok(index) = CatalogueIndex::open_dir(&dir, jieba, manifest.documents) {
+            if let Ok(index) = CatalogueIndex::open_dir(&dir, jieba, manifest) {
                 return Ok((index, Freshness::Reused));
             }
         }
@@ -208,7 +218,7 @@ impl CatalogueIndex {
         removed.map_err(|e| Error::io("removing old index", &dir, e))?;
         std::fs::rename(&staging, &dir)
             .map_err(|e| Error::io("moving the new index into", &dir, e))?;
-        CatalogueIndex::open_dir(&dir, jieba, manifest.documents)
+        CatalogueIndex::open_dir(&dir, jieba, &manifest)
     }
 
     /// The index of a loaded catalogue, in memory only.
@@ -216,12 +226,12 @@ impl CatalogueIndex {
         let (schema, fields) = Fields::schema();
         let index = Index::create_in_ram(schema);
         let (jieba, manifest) = fill(&index, &fields, catalogue)?;
-        CatalogueIndex::with_reader(index, fields, jieba, PathBuf::new(), manifest.documents)
+        CatalogueIndex::with_reader(index, fields, jieba, PathBuf::new(), &manifest)
     }
 
     /// Opens the index in `dir`, refusing one whose files fail their checksums or that
     /// does not hold the documents its manifest says.
-    fn open_dir(dir: &Path, jieba: Arc<Jieba>, documents: u64) -> Result<CatalogueIndex> {
+    fn open_dir(dir: &Path, jieba: Arc<Jieba>, manifest: &Manifest) -> Result<CatalogueIndex> {
         let opening = |e: tantivy::TantivyError| {
             Error::internal(format!("opening index {}", dir.display()), e)
         };
@@ -234,8 +244,8 @@ impl CatalogueIndex {
         }
         let (_, fields) = Fields::schema();
         let opened =
-            CatalogueIndex::with_reader(index, fields, jieba, dir.to_path_buf(), documents)?;
-        if opened.reader.searcher().num_docs() != documents {
+            CatalogueIndex::with_reader(index, fields, jieba, dir.to_path_buf(), manifest)?;
+        if opened.reader.searcher().num_docs() != manifest.documents {
             return Err(Error::internal(
                 "opening index",
                 format!("{} is incomplete", dir.display()),
@@ -249,7 +259,7 @@ impl CatalogueIndex {
         fields: Fields,
         jieba: Arc<Jieba>,
         dir: PathBuf,
-        documents: u64,
+        manifest: &Manifest,
     ) -> Result<CatalogueIndex> {
         register_tokenizers(&index, &jieba);
         let reader = index
@@ -261,8 +271,9 @@ impl CatalogueIndex {
             reader,
             fields,
             jieba,
+            synonyms: expansions(&manifest.synonyms),
             dir,
-            documents,
+            documents: manifest.documents,
         })
     }
 }
@@ -287,7 +298,12 @@ fn has_cut_segment_file(dir: &Path) -> bool {
 /// Writes every document of `catalogue` into `index`; returns the tokenizer and the
 /// manifest describing what was written.
 fn fill(index: &Index, fields: &Fields, catalogue: &Catalogue) -> Result<(Arc<Jieba>, Manifest)> {
-    let jieba = tokenizer::jieba_with_terms(&catalogue.meta.dictionary);
+    // Synonyms are dictionary terms too, so a multi-word one (房屋征收) is indexed whole.
+    let mut dictionary = catalogue.meta.dictionary.clone();
+    dictionary.extend(catalogue.search_synonyms.iter().flatten().cloned());
+    dictionary.sort();
+    dictionary.dedup();
+    let jieba = tokenizer::jieba_with_terms(&dictionary);
     register_tokenizers(index, &jieba);
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 30_000_000)?;
     let mut documents = 0u64;
@@ -302,7 +318,8 @@ fn fill(index: &Index, fields: &Fields, catalogue: &Catalogue) -> Result<(Arc<Ji
     let manifest = Manifest {
         format: FORMAT,
         content_hash: catalogue.sha256.clone(),
-        dictionary: catalogue.meta.dictionary.clone(),
+        dictionary,
+        synonyms: catalogue.search_synonyms.clone(),
         standards: catalogue.standards.len(),
         documents,
     };
