@@ -3,6 +3,8 @@
 //! letters before the number may be any prefix (or none), the year any year: the three
 //! digits name the standard, the year at most picks one of its editions.
 
+use crate::catalogue::half_width;
+
 /// A query that is nothing but a reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Reference {
@@ -73,15 +75,6 @@ fn is_clause_number(text: &str) -> bool {
         && numbers
             .split('.')
             .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
-}
-
-fn half_width(c: char) -> char {
-    match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        '—' => '-',
-        _ => c,
-    }
 }
 
 #[cfg(test)]

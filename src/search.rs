@@ -320,8 +320,13 @@ impl CatalogueIndex {
         let addresses = searcher.search(&*exact_term(f.std_id, &id), &DocSetCollector)?;
         let mut addresses: Vec<DocAddress> = addresses.into_iter().collect();
         addresses.sort();
-        let mut documents = Vec::with_capacity(addresses.len());
-        for address in addresses {
+        // A clause named may be anywhere in the standard; otherwise its first documents do.
+        let wanted = match reference.and_then(|r| r.clause.as_ref()) {
+            Some(_) => addresses.len(),
+            None => CLAUSES_PER_STANDARD + 1,
+        };
+        let mut documents = Vec::with_capacity(wanted);
+        for address in addresses.into_iter().take(wanted) {
             documents.push(searcher.doc::<TantivyDocument>(address)?);
         }
         if let Some(named) = reference.and_then(|r| named_clause(&documents, f, r)) {

@@ -39,7 +39,7 @@ pub struct Catalogue {
     /// Sorted by id.
     pub standards: Vec<Standard>,
     pub calendar: Calendar,
-    /// The search's equivalence groups (synonyms.yaml), terms folded as searched.
+    /// The search's equivalence groups (synonyms.yaml), as written.
     pub search_synonyms: SynonymGroups,
 }
 
@@ -131,15 +131,7 @@ impl Catalogue {
             meta: meta.record,
             standards,
             calendar,
-            search_synonyms: synonyms
-                .map(|list| {
-                    let fold = crate::index::fold::fold;
-                    list.record
-                        .into_iter()
-                        .map(|group| group.iter().map(|t| fold(t)).collect())
-                        .collect()
-                })
-                .unwrap_or_default(),
+            search_synonyms: synonyms.map(|list| list.record).unwrap_or_default(),
         })
     }
 
@@ -286,13 +278,20 @@ pub fn lookup_keys(standard: &Standard) -> Vec<String> {
 pub fn lookup_key(name: &str) -> String {
     name.chars()
         .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '—' => '-',
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
+        .map(half_width)
         .flat_map(char::to_uppercase)
         .collect()
+}
+
+/// The half-width form of a full-width letter, digit or sign (ＺＷＧＫ－２０４, ５．３), of
+/// the ideographic space, and of an em dash typed for a hyphen.
+pub(crate) fn half_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        '—' => '-',
+        _ => c,
+    }
 }
 
 /// The hash [`Catalogue::load`] records, computed from the folder without parsing it (to

@@ -61,7 +61,7 @@ pub(super) fn on_page(spec: &FreshnessSpec, item: &Item) -> bool {
 }
 
 /// Publication days of the unit's items that pass `counts`, sorted, without repeats.
-fn update_days(unit: &UnitData<'_>, counts: impl Fn(&Item) -> bool) -> Vec<NaiveDate> {
+pub(super) fn update_days(unit: &UnitData<'_>, counts: impl Fn(&Item) -> bool) -> Vec<NaiveDate> {
     let mut days: Vec<NaiveDate> = unit
         .items
         .iter()

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::table::{read_table, Layout, Record, Row, Source};
+use super::table::{read_table, Layout, Record, Row, Source, TableRead};
 use super::unit_inspections::{
     holds_unit_verdicts, read_unit_sheet, unit_places, UnitInspection, UnitInspections,
 };
@@ -318,9 +318,34 @@ pub(crate) fn holds_verdicts(path: &Path) -> bool {
             date: String::new(),
         })
     });
+    any_filled(read)
+}
+
+/// Whether a sheet read for its verdict column alone holds a verdict, or cannot be read
+/// or has no rows left (then it counts as filled, so that it is reported).
+pub(super) fn any_filled<T>(read: Result<TableRead<T>, Problem>) -> bool {
     read.map_or(true, |read| {
         read.input.rows == 0 || !read.records.is_empty() || !read.row_problems.is_empty()
     })
+}
+
+/// The rows read, refused when there are none below the header: `what` (工作底稿,
+/// 单位核查表) was cut or emptied.
+pub(super) fn sheet_rows<T: Record>(
+    read: TableRead<T>,
+    path: &Path,
+    what: &str,
+) -> Result<Vec<T>, Problems> {
+    let rows = read.into_records()?;
+    if rows.is_empty() {
+        return Err(Problems::one(Problem::file(
+            path,
+            format!(
+                "{what}只有表头，没有一行样本：文件是否被截断或清空？请用 zwgk sample 重新生成"
+            ),
+        )));
+    }
+    Ok(rows)
 }
 
 /// One worksheet row as read.
@@ -456,14 +481,7 @@ fn read_worksheet(path: &Path, plan: &SamplePlan) -> Result<Vec<Filled>, Problem
         })
     })
     .map_err(one)?;
-    let rows = read.into_records()?;
-    if rows.is_empty() {
-        return Err(one(Problem::file(
-            path,
-            "工作底稿只有表头，没有一行样本：文件是否被截断或清空？请用 zwgk sample 重新生成",
-        )));
-    }
-    Ok(rows)
+    sheet_rows(read, path, "工作底稿")
 }
 
 /// The verdict in `column`: `Some(None)` when blank (not judged yet), `None` after

@@ -9,12 +9,12 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::inspections::{formula_verdicts, is_workbook, verdict_in};
+use super::inspections::{any_filled, formula_verdicts, is_workbook, sheet_rows, verdict_in};
 use super::table::{read_table, Record, Source};
 use super::{SamplePlan, Verdict};
 use crate::catalogue::{Catalogue, CheckKind};
 use crate::output::csv_cell_read;
-use crate::problem::{quote, Problem, Problems};
+use crate::problem::{quote, Problems};
 
 /// The unit sheet's name in the workbook (after the item worksheet).
 pub(crate) const UNIT_SHEET: &str = "单位核查";
@@ -113,9 +113,7 @@ pub(crate) fn holds_unit_verdicts(path: &Path) -> bool {
             ..UnitFilled::default()
         })
     });
-    read.map_or(true, |read| {
-        read.input.rows == 0 || !read.records.is_empty() || !read.row_problems.is_empty()
-    })
+    any_filled(read)
 }
 
 /// One unit-sheet row as read.
@@ -223,14 +221,7 @@ pub(super) fn read_unit_sheet(
         })
     })
     .map_err(one)?;
-    let rows = read.into_records()?;
-    if rows.is_empty() {
-        return Err(one(Problem::file(
-            path,
-            "单位核查表只有表头，没有一行样本：文件是否被截断或清空？请用 zwgk sample 重新生成",
-        )));
-    }
-    Ok(rows)
+    sheet_rows(read, path, "单位核查表")
 }
 
 #[cfg(test)]

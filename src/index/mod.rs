@@ -298,9 +298,15 @@ fn has_cut_segment_file(dir: &Path) -> bool {
 /// Writes every document of `catalogue` into `index`; returns the tokenizer and the
 /// manifest describing what was written.
 fn fill(index: &Index, fields: &Fields, catalogue: &Catalogue) -> Result<(Arc<Jieba>, Manifest)> {
-    // Synonyms are dictionary terms too, so a multi-word one (房屋征收) is indexed whole.
+    // Synonyms are matched folded, as queries are, and are dictionary terms too, so that
+    // a multi-word one (房屋征收) is indexed whole.
+    let synonyms: SynonymGroups = catalogue
+        .search_synonyms
+        .iter()
+        .map(|group| group.iter().map(|t| fold::fold(t)).collect())
+        .collect();
     let mut dictionary = catalogue.meta.dictionary.clone();
-    dictionary.extend(catalogue.search_synonyms.iter().flatten().cloned());
+    dictionary.extend(synonyms.iter().flatten().cloned());
     dictionary.sort();
     dictionary.dedup();
     let jieba = tokenizer::jieba_with_terms(&dictionary);
@@ -319,7 +325,7 @@ fn fill(index: &Index, fields: &Fields, catalogue: &Catalogue) -> Result<(Arc<Ji
         format: FORMAT,
         content_hash: catalogue.sha256.clone(),
         dictionary,
-        synonyms: catalogue.search_synonyms.clone(),
+        synonyms,
         standards: catalogue.standards.len(),
         documents,
     };
