@@ -201,9 +201,15 @@ fn judged_questions_against_plain_bm25_on_both_splits() {
             .iter()
             .take(10)
             .position(|(id, _)| question.standards.contains(id));
-        if split == "tune" && first != Some(0) {
+        let clause_missed = question.clause.as_ref().is_some_and(|clause| {
+            first == Some(0)
+                && a.first()
+                    .is_some_and(|(id, no)| *id != question.standards[0] || no != clause)
+        });
+        if split == "tune" && (first != Some(0) || clause_missed) {
+            let what = if clause_missed { "clause" } else { "standard" };
             tune_misses.push(format!(
-                "[{}] {} → {:?} (want {:?} {})",
+                "{what:8} [{}] {} → {:?} (want {:?} {})",
                 question.kind,
                 question.q,
                 &a[..a.len().min(3)],

@@ -278,3 +278,43 @@ fn a_broken_synonyms_list_is_reported_by_catalogue_check() {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
 }
+
+/// A search loads only the index's words of jieba's dictionary (a cold search would
+/// otherwise spend most of its time loading all of it); every catalogue text must still
+/// be cut exactly as the whole dictionary cuts it, or snippets would mark other words.
+#[test]
+fn the_search_dictionary_cuts_every_catalogue_text_as_the_whole_dictionary_does() {
+    use zwgk::catalogue::Catalogue;
+    use zwgk::index::fold::fold;
+    use zwgk::index::tokenizer::{jieba_with_terms, words};
+    use zwgk::index::CatalogueIndex;
+
+    let sandbox = Sandbox::new();
+    let standards = crate::util::shipped_standards();
+    let catalogue = Catalogue::load(&standards).unwrap();
+    let (index, _) = CatalogueIndex::open(&standards, &sandbox.cache()).unwrap();
+    let mut terms = catalogue.meta.dictionary.clone();
+    terms.extend(catalogue.search_synonyms.iter().flatten().map(|t| fold(t)));
+    let full = jieba_with_terms(&terms);
+    let cut = |jieba: &jieba_rs::Jieba, text: &str| -> Vec<(String, usize)> {
+        words(jieba, text, true)
+            .into_iter()
+            .map(|w| (w.text, w.position))
+            .collect()
+    };
+    let mut texts = 0;
+    for standard in &catalogue.standards {
+        let clauses = standard
+            .clauses
+            .iter()
+            .map(|c| format!("{} {}", c.title, c.text));
+        for text in std::iter::once(standard.scope.clone()).chain(clauses) {
+            let (searched, whole) = (cut(&index.jieba, &text), cut(&full, &text));
+            let differ: Vec<_> = searched.iter().filter(|w| !whole.contains(w)).collect();
+            let missing: Vec<_> = whole.iter().filter(|w| !searched.contains(w)).collect();
+            assert_eq!(searched, whole, "{text}: {differ:?} instead of {missing:?}");
+            texts += 1;
+        }
+    }
+    assert!(texts > 400, "{texts} texts");
+}

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use tantivy::schema::Value;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
 };
@@ -21,9 +22,11 @@ use crate::catalogue::synonyms::expansions;
 use crate::catalogue::{
     content_hash, lookup_keys, Catalogue, CatalogueItem, Standard, SynonymGroups,
 };
+use crate::search::question::query_only_words;
+use tokenizer::Entry;
 
 /// Bumped whenever the schema or the documents change shape, so old caches are rebuilt.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 const MANIFEST: &str = "zwgk-index.json";
 
 /// What a document of the index stands for.
@@ -129,6 +132,10 @@ struct Manifest {
     /// synonyms.yaml's groups, folded.
     #[serde(default)]
     synonyms: SynonymGroups,
+    /// The words searches are cut into: the index's words and the question words, with
+    /// jieba's frequencies (see `tokenizer::search_dictionary`).
+    #[serde(default)]
+    search_dictionary: Vec<Entry>,
     standards: usize,
     documents: u64,
 }
@@ -169,8 +176,7 @@ impl CatalogueIndex {
             .as_ref()
             .filter(|m| m.format == FORMAT && m.content_hash == content_hash);
         if let Some(manifest) = current {
-            let jieba = tokenizer::jieba_with_terms(&manifest.dictionary);
-            if let Ok(index) = CatalogueIndex::open_dir(&dir, jieba, manifest) {
+            if let Ok(index) = CatalogueIndex::open_dir(&dir, manifest) {
                 return Ok((index, Freshness::Reused));
             }
         }
@@ -201,7 +207,7 @@ impl CatalogueIndex {
         let (schema, fields) = Fields::schema();
         let index = Index::create_in_dir(&staging, schema)
             .map_err(|e| Error::internal(format!("creating index in {}", staging.display()), e))?;
-        let (jieba, manifest) = fill(&index, &fields, catalogue)?;
+        let manifest = fill(&index, &fields, catalogue)?;
         let manifest_path = staging.join(MANIFEST);
         std::fs::write(&manifest_path, serde_json::to_vec_pretty(&manifest)?)
             .map_err(|e| Error::io("writing", &manifest_path, e))?;
@@ -218,20 +224,20 @@ impl CatalogueIndex {
         removed.map_err(|e| Error::io("removing old index", &dir, e))?;
         std::fs::rename(&staging, &dir)
             .map_err(|e| Error::io("moving the new index into", &dir, e))?;
-        CatalogueIndex::open_dir(&dir, jieba, &manifest)
+        CatalogueIndex::open_dir(&dir, &manifest)
     }
 
     /// The index of a loaded catalogue, in memory only.
     pub fn in_memory(catalogue: &Catalogue) -> Result<CatalogueIndex> {
         let (schema, fields) = Fields::schema();
         let index = Index::create_in_ram(schema);
-        let (jieba, manifest) = fill(&index, &fields, catalogue)?;
-        CatalogueIndex::with_reader(index, fields, jieba, PathBuf::new(), &manifest)
+        let manifest = fill(&index, &fields, catalogue)?;
+        CatalogueIndex::with_reader(index, fields, PathBuf::new(), &manifest)
     }
 
     /// Opens the index in `dir`, refusing one whose files fail their checksums or that
     /// does not hold the documents its manifest says.
-    fn open_dir(dir: &Path, jieba: Arc<Jieba>, manifest: &Manifest) -> Result<CatalogueIndex> {
+    fn open_dir(dir: &Path, manifest: &Manifest) -> Result<CatalogueIndex> {
         let opening = |e: tantivy::TantivyError| {
             Error::internal(format!("opening index {}", dir.display()), e)
         };
@@ -243,8 +249,7 @@ impl CatalogueIndex {
             ));
         }
         let (_, fields) = Fields::schema();
-        let opened =
-            CatalogueIndex::with_reader(index, fields, jieba, dir.to_path_buf(), manifest)?;
+        let opened = CatalogueIndex::with_reader(index, fields, dir.to_path_buf(), manifest)?;
         if opened.reader.searcher().num_docs() != manifest.documents {
             return Err(Error::internal(
                 "opening index",
@@ -254,13 +259,14 @@ impl CatalogueIndex {
         Ok(opened)
     }
 
+    /// The index ready for searching, its words cut with the search dictionary.
     fn with_reader(
         index: Index,
         fields: Fields,
-        jieba: Arc<Jieba>,
         dir: PathBuf,
         manifest: &Manifest,
     ) -> Result<CatalogueIndex> {
+        let jieba = tokenizer::jieba_from(&manifest.search_dictionary);
         register_tokenizers(&index, &jieba);
         let reader = index
             .reader_builder()
@@ -295,9 +301,9 @@ fn has_cut_segment_file(dir: &Path) -> bool {
     })
 }
 
-/// Writes every document of `catalogue` into `index`; returns the tokenizer and the
-/// manifest describing what was written.
-fn fill(index: &Index, fields: &Fields, catalogue: &Catalogue) -> Result<(Arc<Jieba>, Manifest)> {
+/// Writes every document of `catalogue` into `index`; returns the manifest describing
+/// what was written.
+fn fill(index: &Index, fields: &Fields, catalogue: &Catalogue) -> Result<Manifest> {
     // Synonyms are matched folded, as queries are, and are dictionary terms too, so that
     // a multi-word one (房屋征收) is indexed whole.
     let synonyms: SynonymGroups = catalogue
@@ -313,23 +319,35 @@ fn fill(index: &Index, fields: &Fields, catalogue: &Catalogue) -> Result<(Arc<Ji
     register_tokenizers(index, &jieba);
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 30_000_000)?;
     let mut documents = 0u64;
+    let mut needed = Vec::new();
+    let mut texts = Vec::new();
     for standard in &catalogue.standards {
         for document in documents_of(standard, fields) {
+            for field in [fields.title, fields.heading, fields.body, fields.keywords] {
+                for text in document.get_all(field).filter_map(|v| v.as_str()) {
+                    needed.extend(tokenizer::dictionary_words(&jieba, text));
+                    texts.push(text.to_string());
+                }
+            }
             writer.add_document(document)?;
             documents += 1;
         }
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
-    let manifest = Manifest {
+    let mut search_words: Vec<&str> = query_only_words().collect();
+    search_words.extend(needed.iter().chain(&dictionary).map(String::as_str));
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let search_dictionary = tokenizer::search_dictionary(&jieba, &search_words, &texts);
+    Ok(Manifest {
         format: FORMAT,
         content_hash: catalogue.sha256.clone(),
+        search_dictionary,
         dictionary,
         synonyms,
         standards: catalogue.standards.len(),
         documents,
-    };
-    Ok((jieba, manifest))
+    })
 }
 
 fn load_catalogue(dir: &Path) -> Result<Catalogue> {
