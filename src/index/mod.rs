@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tantivy::schema::Value;
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
 use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
 
@@ -26,8 +26,11 @@ use crate::search::question::query_only_words;
 use tokenizer::Entry;
 
 /// Bumped whenever the schema or the documents change shape, so old caches are rebuilt.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 const MANIFEST: &str = "zwgk-index.json";
+/// Names of the fast fields, which tantivy reads by name.
+pub const STANDARD: &str = "standard";
+pub const EARLIER: &str = "earlier";
 
 /// What a document of the index stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,6 +83,10 @@ pub struct Fields {
     pub keywords: Field,
     /// Character bigrams of title, heading, body and keywords, for recall.
     pub bigrams: Field,
+    /// The standard's place in the catalogue (fast), to group hits without reading them.
+    pub standard: Field,
+    /// 1 for a clause of an earlier edition (fast), else 0.
+    pub earlier: Field,
 }
 
 impl Fields {
@@ -116,6 +123,8 @@ impl Fields {
                 "bigrams",
                 TextOptions::default().set_indexing_options(bigram_indexing),
             ),
+            standard: b.add_u64_field(STANDARD, FAST),
+            earlier: b.add_u64_field(EARLIER, FAST),
         };
         (b.build(), fields)
     }
@@ -321,8 +330,8 @@ fn fill(index: &Index, fields: &Fields, catalogue: &Catalogue) -> Result<Manifes
     let mut documents = 0u64;
     let mut needed = Vec::new();
     let mut texts = Vec::new();
-    for standard in &catalogue.standards {
-        for document in documents_of(standard, fields) {
+    for (ordinal, standard) in catalogue.standards.iter().enumerate() {
+        for document in documents_of(standard, ordinal as u64, fields) {
             for field in [fields.title, fields.heading, fields.body, fields.keywords] {
                 for text in document.get_all(field).filter_map(|v| v.as_str()) {
                     needed.extend(tokenizer::dictionary_words(&jieba, text));
@@ -367,7 +376,7 @@ fn register_tokenizers(index: &Index, jieba: &Arc<Jieba>) {
     manager.register(tokenizer::BIGRAMS, tokenizer::bigram_analyzer());
 }
 
-fn documents_of(standard: &Standard, f: &Fields) -> Vec<TantivyDocument> {
+fn documents_of(standard: &Standard, ordinal: u64, f: &Fields) -> Vec<TantivyDocument> {
     let keywords = standard.keywords.join(" ");
     let base = |kind: DocKind, no: &str, heading: &str, body: &str, edition: &str| {
         let mut document = doc!(
@@ -383,6 +392,8 @@ fn documents_of(standard: &Standard, f: &Fields) -> Vec<TantivyDocument> {
             f.body => body,
             f.keywords => keywords.as_str(),
             f.bigrams => format!("{}\n{heading}\n{body}\n{keywords}", standard.title),
+            f.standard => ordinal,
+            f.earlier => u64::from(!edition.is_empty()),
         );
         if kind == DocKind::Scope {
             for key in lookup_keys(standard) {

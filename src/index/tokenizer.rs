@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use jieba_rs::{Jieba, TokenizeMode};
 
-use super::fold::fold;
+use super::fold::{fold, has_traditional, width_and_case};
 use tantivy::tokenizer::{LowerCaser, NgramTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer};
 
 /// Frequency given to dictionary terms so that jieba prefers them over their parts.
@@ -176,6 +176,7 @@ pub fn words(jieba: &Jieba, text: &str, search: bool) -> Vec<Word> {
     } else {
         TokenizeMode::Default
     };
+    let traditional = has_traditional(text);
     let mut words: Vec<Word> = jieba
         .tokenize(text, mode, true)
         .into_iter()
@@ -185,7 +186,11 @@ pub fn words(jieba: &Jieba, text: &str, search: bool) -> Vec<Word> {
             Word {
                 // Folded as queries are, so a traditional or full-width word in the text
                 // is indexed in the form searched for.
-                text: fold(t.word),
+                text: if traditional {
+                    fold(t.word)
+                } else {
+                    width_and_case(t.word)
+                },
                 from,
                 to: from + t.word.len(),
                 position: t.start,

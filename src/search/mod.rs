@@ -10,7 +10,8 @@
 //! two-character words it would match almost anything. Hits are grouped by standard, each
 //! with its best clauses and a highlighted snippet.
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::error::Result;
@@ -20,18 +21,19 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::catalogue::lookup_key;
 use crate::index::fold::fold;
 use crate::index::tokenizer::{bigrams, words, Word};
-use crate::index::{doc_kind, stored, CatalogueIndex, DocKind, Fields};
+use crate::index::{doc_kind, stored, CatalogueIndex, DocKind, Fields, EARLIER, STANDARD};
 use crate::reference::{self, Reference};
 
 pub mod question;
+pub mod snippet;
 
 use question::{asks_how_long, DURATION_BOOST, DURATION_WORDS, QUESTION_WORDS};
+use snippet::{snippet, Wanted};
 
 const TITLE_BOOST: f32 = 3.0;
 const HEADING_BOOST: f32 = 2.5;
@@ -43,8 +45,6 @@ const PHRASE_BOOST: f32 = 1.5;
 const DOCS_PER_TIER: usize = 300;
 /// Clauses shown under each standard.
 const CLAUSES_PER_STANDARD: usize = 3;
-/// Snippet length in bytes (about 110 Chinese characters).
-const SNIPPET_BYTES: usize = 330;
 
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
@@ -170,7 +170,8 @@ impl CatalogueIndex {
         };
         let mut boosts: Vec<Box<dyn Query>> = self.phrase_boosts(&query_words);
         boosts.extend(optional.iter().map(|w| w.query.box_clone()));
-        if asks_how_long(&self.jieba, &folded) {
+        let how_long = asks_how_long(&self.jieba, &folded);
+        if how_long {
             boosts.extend(DURATION_WORDS.iter().flat_map(|word| {
                 [f.heading, f.body].map(|field| boosted(word_term(field, word), DURATION_BOOST))
             }));
@@ -178,7 +179,6 @@ impl CatalogueIndex {
 
         let mut groups = Groups::default();
         let mut mode = MatchMode::None;
-        let mut any_term: Option<Box<dyn Query>> = None;
         for (tier, min) in tiers(required.len()) {
             let mut words = BooleanQuery::new(
                 required
@@ -190,24 +190,25 @@ impl CatalogueIndex {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(words))];
             clauses.extend(boosts.iter().map(|q| (Occur::Should, q.box_clone())));
             clauses.extend(filters.iter().map(|q| (Occur::Must, q.box_clone())));
-            let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
             let found = searcher.search(
-                &*query,
+                &BooleanQuery::new(clauses),
                 &TopDocs::with_limit(DOCS_PER_TIER).order_by_score(),
             )?;
             if mode == MatchMode::None && !found.is_empty() {
                 mode = tier;
             }
-            groups.add_tier(&searcher, f, &found, tier)?;
-            any_term = Some(query);
+            groups.add_tier(&searcher, &found, tier)?;
         }
-        let hits = match any_term {
-            Some(query) => {
-                let snippets = SnippetGenerator::create(&searcher, &*query, f.body)?;
-                groups.into_hits(f, &snippets, request.limit)
-            }
-            None => Vec::new(),
+        let mut marked: Vec<String> = terms.clone();
+        for term in &terms {
+            marked.extend(self.synonyms.get(term).into_iter().flatten().cloned());
+        }
+        let prefer: &[&str] = if how_long { DURATION_WORDS } else { &[] };
+        let wanted = Wanted {
+            terms: &marked,
+            prefer,
         };
+        let hits = groups.into_hits(&searcher, f, &wanted, request.limit)?;
         Ok(SearchResults {
             query: request.query.clone(),
             terms,
@@ -268,18 +269,11 @@ impl CatalogueIndex {
         }
         let mut hit = standard_hit(&scope, f, 1.0, MatchMode::Exact);
         for document in documents.into_iter().take(CLAUSES_PER_STANDARD + 1) {
-            let body = stored(&document, f.body);
-            let fragment: String = truncate(body, SNIPPET_BYTES);
-            hit.clauses.push(ClauseHit {
-                kind: doc_kind(&document, f),
-                no: stored(&document, f.no).to_string(),
-                edition: edition_of(&document, f),
-                title: stored(&document, f.heading).to_string(),
-                score: 1.0,
-                snippet: escape_html(&fragment),
-                fragment,
-                highlighted: Vec::new(),
-            });
+            let opening = Wanted {
+                terms: &[],
+                prefer: &[],
+            };
+            hit.clauses.push(clause_hit(&document, f, 1.0, &opening));
         }
         Ok(Some(vec![hit]))
     }
@@ -362,12 +356,13 @@ impl CatalogueIndex {
     }
 }
 
-/// Documents grouped by standard, in the order the tiers found them.
+/// Documents grouped by standard, in the order the tiers found them. Only the documents
+/// shown are read; grouping uses the fast fields.
 #[derive(Default)]
 struct Groups {
-    order: Vec<String>,
-    by_standard: HashMap<String, Group>,
-    documents: HashMap<DocAddress, TantivyDocument>,
+    order: Vec<u64>,
+    by_standard: HashMap<u64, Group>,
+    seen: HashSet<DocAddress>,
 }
 
 struct Group {
@@ -380,23 +375,28 @@ impl Groups {
     fn add_tier(
         &mut self,
         searcher: &Searcher,
-        f: &Fields,
         found: &[(f32, DocAddress)],
         matched: MatchMode,
     ) -> Result<()> {
+        let mut columns = HashMap::new();
         for (score, address) in found {
-            if self.documents.contains_key(address) {
+            if !self.seen.insert(*address) {
                 continue;
             }
-            let document: TantivyDocument = searcher.doc(*address)?;
-            let id = stored(&document, f.std_id).to_string();
-            // The edition in force answers first; a repealed one's clause only after it.
-            let score = match edition_of(&document, f) {
-                Some(_) => score * EARLIER_EDITION,
-                None => *score,
+            let (standard, earlier) = match columns.entry(address.segment_ord) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(new) => {
+                    let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+                    new.insert((fast.u64(STANDARD)?, fast.u64(EARLIER)?))
+                }
             };
-            self.documents.insert(*address, document);
-            let group = self.by_standard.entry(id.clone()).or_insert_with(|| {
+            let id = standard.first(address.doc_id).unwrap_or_default();
+            // The edition in force answers first; a repealed one's clause only after it.
+            let score = match earlier.first(address.doc_id) {
+                Some(1) => score * EARLIER_EDITION,
+                _ => *score,
+            };
+            let group = self.by_standard.entry(id).or_insert_with(|| {
                 self.order.push(id);
                 Group {
                     matched,
@@ -410,15 +410,15 @@ impl Groups {
 
     fn into_hits(
         mut self,
+        searcher: &Searcher,
         f: &Fields,
-        snippets: &SnippetGenerator,
+        wanted: &Wanted,
         limit: usize,
-    ) -> Vec<StandardHit> {
-        let documents = std::mem::take(&mut self.documents);
-        let mut ranked: Vec<(String, Group)> = self
+    ) -> Result<Vec<StandardHit>> {
+        let mut ranked: Vec<(u64, Group)> = self
             .order
             .iter()
-            .filter_map(|id| self.by_standard.remove(id).map(|g| (id.clone(), g)))
+            .filter_map(|id| self.by_standard.remove(id).map(|g| (*id, g)))
             .collect();
         // Standards with an all-words document first; then by best clause, with a little
         // credit for further matching clauses.
@@ -437,36 +437,39 @@ impl Groups {
         let mut hits = Vec::new();
         for (_, mut group) in ranked.into_iter().take(limit) {
             group.docs.sort_by(|a, b| b.1.total_cmp(&a.1));
-            let first = &documents[&group.docs[0].0];
-            let mut hit = standard_hit(first, f, score(&group), group.matched);
+            let mut hit: Option<StandardHit> = None;
             for (address, doc_score) in group.docs.iter().take(CLAUSES_PER_STANDARD) {
-                let document = &documents[address];
-                let snippet = snippets.snippet(stored(document, f.body));
-                let (fragment, highlighted) = if snippet.fragment().is_empty() {
-                    (
-                        truncate(stored(document, f.body), SNIPPET_BYTES),
-                        Vec::new(),
-                    )
-                } else {
-                    (
-                        snippet.fragment().to_string(),
-                        merge_ranges(snippet.highlighted(), snippet.fragment().len()),
-                    )
-                };
-                hit.clauses.push(ClauseHit {
-                    kind: doc_kind(document, f),
-                    no: stored(document, f.no).to_string(),
-                    edition: edition_of(document, f),
-                    title: stored(document, f.heading).to_string(),
-                    score: *doc_score,
-                    snippet: mark(&fragment, &highlighted, "<em>", "</em>", escape_html),
-                    fragment,
-                    highlighted,
+                let document: TantivyDocument = searcher.doc(*address)?;
+                let hit = hit.get_or_insert_with(|| {
+                    standard_hit(&document, f, score(&group), group.matched)
                 });
+                hit.clauses
+                    .push(clause_hit(&document, f, *doc_score, wanted));
             }
-            hits.push(hit);
+            hits.extend(hit);
         }
-        hits
+        Ok(hits)
+    }
+}
+
+/// A document as shown under its standard, with the snippet `wanted` chooses.
+fn clause_hit(document: &TantivyDocument, f: &Fields, score: f32, wanted: &Wanted) -> ClauseHit {
+    let shown = snippet(stored(document, f.body), wanted);
+    ClauseHit {
+        kind: doc_kind(document, f),
+        no: stored(document, f.no).to_string(),
+        edition: edition_of(document, f),
+        title: stored(document, f.heading).to_string(),
+        score,
+        snippet: mark(
+            &shown.fragment,
+            &shown.highlighted,
+            "<em>",
+            "</em>",
+            escape_html,
+        ),
+        fragment: shown.fragment,
+        highlighted: shown.highlighted,
     }
 }
 
@@ -543,42 +546,10 @@ pub fn mark(
     out
 }
 
-/// Search-mode tokens overlap (依申请公开 and 申请); highlight their union once. A long
-/// word may run past the fragment's end (the fragment ends with the last word that starts
-/// in it), so ranges are cut at `len`.
-fn merge_ranges(ranges: &[Range<usize>], len: usize) -> Vec<Range<usize>> {
-    let mut sorted: Vec<Range<usize>> = ranges
-        .iter()
-        .map(|r| r.start.min(len)..r.end.min(len))
-        .filter(|r| !r.is_empty())
-        .collect();
-    sorted.sort_by_key(|r| r.start);
-    let mut merged: Vec<Range<usize>> = Vec::new();
-    for range in sorted {
-        match merged.last_mut() {
-            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
-            _ => merged.push(range),
-        }
-    }
-    merged
-}
-
 pub fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-}
-
-/// The first `max` bytes of `text`, cut at a character boundary.
-fn truncate(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_string();
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &text[..end])
 }
 
 fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
@@ -636,19 +607,11 @@ mod tests {
     }
 
     #[test]
-    fn marks_merged_ranges() {
-        let text = "依申请公开的答复";
-        let ranges = merge_ranges(&[3..9, 0..15, 18..24, 21..30], text.len());
-        assert_eq!(ranges, vec![0..15, 18..24]);
+    fn marks_ranges_and_escapes_the_rest() {
+        let text = "依申请公开的<答复>";
         assert_eq!(
-            mark(text, &ranges, "<em>", "</em>", escape_html),
-            "<em>依申请公开</em>的<em>答复</em>"
+            mark(text, &[0..15, 19..25], "<em>", "</em>", escape_html),
+            "<em>依申请公开</em>的&lt;<em>答复</em>&gt;"
         );
-    }
-
-    #[test]
-    fn truncates_at_character_boundaries() {
-        assert_eq!(truncate("答复期限", 7), "答复…");
-        assert_eq!(truncate("答复", 7), "答复");
     }
 }
