@@ -530,11 +530,32 @@ fn index_folder(sandbox: &Sandbox) -> std::path::PathBuf {
         .unwrap()
 }
 
+/// Replaces the index in `dir` by one of another shape holding as many documents, as a
+/// build of another version under the same format number leaves; the manifest stays.
+fn another_schema(dir: &Path) {
+    use tantivy::schema::{Schema, TEXT};
+    let manifest = std::fs::read(dir.join("zwgk-index.json")).unwrap();
+    let documents = serde_json::from_slice::<serde_json::Value>(&manifest).unwrap()["documents"]
+        .as_u64()
+        .unwrap();
+    std::fs::remove_dir_all(dir).unwrap();
+    std::fs::create_dir(dir).unwrap();
+    let mut schema = Schema::builder();
+    let text = schema.add_text_field("text", TEXT);
+    let index = tantivy::Index::create_in_dir(dir, schema.build()).unwrap();
+    let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+    for _ in 0..documents {
+        writer.add_document(tantivy::doc!(text => "公示")).unwrap();
+    }
+    writer.commit().unwrap();
+    std::fs::write(dir.join("zwgk-index.json"), manifest).unwrap();
+}
+
 #[test]
 fn a_damaged_index_cache_is_rebuilt_once_with_a_note() {
     // A corrupt, emptied or replaced cache broke every search until `zwgk index`.
     type Damage = fn(&Path);
-    let damages: [(&str, Damage); 4] = [
+    let damages: [(&str, Damage); 5] = [
         ("a segment file cut to 5 bytes", |dir| {
             let file = std::fs::read_dir(dir)
                 .unwrap()
@@ -555,6 +576,10 @@ fn a_damaged_index_cache_is_rebuilt_once_with_a_note() {
             std::fs::remove_dir_all(dir).unwrap();
             std::fs::write(dir, b"x").unwrap();
         }),
+        (
+            "an index of another schema with as many documents",
+            another_schema,
+        ),
     ];
     for (what, damage) in damages {
         let sandbox = Sandbox::new();

@@ -318,3 +318,70 @@ fn the_search_dictionary_cuts_every_catalogue_text_as_the_whole_dictionary_does(
     }
     assert!(texts > 400, "{texts} texts");
 }
+
+fn first_clauses(results: &serde_json::Value) -> Vec<(String, String, String)> {
+    results["hits"][0]["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let text = |key: &str| c[key].as_str().unwrap_or("").to_string();
+            (text("no"), text("edition"), text("kind"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_question_about_a_day_before_the_2019_regulation_gets_the_edition_then_in_force() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let d = dir.to_str().unwrap();
+    let then = search(&sandbox, d, &["2018年收到的依申请公开件，复制费能不能减免"]);
+    assert_eq!(ids(&then)[0], "ZWGK-204");
+    let clauses = first_clauses(&then);
+    assert_eq!(clauses[0].0, "5.5");
+    assert_eq!(clauses[0].1, "Q/RGZW 204-2018", "{clauses:?}");
+
+    let now = search(&sandbox, d, &["依申请公开件复制费能不能减免"]);
+    assert!(
+        first_clauses(&now)
+            .iter()
+            .all(|(_, edition, _)| edition.is_empty()),
+        "without a day, the edition in force today: {:?}",
+        first_clauses(&now)
+    );
+}
+
+#[test]
+fn asking_what_a_disclosure_holds_puts_its_catalogue_row_before_the_clause() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let d = dir.to_str().unwrap();
+    let content = first_clauses(&search(&sandbox, d, &["征收土地预公告要写哪些内容"]));
+    assert_eq!(content[0], ("210-27".into(), String::new(), "row".into()));
+    let limit = first_clauses(&search(&sandbox, d, &["征收土地预公告多久发布"]));
+    assert_eq!(limit[0].2, "clause", "{limit:?}");
+}
+
+#[test]
+fn snippets_show_whole_sentences_and_mark_synonyms_of_the_query_words() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let results = search(
+        &sandbox,
+        dir.to_str().unwrap(),
+        &["拆迁补偿方案要公示多少天"],
+    );
+    let clause = &results["hits"][0]["clauses"][0];
+    let snippet = clause["snippet"].as_str().unwrap();
+    // 拆迁 is written 房屋征收 in the catalogue: the synonym is marked, the typed word
+    // found nowhere.
+    assert!(snippet.contains("<em>房屋征收</em>"), "{snippet}");
+    let plain = snippet.replace("<em>", "").replace("</em>", "");
+    let inner = plain.trim_start_matches('…').trim_end_matches('…');
+    assert!(
+        inner.ends_with(['。', '；']) || !plain.ends_with('…'),
+        "cut at a sentence end: {plain}"
+    );
+    assert!(!snippet.contains("<em>的</em>"), "{snippet}");
+}

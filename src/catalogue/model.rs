@@ -418,7 +418,7 @@ impl UnitKind {
 }
 
 /// Validity window, both ends inclusive; an open end is unbounded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct InForce {
     #[serde(default, skip_serializing_if = "Option::is_none")]

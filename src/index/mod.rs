@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
+use chrono::{Datelike, NaiveDate};
 use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -20,7 +21,7 @@ use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::catalogue::synonyms::expansions;
 use crate::catalogue::{
-    content_hash, lookup_keys, Catalogue, CatalogueItem, Standard, SynonymGroups,
+    content_hash, lookup_keys, Catalogue, CatalogueItem, Clause, InForce, Standard, SynonymGroups,
 };
 use crate::search::question::query_only_words;
 use tokenizer::Entry;
@@ -30,7 +31,14 @@ const FORMAT: u32 = 6;
 const MANIFEST: &str = "zwgk-index.json";
 /// Names of the fast fields, which tantivy reads by name.
 pub const STANDARD: &str = "standard";
-pub const EARLIER: &str = "earlier";
+pub const IN_FORCE_FROM: &str = "in_force_from";
+pub const IN_FORCE_TO: &str = "in_force_to";
+pub const IS_ROW: &str = "is_row";
+
+/// A day as the in-force fields hold it.
+pub fn day_number(day: NaiveDate) -> u64 {
+    day.num_days_from_ce().max(0) as u64
+}
 
 /// What a document of the index stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,8 +93,12 @@ pub struct Fields {
     pub bigrams: Field,
     /// The standard's place in the catalogue (fast), to group hits without reading them.
     pub standard: Field,
-    /// 1 for a clause of an earlier edition (fast), else 0.
-    pub earlier: Field,
+    /// When the document's text was in force (fast, days from the Common Era; 0 and
+    /// `u64::MAX` for open ends): a clause of an earlier edition ends before today.
+    pub in_force_from: Field,
+    pub in_force_to: Field,
+    /// 1 for a catalogue row (fast), else 0.
+    pub is_row: Field,
 }
 
 impl Fields {
@@ -124,7 +136,9 @@ impl Fields {
                 TextOptions::default().set_indexing_options(bigram_indexing),
             ),
             standard: b.add_u64_field(STANDARD, FAST),
-            earlier: b.add_u64_field(EARLIER, FAST),
+            in_force_from: b.add_u64_field(IN_FORCE_FROM, FAST),
+            in_force_to: b.add_u64_field(IN_FORCE_TO, FAST),
+            is_row: b.add_u64_field(IS_ROW, FAST),
         };
         (b.build(), fields)
     }
@@ -257,7 +271,15 @@ impl CatalogueIndex {
                 format!("{} is damaged", dir.display()),
             ));
         }
-        let (_, fields) = Fields::schema();
+        // An index of another shape (written by another version under the same format
+        // number) would fail only at the first search.
+        let (schema, fields) = Fields::schema();
+        if index.schema() != schema {
+            return Err(Error::internal(
+                "opening index",
+                format!("{} has another schema", dir.display()),
+            ));
+        }
         let opened = CatalogueIndex::with_reader(index, fields, dir.to_path_buf(), manifest)?;
         if opened.reader.searcher().num_docs() != manifest.documents {
             return Err(Error::internal(
@@ -378,30 +400,33 @@ fn register_tokenizers(index: &Index, jieba: &Arc<Jieba>) {
 
 fn documents_of(standard: &Standard, ordinal: u64, f: &Fields) -> Vec<TantivyDocument> {
     let keywords = standard.keywords.join(" ");
-    let base = |kind: DocKind, no: &str, heading: &str, body: &str, edition: &str| {
-        let mut document = doc!(
-            f.std_id => standard.id.as_str(),
-            f.number => standard.number.as_str(),
-            f.subsystem => standard.subsystem.as_str(),
-            f.status => standard.status.label(),
-            f.kind => kind.name(),
-            f.no => no,
-            f.edition => edition,
-            f.title => standard.title.as_str(),
-            f.heading => heading,
-            f.body => body,
-            f.keywords => keywords.as_str(),
-            f.bigrams => format!("{}\n{heading}\n{body}\n{keywords}", standard.title),
-            f.standard => ordinal,
-            f.earlier => u64::from(!edition.is_empty()),
-        );
-        if kind == DocKind::Scope {
-            for key in lookup_keys(standard) {
-                document.add_text(f.lookup, key);
+    let base =
+        |kind: DocKind, no: &str, heading: &str, body: &str, edition: &str, window: InForce| {
+            let mut document = doc!(
+                f.std_id => standard.id.as_str(),
+                f.number => standard.number.as_str(),
+                f.subsystem => standard.subsystem.as_str(),
+                f.status => standard.status.label(),
+                f.kind => kind.name(),
+                f.no => no,
+                f.edition => edition,
+                f.title => standard.title.as_str(),
+                f.heading => heading,
+                f.body => body,
+                f.keywords => keywords.as_str(),
+                f.bigrams => format!("{}\n{heading}\n{body}\n{keywords}", standard.title),
+                f.standard => ordinal,
+                f.in_force_from => window.from.map_or(0, day_number),
+                f.in_force_to => window.to.map_or(u64::MAX, day_number),
+                f.is_row => u64::from(kind == DocKind::Row),
+            );
+            if kind == DocKind::Scope {
+                for key in lookup_keys(standard) {
+                    document.add_text(f.lookup, key);
+                }
             }
-        }
-        document
-    };
+            document
+        };
 
     let mut scope = standard.scope.clone();
     if !standard.references.is_empty() {
@@ -410,7 +435,8 @@ fn documents_of(standard: &Standard, ordinal: u64, f: &Fields) -> Vec<TantivyDoc
             standard.references.join("；")
         ));
     }
-    let mut documents = vec![base(DocKind::Scope, "1", "范围", &scope, "")];
+    let always = InForce::default();
+    let mut documents = vec![base(DocKind::Scope, "1", "范围", &scope, "", always)];
     for clause in &standard.clauses {
         documents.push(base(
             DocKind::Clause,
@@ -418,6 +444,7 @@ fn documents_of(standard: &Standard, ordinal: u64, f: &Fields) -> Vec<TantivyDoc
             &clause.title,
             &clause.text,
             "",
+            current_clause_window(standard, clause),
         ));
     }
     for item in &standard.items {
@@ -427,11 +454,12 @@ fn documents_of(standard: &Standard, ordinal: u64, f: &Fields) -> Vec<TantivyDoc
             &item.name(),
             &row_text(item),
             "",
+            always,
         ));
     }
     // Earlier editions last, so the documents of the current one keep their order; only
     // clauses the current edition words differently, the others would repeat its answers.
-    for edition in &standard.editions {
+    for (e, edition) in standard.editions.iter().enumerate() {
         let changed = edition
             .clauses
             .iter()
@@ -443,10 +471,28 @@ fn documents_of(standard: &Standard, ordinal: u64, f: &Fields) -> Vec<TantivyDoc
                 &clause.title,
                 &clause.text,
                 &edition.number,
+                standard.edition_window(e),
             ));
         }
     }
     documents
+}
+
+/// Since when a clause of the current edition has read as it does: from the first of the
+/// editions before that word it the same.
+fn current_clause_window(standard: &Standard, clause: &Clause) -> InForce {
+    let mut first = standard.editions.len();
+    while first > 0
+        && standard.editions[first - 1]
+            .clause(&clause.no)
+            .is_some_and(|c| c.text == clause.text)
+    {
+        first -= 1;
+    }
+    InForce {
+        from: standard.edition_window(first).from,
+        to: None,
+    }
 }
 
 /// A catalogue row as one line of text, in the order of a printed catalogue.

@@ -14,9 +14,12 @@ use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use chrono::NaiveDate;
+
 use crate::error::Result;
 use serde::Serialize;
 use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::columnar::Column;
 use tantivy::query::{
     BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
@@ -26,13 +29,18 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::catalogue::lookup_key;
 use crate::index::fold::fold;
 use crate::index::tokenizer::{bigrams, words, Word};
-use crate::index::{doc_kind, stored, CatalogueIndex, DocKind, Fields, EARLIER, STANDARD};
+use crate::index::{
+    day_number, doc_kind, stored, CatalogueIndex, DocKind, Fields, IN_FORCE_FROM, IN_FORCE_TO,
+    IS_ROW, STANDARD,
+};
 use crate::reference::{self, Reference};
 
 pub mod question;
 pub mod snippet;
 
-use question::{asks_how_long, DURATION_BOOST, DURATION_WORDS, QUESTION_WORDS};
+use question::{
+    asks_how_long, asks_what_content, day_asked, DURATION_BOOST, DURATION_WORDS, QUESTION_WORDS,
+};
 use snippet::{snippet, Wanted};
 
 const TITLE_BOOST: f32 = 3.0;
@@ -171,6 +179,14 @@ impl CatalogueIndex {
         let mut boosts: Vec<Box<dyn Query>> = self.phrase_boosts(&query_words);
         boosts.extend(optional.iter().map(|w| w.query.box_clone()));
         let how_long = asks_how_long(&self.jieba, &folded);
+        let day = day_asked(&folded);
+        // A catalogue row restates a clause's rule for one disclosure: the clause answers
+        // a question first, the row one asking what a disclosure holds.
+        let row_weight = if asks_what_content(&folded) {
+            ROW_FOR_CONTENT
+        } else {
+            ROW
+        };
         if how_long {
             boosts.extend(DURATION_WORDS.iter().flat_map(|word| {
                 [f.heading, f.body].map(|field| boosted(word_term(field, word), DURATION_BOOST))
@@ -197,7 +213,7 @@ impl CatalogueIndex {
             if mode == MatchMode::None && !found.is_empty() {
                 mode = tier;
             }
-            groups.add_tier(&searcher, &found, tier)?;
+            groups.add_tier(&searcher, &found, tier, day, row_weight)?;
         }
         let mut marked: Vec<String> = terms.clone();
         for term in &terms {
@@ -365,6 +381,14 @@ struct Groups {
     seen: HashSet<DocAddress>,
 }
 
+/// The fast fields of one segment.
+struct DocColumns {
+    standard: Column<u64>,
+    from: Column<u64>,
+    to: Column<u64>,
+    is_row: Column<u64>,
+}
+
 struct Group {
     matched: MatchMode,
     docs: Vec<(DocAddress, f32)>,
@@ -377,25 +401,44 @@ impl Groups {
         searcher: &Searcher,
         found: &[(f32, DocAddress)],
         matched: MatchMode,
+        day: Option<NaiveDate>,
+        row_weight: f32,
     ) -> Result<()> {
         let mut columns = HashMap::new();
         for (score, address) in found {
             if !self.seen.insert(*address) {
                 continue;
             }
-            let (standard, earlier) = match columns.entry(address.segment_ord) {
+            let columns = match columns.entry(address.segment_ord) {
                 Entry::Occupied(known) => known.into_mut(),
                 Entry::Vacant(new) => {
                     let fast = searcher.segment_reader(address.segment_ord).fast_fields();
-                    new.insert((fast.u64(STANDARD)?, fast.u64(EARLIER)?))
+                    new.insert(DocColumns {
+                        standard: fast.u64(STANDARD)?,
+                        from: fast.u64(IN_FORCE_FROM)?,
+                        to: fast.u64(IN_FORCE_TO)?,
+                        is_row: fast.u64(IS_ROW)?,
+                    })
                 }
             };
-            let id = standard.first(address.doc_id).unwrap_or_default();
-            // The edition in force answers first; a repealed one's clause only after it.
-            let score = match earlier.first(address.doc_id) {
-                Some(1) => score * EARLIER_EDITION,
-                _ => *score,
+            let doc = address.doc_id;
+            let id = columns.standard.first(doc).unwrap_or_default();
+            // The edition in force answers first (on the day asked about, else today); a
+            // clause of another edition only after it.
+            let from = columns.from.first(doc).unwrap_or(0);
+            let to = columns.to.first(doc).unwrap_or(u64::MAX);
+            let in_force = match day {
+                Some(day) => (from..=to).contains(&day_number(day)),
+                None => to == u64::MAX,
             };
+            let mut score = if in_force {
+                *score
+            } else {
+                score * EARLIER_EDITION
+            };
+            if columns.is_row.first(doc) == Some(1) {
+                score *= row_weight;
+            }
             let group = self.by_standard.entry(id).or_insert_with(|| {
                 self.order.push(id);
                 Group {
@@ -497,7 +540,13 @@ fn named_clause(documents: &[TantivyDocument], f: &Fields, reference: &Reference
 /// How much a synonym's match counts against the word typed.
 const SYNONYM_WEIGHT: f32 = 0.8;
 
-/// How much a clause of an earlier, repealed edition counts against the current one's.
+/// How much a catalogue row counts against a clause: for most questions, and for one
+/// asking what a disclosure holds.
+const ROW: f32 = 0.7;
+const ROW_FOR_CONTENT: f32 = 1.5;
+
+/// How much a clause not in force (on the day asked about, else today) counts against
+/// one in force.
 const EARLIER_EDITION: f32 = 0.5;
 
 fn edition_of(document: &TantivyDocument, f: &Fields) -> Option<String> {
