@@ -45,6 +45,7 @@ fn main() {
                 query: query.clone(),
                 subsystem: None,
                 status: None,
+                area: None,
                 limit: 5,
             };
             let started = Instant::now();

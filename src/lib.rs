@@ -29,4 +29,5 @@ pub(crate) mod results;
 pub(crate) mod sample;
 pub(crate) mod score;
 pub mod search;
+pub(crate) mod serve;
 pub(crate) mod yaml;

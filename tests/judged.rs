@@ -155,6 +155,7 @@ fn ours(index: &CatalogueIndex, query: &str) -> Ranked {
         query: query.to_string(),
         subsystem: None,
         status: None,
+        area: None,
         limit: 10,
     };
     index

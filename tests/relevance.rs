@@ -36,6 +36,7 @@ fn mrr_and_recall_at_3_meet_the_bar() {
             query: j.query.clone(),
             subsystem: None,
             status: None,
+            area: None,
             limit: 10,
         };
         let ids: Vec<String> = index

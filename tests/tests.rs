@@ -16,3 +16,4 @@ mod relevance;
 mod report;
 mod sample;
 mod search;
+mod serve;

@@ -385,6 +385,7 @@ pub(super) fn search_command(args: SearchArgs) -> Result<ExitCode> {
         query,
         subsystem,
         status,
+        area,
         limit,
         format,
         catalogue,
@@ -394,6 +395,7 @@ pub(super) fn search_command(args: SearchArgs) -> Result<ExitCode> {
         query: query.join(" "),
         subsystem,
         status,
+        area,
         limit,
     };
     search(&catalogue.standards, &cache.dir(), &request, format)

@@ -83,6 +83,8 @@ enum Command {
     },
     /// Generate a realistic quarter of audit data with planted defects and truth.json.
     Generate(GenerateArgs),
+    /// Serve search, the standards and the audit results to browsers (read-only).
+    Serve(ServeArgs),
     /// Rebuild the search index now (it is otherwise rebuilt when the catalogue changes).
     Index {
         #[command(flatten)]
@@ -160,6 +162,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Index { catalogue, cache } => {
             catalogue::rebuild_index(&catalogue.standards, &cache.dir())
         }
+        Command::Serve(args) => serve_command(args),
         Command::Generate(args) => audit::generate_command(args),
         Command::Audit(args) => audit::audit_command(args),
         Command::Report(args) => audit::report_command(args),
@@ -171,6 +174,33 @@ pub fn run() -> Result<ExitCode> {
     }
 }
 #[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; loopback unless another is given.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Folder of audited periods (one folder with audit.yaml per period).
+    #[arg(long, value_name = "DIR", default_value = "audits")]
+    pub audits: PathBuf,
+    #[command(flatten)]
+    pub catalogue: CatalogueArgs,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+fn serve_command(args: ServeArgs) -> Result<ExitCode> {
+    let sources = crate::serve::site::Sources {
+        standards: args.catalogue.standards,
+        audits: args.audits,
+        cache: args.cache.dir(),
+    };
+    crate::serve::serve(args.addr, sources, |addr| {
+        // The first line says where to point the browser; tests read it for the port.
+        println!("zwgk serve: http://{addr}/ （按 Ctrl-C 停止）");
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Debug, Args)]
 pub struct SearchArgs {
     /// What to look for, e.g. 申请公开多久必须答复.
     #[arg(required = true, num_args = 1..)]
@@ -181,6 +211,9 @@ pub struct SearchArgs {
     /// Only standards with this status (现行 | 即将实施 | 废止).
     #[arg(long)]
     pub status: Option<String>,
+    /// Only standards with catalogue rows in this area (领域), e.g. 社会救助.
+    #[arg(long)]
+    pub area: Option<String>,
     /// Number of standards to show.
     #[arg(long, default_value_t = 5)]
     pub limit: usize,

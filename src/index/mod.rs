@@ -27,7 +27,7 @@ use crate::search::question::query_only_words;
 use tokenizer::Entry;
 
 /// Bumped whenever the schema or the documents change shape, so old caches are rebuilt.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 const MANIFEST: &str = "zwgk-index.json";
 /// Names of the fast fields, which tantivy reads by name.
 pub const STANDARD: &str = "standard";
@@ -99,6 +99,11 @@ pub struct Fields {
     pub in_force_to: Field,
     /// 1 for a catalogue row (fast), else 0.
     pub is_row: Field,
+    /// The standard's dates (YYYY-MM-DD), on each of its documents.
+    pub issued: Field,
+    pub effective: Field,
+    /// The areas (领域) of the standard's catalogue rows, on each of its documents.
+    pub area: Field,
 }
 
 impl Fields {
@@ -139,6 +144,9 @@ impl Fields {
             in_force_from: b.add_u64_field(IN_FORCE_FROM, FAST),
             in_force_to: b.add_u64_field(IN_FORCE_TO, FAST),
             is_row: b.add_u64_field(IS_ROW, FAST),
+            issued: b.add_text_field("issued", STORED),
+            effective: b.add_text_field("effective", STORED),
+            area: b.add_text_field("area", STRING),
         };
         (b.build(), fields)
     }
@@ -400,6 +408,13 @@ fn register_tokenizers(index: &Index, jieba: &Arc<Jieba>) {
 
 fn documents_of(standard: &Standard, ordinal: u64, f: &Fields) -> Vec<TantivyDocument> {
     let keywords = standard.keywords.join(" ");
+    let mut areas: Vec<&str> = standard
+        .items
+        .iter()
+        .filter_map(|i| i.area.as_deref())
+        .collect();
+    areas.sort();
+    areas.dedup();
     let base =
         |kind: DocKind, no: &str, heading: &str, body: &str, edition: &str, window: InForce| {
             let mut document = doc!(
@@ -419,7 +434,12 @@ fn documents_of(standard: &Standard, ordinal: u64, f: &Fields) -> Vec<TantivyDoc
                 f.in_force_from => window.from.map_or(0, day_number),
                 f.in_force_to => window.to.map_or(u64::MAX, day_number),
                 f.is_row => u64::from(kind == DocKind::Row),
+                f.issued => standard.issued.to_string(),
+                f.effective => standard.effective.to_string(),
             );
+            for area in &areas {
+                document.add_text(f.area, area);
+            }
             if kind == DocKind::Scope {
                 for key in lookup_keys(standard) {
                     document.add_text(f.lookup, key);

@@ -7,7 +7,7 @@
 
 pub(crate) mod annual;
 mod charts;
-mod escape;
+pub(crate) mod escape;
 pub(crate) mod model;
 mod xlsx;
 

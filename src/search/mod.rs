@@ -60,6 +60,8 @@ pub struct SearchRequest {
     pub subsystem: Option<String>,
     /// Status label: 现行 | 即将实施 | 废止.
     pub status: Option<String>,
+    /// Only standards with catalogue rows in this area (领域).
+    pub area: Option<String>,
     pub limit: usize,
 }
 
@@ -95,6 +97,8 @@ pub struct StandardHit {
     pub title: String,
     pub subsystem: String,
     pub status: String,
+    pub issued: String,
+    pub effective: String,
     pub score: f32,
     /// How well the standard's best document matched the query's words.
     pub matched: MatchMode,
@@ -238,6 +242,7 @@ impl CatalogueIndex {
         [
             (f.subsystem, &request.subsystem),
             (f.status, &request.status),
+            (f.area, &request.area),
         ]
         .into_iter()
         .filter_map(|(field, value)| value.as_ref().map(|v| exact_term(field, v)))
@@ -567,6 +572,8 @@ fn standard_hit(
         title: stored(document, f.title).to_string(),
         subsystem: stored(document, f.subsystem).to_string(),
         status: stored(document, f.status).to_string(),
+        issued: stored(document, f.issued).to_string(),
+        effective: stored(document, f.effective).to_string(),
         score,
         matched,
         clauses: Vec::new(),

@@ -1,0 +1,283 @@
+//! `zwgk serve` as an evaluator's browser meets it: every route's status and content, the
+//! API against the CLI's JSON, hostile requests, and a catalogue edited while it runs.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::Sandbox;
+
+/// A running `zwgk serve` on a free loopback port, stopped when dropped.
+pub struct Server {
+    child: Child,
+    pub base: String,
+}
+
+impl Server {
+    pub fn start(sandbox: &Sandbox, standards: &Path, audits: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--standards"])
+            .arg(standards)
+            .arg("--audits")
+            .arg(audits)
+            .env("ZWGK_CACHE_DIR", sandbox.cache())
+            .current_dir(sandbox.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("zwgk serve starts");
+        // The first line names the address: "zwgk serve: http://127.0.0.1:PORT/ …".
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("piped"))
+            .read_line(&mut line)
+            .expect("reads the first line");
+        let base = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .trim_end_matches('/')
+            .to_string();
+        Server { child, base }
+    }
+
+    /// GET `path`: status and body.
+    pub fn get(&self, path: &str) -> (u16, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(20)))
+            .build()
+            .into();
+        let mut response = agent
+            .get(&format!("{}{path}", self.base))
+            .call()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let status = response.status().as_u16();
+        let body = response.body_mut().read_to_string().expect("body");
+        (status, body)
+    }
+
+    /// The request line sent exactly as written (a client would normalise `..` away).
+    fn raw(&self, target: &str) -> String {
+        let address = self.base.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(address).expect("connects");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "GET {target} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn demo_server(sandbox: &Sandbox) -> Server {
+    let standards = sandbox.copy_standards();
+    let audits = sandbox.demo_quarters(&["2018-Q3", "2018-Q4"]);
+    Server::start(sandbox, &standards, &audits)
+}
+
+#[test]
+fn every_page_answers_with_its_content() {
+    let sandbox = Sandbox::new();
+    let server = demo_server(&sandbox);
+
+    let (status, home) = server.get("/");
+    assert_eq!(status, 200);
+    assert!(
+        home.contains(r#"id="q""#) && home.contains("/assets/app.js"),
+        "{home}"
+    );
+    assert!(home.contains("<option value=\"社会救助\">"), "area filter");
+
+    let (status, found) = server.get(&format!("/?q={}", encode("低保名单公示几天")));
+    assert_eq!(status, 200);
+    assert!(
+        found.contains(r##"href="/standards/ZWGK-215#5.2""##),
+        "{found}"
+    );
+    assert!(found.contains("<em>公示</em>"));
+
+    let (status, fragment) = server.get(&format!("/search/results?q={}", encode("低保")));
+    assert_eq!(status, 200);
+    assert!(fragment.contains(r#"class="hit""#) && !fragment.contains("<html"));
+
+    let (status, list) = server.get("/standards");
+    assert_eq!(status, 200);
+    assert!(list.contains("标准体系（39 项标准）"), "{list}");
+
+    let (status, standard) = server.get("/standards/ZWGK-204");
+    assert_eq!(status, 200);
+    for part in [
+        r#"id="5.3""#,
+        "考核要求",
+        "历次版本：Q/RGZW 204-2018",
+        r#"id="Q-RGZW-204-2018-5.5""#,
+    ] {
+        assert!(standard.contains(part), "{part}");
+    }
+    let (_, rows) = server.get("/standards/ZWGK-215");
+    assert!(rows.contains(r#"id="row-215-01""#) && rows.contains(r#"id="row-area""#));
+
+    let (status, periods) = server.get("/periods");
+    assert_eq!(status, 200);
+    assert!(periods.contains("2018年第四季度") && periods.contains("2018年第三季度"));
+
+    let (status, circular) = server.get("/periods/2018-Q4/report.html");
+    assert_eq!(status, 200);
+    assert!(circular.contains("<svg"), "the circular with its charts");
+
+    let (status, period) = server.get("/periods/2018-Q4");
+    assert_eq!(status, 200);
+    assert!(period.contains(r#"href="/periods/2018-Q4/units/U07""#));
+
+    let (status, unit) = server.get("/periods/2018-Q4/units/U07");
+    assert_eq!(status, 200);
+    assert!(
+        unit.contains("各考核期得分") && unit.contains("2018年第三季度"),
+        "trend"
+    );
+    assert!(
+        unit.contains(r#"class="finding" id="U07/"#),
+        "findings with ids"
+    );
+    assert!(unit.contains(r#"class="clause" href="/standards/ZWGK-"#));
+}
+
+#[test]
+fn a_findings_address_leads_to_it_on_its_units_page() {
+    let sandbox = Sandbox::new();
+    let server = demo_server(&sandbox);
+    let (_, unit) = server.get("/api/periods/2018-Q4/units/U07");
+    let unit: serde_json::Value = serde_json::from_str(&unit).unwrap();
+    let id = unit["findings"][0]["id"].as_str().unwrap().to_string();
+    let answer = server.raw(&format!("/periods/2018-Q4/findings/{id}"));
+    assert!(answer.starts_with("HTTP/1.1 303"), "{answer}");
+    assert!(
+        answer.contains(&format!("location: /periods/2018-Q4/units/U07#{id}")),
+        "{answer}"
+    );
+    let (status, _) = server.get("/periods/2018-Q4/findings/U07/NOPE/none/1");
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn the_search_api_returns_what_the_cli_prints() {
+    let sandbox = Sandbox::new();
+    let standards = sandbox.copy_standards();
+    let server = demo_server(&sandbox);
+    for query in ["低保名单公示几天", "204 5.3", "申請答覆期限"] {
+        let (status, api) = server.get(&format!("/api/search?q={}&limit=5", encode(query)));
+        assert_eq!(status, 200);
+        let cli = sandbox.run(&[
+            "search",
+            query,
+            "--format",
+            "json",
+            "--standards",
+            standards.to_str().unwrap(),
+        ]);
+        assert_eq!(api, cli.ok(), "{query}");
+    }
+    let (status, standard) = server.get("/api/standards/ZWGK-204");
+    assert_eq!(status, 200);
+    let standard: serde_json::Value = serde_json::from_str(&standard).unwrap();
+    assert_eq!(standard["id"], "ZWGK-204");
+    let (_, periods) = server.get("/api/periods");
+    let periods: serde_json::Value = serde_json::from_str(&periods).unwrap();
+    assert_eq!(periods[1]["period"], "2018-Q4");
+    assert!(periods[1]["units"].as_array().unwrap().len() > 50);
+}
+
+#[test]
+fn hostile_requests_get_4xx_and_values_are_escaped() {
+    let sandbox = Sandbox::new();
+    let server = demo_server(&sandbox);
+    for target in [
+        "/../../etc/passwd",
+        "/assets/../../Cargo.toml",
+        "/assets/..%2f..%2fCargo.toml",
+        "/standards/..%2F..%2Fetc%2Fpasswd",
+        "/standards/%2e%2e/%2e%2e/etc/passwd",
+        "/periods/..%2F2018-Q4/units/U07",
+        "/periods/2018-Q4/units/..%2F..%2Fsecret",
+    ] {
+        let answer = server.raw(target);
+        let status: u16 = answer[9..12].parse().unwrap_or(0);
+        assert!((400..500).contains(&status), "{target}: {answer}");
+        assert!(
+            !answer.contains("root:") && !answer.contains("[package]"),
+            "{target}"
+        );
+    }
+    for path in [
+        "/standards/ZWGK-999",
+        "/periods/2030-Q1",
+        "/api/standards/nope",
+    ] {
+        assert_eq!(server.get(path).0, 404, "{path}");
+    }
+    let long = "公".repeat(201);
+    assert_eq!(server.get(&format!("/?q={}", encode(&long))).0, 400);
+    assert_eq!(
+        server.get(&format!("/api/search?q={}", encode(&long))).0,
+        400
+    );
+    assert_eq!(server.get("/api/search?q=a&limit=100000").0, 400);
+    assert_eq!(server.get("/api/search").0, 400);
+
+    let (status, page) = server.get(&format!("/?q={}", encode("<script>alert(1)</script>公示")));
+    assert_eq!(status, 200);
+    assert!(!page.contains("<script>alert"), "query escaped");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;公示"));
+}
+
+#[test]
+fn an_edited_catalogue_is_served_without_a_restart() {
+    let sandbox = Sandbox::new();
+    let server = demo_server(&sandbox);
+    let path = sandbox.path().join("standards/ZWGK-110.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (_, before) = server.get("/standards/ZWGK-110");
+    assert!(!before.contains("数据沙盘推演"));
+    std::fs::write(
+        &path,
+        text.replacen("scope: ", "scope: 本标准同时规定数据沙盘推演要求。", 1),
+    )
+    .unwrap();
+    let started = Instant::now();
+    loop {
+        let (_, page) = server.get("/standards/ZWGK-110");
+        if page.contains("数据沙盘推演") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "not reloaded within a minute"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let (_, found) = server.get(&format!("/api/search?q={}", encode("沙盘推演")));
+    assert!(found.contains("ZWGK-110"), "the index is rebuilt too");
+}
