@@ -50,11 +50,11 @@ const BODY_BOOST: f32 = 1.0;
 const BIGRAM_BOOST: f32 = 0.3;
 const PHRASE_BOOST: f32 = 1.5;
 /// Clause documents fetched per tier before grouping by standard.
-const DOCS_PER_TIER: usize = 300;
+const DOCS_PER_TIER: usize = 100;
 /// Clauses shown under each standard.
 const CLAUSES_PER_STANDARD: usize = 3;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
     pub query: String,
     pub subsystem: Option<String>,

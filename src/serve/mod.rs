@@ -284,7 +284,7 @@ async fn search_page(
         Err(message) => return app.error(StatusCode::BAD_REQUEST, &message),
     };
     let found = match &asked {
-        Some(a) => match site.index.search(&a.request) {
+        Some(a) => match site.search(&a.request) {
             Ok(found) => Some(found),
             Err(e) => return app.error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
         },
@@ -298,7 +298,7 @@ async fn search_page(
     let title = found
         .as_ref()
         .map_or("标准检索".to_string(), |f| format!("检索：{}", f.query));
-    let data = views::search_page(&site.catalogue, found.as_ref(), &chosen, MAX_QUERY_CHARS);
+    let data = views::search_page(&site.catalogue, found.as_deref(), &chosen, MAX_QUERY_CHARS);
     app.page("search", "search", &title, data)
 }
 
@@ -311,7 +311,7 @@ async fn search_fragment(
     let found = match asked(&params, 10) {
         Err(message) => return app.error(StatusCode::BAD_REQUEST, &message),
         Ok(None) => return html_response(StatusCode::OK, String::new()),
-        Ok(Some(a)) => match site.index.search(&a.request) {
+        Ok(Some(a)) => match site.search(&a.request) {
             Ok(found) => found,
             Err(e) => return app.error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
         },
@@ -454,8 +454,8 @@ async fn api_search(
     match asked(&params, 5) {
         Err(message) => json_error(StatusCode::BAD_REQUEST, &message),
         Ok(None) => json_error(StatusCode::BAD_REQUEST, "缺少检索词 q。"),
-        Ok(Some(a)) => match site.index.search(&a.request) {
-            Ok(found) => json_response(StatusCode::OK, &found),
+        Ok(Some(a)) => match site.search(&a.request) {
+            Ok(found) => json_response(StatusCode::OK, &*found),
             Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
         },
     }

@@ -2,7 +2,9 @@
 //! index, and every audited period under the audits folder. A new `Site` is loaded when a
 //! file changes and replaces the old one between requests, never during one.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use crate::audit::{AuditOptions, Quiet};
@@ -12,6 +14,12 @@ use crate::error::{Error, Result};
 use crate::index::CatalogueIndex;
 use crate::report::{render_reports, Format, Renderer};
 use crate::results::AuditResults;
+use crate::search::{SearchRequest, SearchResults};
+
+/// Searches remembered per site. Typing sends the same prefixes again and evaluators ask
+/// the same questions; a site loaded anew starts with none. Bounded: when full, it is
+/// emptied rather than kept in order.
+const REMEMBERED_SEARCHES: usize = 2048;
 
 /// Where the served data lives.
 #[derive(Debug, Clone)]
@@ -28,6 +36,7 @@ pub(crate) struct Site {
     pub periods: Vec<PeriodSite>,
     /// What the files looked like when this was loaded.
     pub fingerprint: Fingerprint,
+    searches: Mutex<HashMap<SearchRequest, Arc<SearchResults>>>,
 }
 
 /// One audited period: its results and its circular (report.html).
@@ -49,7 +58,26 @@ impl Site {
             index,
             periods,
             fingerprint,
+            searches: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The results of `request`, searched once per site.
+    pub(crate) fn search(&self, request: &SearchRequest) -> Result<Arc<SearchResults>> {
+        let remembered = |searches: &Mutex<HashMap<_, Arc<SearchResults>>>| {
+            searches.lock().ok().and_then(|s| s.get(request).cloned())
+        };
+        if let Some(found) = remembered(&self.searches) {
+            return Ok(found);
+        }
+        let found = Arc::new(self.index.search(request)?);
+        if let Ok(mut searches) = self.searches.lock() {
+            if searches.len() >= REMEMBERED_SEARCHES {
+                searches.clear();
+            }
+            searches.insert(request.clone(), found.clone());
+        }
+        Ok(found)
     }
 
     pub(crate) fn period(&self, name: &str) -> Option<&PeriodSite> {
