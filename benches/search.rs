@@ -13,6 +13,10 @@ use zwgk::catalogue::Catalogue;
 use zwgk::index::CatalogueIndex;
 use zwgk::search::SearchRequest;
 
+mod common;
+
+use common::judged_questions;
+
 const BUILD_RUNS: usize = 5;
 const QUERY_ROUNDS: usize = 40;
 const COLD_RUNS: usize = 40;
@@ -21,7 +25,7 @@ fn main() {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let standards = repo.join("standards");
     let cache = tempfile::tempdir().expect("temp dir");
-    let queries = judged_queries(&repo);
+    let queries = judged_questions(&repo);
 
     let mut builds = Vec::new();
     for _ in 0..BUILD_RUNS {
@@ -75,17 +79,6 @@ fn main() {
         Duration::from_millis(30),
         None,
     );
-}
-
-fn judged_queries(repo: &Path) -> Vec<String> {
-    #[derive(serde::Deserialize)]
-    struct Judged {
-        q: String,
-    }
-    let path = repo.join("tests/fixtures/judged/questions.yaml");
-    let text = std::fs::read_to_string(path).expect("judged questions");
-    let judged: Vec<Judged> = serde_yaml::from_str(&text).expect("judged questions parse");
-    judged.into_iter().map(|j| j.q).collect()
 }
 
 /// Runs `zwgk search` and times it until its first line of output arrives.

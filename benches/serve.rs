@@ -6,12 +6,20 @@
 //! again, and the server remembers a search), then with every request new (each asks for
 //! another number of standards), so that each is searched. Target: no errors, p99 < 20 ms.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+mod common;
+// The tests' server; the load test only starts it and sends its own requests.
+#[path = "../tests/server.rs"]
+#[allow(dead_code)]
+mod server;
+
+use common::judged_questions;
+use server::{encode, Server};
 
 const CLIENTS: usize = 32;
 const SEARCHES: usize = 2_000;
@@ -20,24 +28,13 @@ fn main() {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let cache = tempfile::tempdir().expect("temp dir");
     let questions = Arc::new(judged_questions(&repo));
-    let mut server = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_zwgk"));
+    command
         .args(["serve", "--addr", "127.0.0.1:0"])
         .current_dir(&repo)
-        .env("ZWGK_CACHE_DIR", cache.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("zwgk serve starts");
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().expect("piped"))
-        .read_line(&mut line)
-        .expect("first line");
-    let base = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .expect("address")
-        .trim_end_matches('/')
-        .to_string();
+        .env("ZWGK_CACHE_DIR", cache.path());
+    let server = Server::start(command);
+    let base = server.base.clone();
 
     for (name, distinct) in [("repeated questions", false), ("every request new", true)] {
         let (mut latencies, errors, wall) = load(&base, &questions, distinct);
@@ -56,8 +53,7 @@ fn main() {
             if errors == 0 { "ok" } else { "ERRORS" },
         );
     }
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
 }
 
 /// Sends the searches from the clients; every latency, the number of failed requests and
@@ -113,24 +109,4 @@ fn load(
         .flat_map(|c| c.join().expect("client"))
         .collect();
     (latencies, errors.load(Ordering::Relaxed), started.elapsed())
-}
-
-fn judged_questions(repo: &Path) -> Vec<String> {
-    #[derive(serde::Deserialize)]
-    struct Judged {
-        q: String,
-    }
-    let path = repo.join("tests/fixtures/judged/questions.yaml");
-    let text = std::fs::read_to_string(path).expect("judged questions");
-    let judged: Vec<Judged> = serde_yaml::from_str(&text).expect("judged questions parse");
-    judged.into_iter().map(|j| j.q).collect()
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

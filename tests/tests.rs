@@ -17,3 +17,4 @@ mod report;
 mod sample;
 mod search;
 mod serve;
+mod server;
