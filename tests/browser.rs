@@ -5,18 +5,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::util::{repo, Sandbox};
-
-fn chromium() -> Option<PathBuf> {
-    [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ]
-    .into_iter()
-    .map(PathBuf::from)
-    .find(|p| p.exists())
-}
+use crate::util::{chromium, repo, Sandbox};
 
 fn headless(chromium: &PathBuf, profile: &std::path::Path) -> Command {
     let mut command = Command::new(chromium);

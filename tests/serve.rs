@@ -204,3 +204,60 @@ fn an_edited_catalogue_is_served_without_a_restart() {
     let (_, found) = server.get(&format!("/api/search?q={}", encode("沙盘推演")));
     assert!(found.contains("ZWGK-110"), "the index is rebuilt too");
 }
+
+/// An evaluator at the browser: types a question and sees results appear, opens a clause,
+/// opens a unit's page and follows a finding to the clause it breaks; no page logs an
+/// error. Screenshots of each step go to `target/test-artifacts/serve-*.png`.
+#[test]
+fn an_evaluator_searches_opens_a_clause_and_follows_a_finding_in_chromium() {
+    let Some(browser) = crate::cdp::Browser::launch() else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let server = demo_server(&sandbox);
+    let artifacts = crate::util::repo().join("target/test-artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let wait = Duration::from_secs(15);
+
+    let search = browser.open(&format!("{}/", server.base));
+    search.type_into("#q", "低保名单公示几天");
+    assert!(
+        search.wait_for("#results article.hit a.clause", wait),
+        "results appear while typing"
+    );
+    assert!(search.text("#results").contains("ZWGK-215"));
+    assert!(search.url().contains("q="), "the address follows the query");
+    search.screenshot(&artifacts.join("serve-search.png"));
+    search.click("#results article.hit a.clause");
+    assert!(
+        search.url().contains("/standards/ZWGK-215#"),
+        "{}",
+        search.url()
+    );
+    let target = "document.getElementById(decodeURIComponent(location.hash.slice(1))) !== null";
+    assert_eq!(
+        search.eval(target),
+        serde_json::json!(true),
+        "the clause's anchor"
+    );
+    search.screenshot(&artifacts.join("serve-clause.png"));
+    assert_eq!(search.console_errors(), Vec::<String>::new());
+
+    let unit = browser.open(&format!("{}/periods/2018-Q4/units/U07", server.base));
+    assert!(unit.wait_for("li.finding a.clause", wait));
+    unit.screenshot(&artifacts.join("serve-unit.png"));
+    unit.click("li.finding a.clause");
+    assert!(unit.url().contains("/standards/ZWGK-"), "{}", unit.url());
+    assert_eq!(
+        unit.eval(target),
+        serde_json::json!(true),
+        "the broken clause"
+    );
+    assert_eq!(unit.console_errors(), Vec::<String>::new());
+
+    let rows = browser.open(&format!("{}/standards/ZWGK-201", server.base));
+    let all = rows.text("#row-count");
+    rows.eval("const s = document.getElementById('row-area'); s.selectedIndex = 1; s.dispatchEvent(new Event('change'));");
+    assert_ne!(rows.text("#row-count"), all, "the area filter hides rows");
+    assert_eq!(rows.console_errors(), Vec::<String>::new());
+}

@@ -5,6 +5,7 @@ mod util;
 mod audit;
 mod browser;
 mod catalogue;
+mod cdp;
 mod golden_sample;
 mod handmade;
 mod hostile_yaml;

@@ -28,6 +28,18 @@ pub fn shipped_standards() -> PathBuf {
     repo().join("standards")
 }
 
+/// The installed Chromium (or Chrome), if any.
+pub fn chromium() -> Option<PathBuf> {
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .into_iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
+}
+
 /// A scratch folder with a private index cache, removed when dropped.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
