@@ -268,7 +268,6 @@ impl Page<'_> {
             let navigates = drain(&mut requested)
                 .iter()
                 .any(|nav| Some(&nav.frame_id) == main_frame.as_ref());
-            eprintln!("navigates: {navigates}");
             if navigates {
                 tokio::select! {
                     _ = loaded.next() => {}
