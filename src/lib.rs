@@ -16,6 +16,7 @@ pub mod catalogue;
 pub(crate) mod check;
 pub mod cli;
 pub(crate) mod data;
+pub(crate) mod disclosure;
 pub mod error;
 pub(crate) mod generate;
 pub mod index;

@@ -6,6 +6,7 @@ mod audit;
 mod browser;
 mod catalogue;
 mod cdp;
+mod disclosure;
 mod golden_sample;
 mod handmade;
 mod hostile_yaml;

@@ -103,8 +103,9 @@ impl Fixture {
             received_on: day(received),
             replied_on: replied.map(day),
             extended,
-            outcome: Some("予以公开".into()),
-            applicant_type: Some("自然人".into()),
+            outcome: crate::data::OutcomeCode::parse("予以公开"),
+            legacy_outcome: false,
+            applicant_type: Some(0),
         });
     }
 

@@ -5,6 +5,7 @@
 
 mod audit;
 mod catalogue;
+mod disclosure;
 mod style;
 
 use std::path::PathBuf;
@@ -76,6 +77,9 @@ enum Command {
     Sample(SampleArgs),
     /// Combine a year's quarterly results into the annual evaluation.
     Annual(AnnualArgs),
+    /// Compute the statutory annual report (政府信息公开工作年度报告) of the city and its
+    /// units from a year's records, or check a published report against them.
+    DisclosureReport(DisclosureArgs),
     /// Work with the report templates.
     Templates {
         #[command(subcommand)]
@@ -168,6 +172,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Report(args) => audit::report_command(args),
         Command::Sample(args) => audit::sample_command(args),
         Command::Annual(args) => audit::annual_command(args),
+        Command::DisclosureReport(args) => disclosure::disclosure_command(args),
         Command::Templates {
             command: TemplatesCommand::Export { dir },
         } => audit::templates_export(&dir),
@@ -342,6 +347,45 @@ pub struct AnnualArgs {
     /// or .xlsx when present).
     #[arg(long, value_name = "FILE")]
     pub review: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DisclosureArgs {
+    /// The report year, e.g. 2018 (its format follows the year).
+    #[arg(long)]
+    pub year: i32,
+    /// Folder holding the quarters' audit folders (YYYY-Q1 … YYYY-Q4) and the yearly inputs.
+    #[arg(default_value = "audits")]
+    pub audits: PathBuf,
+    /// Only this unit's report (default: the city's).
+    #[arg(long, conflicts_with = "all")]
+    pub unit: Option<String>,
+    /// The city's report and every unit's.
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, value_enum, default_value_t = crate::disclosure::Output::All)]
+    pub format: crate::disclosure::Output,
+    /// Output folder (default: AUDITS/YEAR-disclosure).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Check a published report's figures (YAML or JSON, shaped like the report's JSON)
+    /// against the records, cell by cell, instead of writing; exit 1 on any difference.
+    #[arg(long, value_name = "FILE", conflicts_with = "all")]
+    pub check: Option<PathBuf>,
+    /// Applications open on 1 January, when the previous year's data is not there
+    /// (default: AUDITS/YEAR-open-cases.csv when present).
+    #[arg(long, value_name = "FILE")]
+    pub open_cases: Option<PathBuf>,
+    /// Register of 规章 and 规范性文件 (default: AUDITS/documents.csv when present).
+    #[arg(long, value_name = "FILE")]
+    pub documents: Option<PathBuf>,
+    /// Figures and narrative the units report (default: AUDITS/YEAR-statistics.yaml).
+    #[arg(long, value_name = "FILE")]
+    pub statistics: Option<PathBuf>,
+    #[arg(long, value_name = "DIR")]
+    pub standards: Option<PathBuf>,
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

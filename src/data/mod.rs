@@ -10,6 +10,7 @@ mod records;
 mod table;
 pub(crate) mod unit_inspections;
 mod xlsx_file;
+mod yearly;
 
 #[cfg(test)]
 mod mutations;
@@ -31,6 +32,7 @@ pub(crate) use period::{month_label, Period};
 pub(crate) use records::*;
 pub(crate) use table::InputFile;
 pub(crate) use unit_inspections::{UnitInspection, UNIT_HEADERS, UNIT_SHEET};
+pub(crate) use yearly::*;
 
 use crate::catalogue::{Catalogue, CheckKind, UnitKind};
 use crate::locate::Locator;
@@ -164,6 +166,8 @@ pub(crate) struct Dataset {
     pub register: Vec<RegisterEntry>,
     pub applications: Vec<Application>,
     pub messages: Vec<Message>,
+    /// Reviews and lawsuits (cases.csv, optional): for the statutory annual report.
+    pub cases: Vec<Case>,
     pub waivers: Vec<Waiver>,
     pub inputs: Vec<InputFile>,
     /// Rows skipped with `keep_going`, each with its problem.
@@ -248,6 +252,7 @@ impl Dataset {
         let messages = loads.take(read(dir, "messages", MESSAGE_COLUMNS, false, |row| {
             ctx.message(row)
         }));
+        let cases = loads.take(read(dir, "cases", CASE_COLUMNS, false, |row| ctx.case(row)));
         let Collector {
             mut problems,
             mut skipped,
@@ -271,6 +276,7 @@ impl Dataset {
             register,
             applications,
             messages,
+            cases,
             waivers,
             inputs,
             skipped,
@@ -310,6 +316,23 @@ fn dangling_interpretations(dir: &Path, items: &[Item], inputs: &[InputFile]) ->
             })
         })
         .collect()
+}
+
+/// Reads an applications table outside an audit folder (the applications still open when
+/// `period` began), validated like `applications.csv` of `period`; a bad row stops the load.
+pub(crate) fn load_applications(
+    path: &Path,
+    units: &[Unit],
+    catalogue: &Catalogue,
+    period: &Period,
+) -> Result<Vec<Application>, Problems> {
+    let ctx = Context::new(units, catalogue, period);
+    let source = Source::open(path, None, false).map_err(Problems::one)?;
+    read_table(source, path, APPLICATION_COLUMNS, |row| {
+        ctx.application(row)
+    })
+    .map_err(Problems::one)?
+    .into_records()
 }
 
 /// One unit's year-end review score (年终集中考核, `YEAR-review.csv` or `.xlsx`).
@@ -354,7 +377,7 @@ pub(crate) fn load_review(
 }
 
 /// The table files, in the data contract's order; each is `NAME.csv` or `NAME.xlsx`.
-const TABLES: [&str; 4] = ["items", "register", "applications", "messages"];
+const TABLES: [&str; 5] = ["items", "register", "applications", "messages", "cases"];
 
 /// Whether anything is at `path`, a dangling link included (which is an error to read,
 /// not an absent file).
@@ -653,24 +676,25 @@ impl<'a> Context<'a> {
             ("replied_on", replied_on),
         );
         let extended = row.flag("extended").unwrap_or(false);
-        let outcome = row.text("outcome").map(str::to_string);
-        if let Some(outcome) = &outcome {
-            if !valid_outcome(outcome) {
+        let outcome = row.text("outcome").and_then(|text| {
+            let parsed = parse_outcome(text);
+            if parsed.is_none() {
                 row.problem(
                     "outcome",
                     format!(
                         "{}不是年度报告的办理结果（如 予以公开、不予公开/属于国家秘密）",
-                        quote(outcome)
+                        quote(text)
                     ),
                 );
             }
-        }
-        if replied_on.is_some() && outcome.is_none() {
+            parsed
+        });
+        if replied_on.is_some() && row.text("outcome").is_none() {
             row.problem("outcome", "已答复的申请须填写办理结果".into());
         }
-        let applicant_type = row.text("applicant_type").map(str::to_string);
-        if let Some(kind) = &applicant_type {
-            if !APPLICANT_TYPES.contains(&kind.as_str()) {
+        let applicant_type = row.text("applicant_type").and_then(|kind| {
+            let at = APPLICANT_TYPES.iter().position(|t| *t == kind);
+            if at.is_none() {
                 row.problem(
                     "applicant_type",
                     format!(
@@ -680,7 +704,8 @@ impl<'a> Context<'a> {
                     ),
                 );
             }
-        }
+            at.map(|i| i as u8)
+        });
         Some(Application {
             line: row.line as u32,
             id: id.into(),
@@ -688,8 +713,61 @@ impl<'a> Context<'a> {
             received_on: received_on?,
             replied_on,
             extended,
-            outcome: outcome.map(Box::from),
-            applicant_type: applicant_type.map(Box::from),
+            outcome: outcome.map(|(code, _)| code),
+            legacy_outcome: outcome.is_some_and(|(_, legacy)| legacy),
+            applicant_type,
+        })
+    }
+
+    /// A review or lawsuit: a result exactly when concluded, dates in order.
+    fn case(&self, row: &mut Row<'_>) -> Option<Case> {
+        let id = row.required("id");
+        let unit = self.unit(row);
+        let kind = row.required("kind");
+        let kind = match CaseKind::parse(kind) {
+            Some(kind) => Some(kind),
+            None if kind.is_empty() => None,
+            None => {
+                let kinds: Vec<&str> = CaseKind::ALL.iter().map(|k| k.label()).collect();
+                row.problem(
+                    "kind",
+                    format!("{}不是案件类型之一（{}）", quote(kind), kinds.join("、")),
+                );
+                None
+            }
+        };
+        let filed_on = self.date(row, "filed_on", true);
+        let concluded_on = self.date(row, "concluded_on", false);
+        self.ordered(row, ("filed_on", filed_on), ("concluded_on", concluded_on));
+        let result = row.text("result").and_then(|text| {
+            let result = CaseResult::parse(text);
+            if result.is_none() {
+                let results: Vec<&str> = CaseResult::ALL.iter().map(|r| r.label()).collect();
+                row.problem(
+                    "result",
+                    format!(
+                        "{}不是审结结果之一（{}；尚未审结的留空）",
+                        quote(text),
+                        results.join("、")
+                    ),
+                );
+            }
+            result
+        });
+        match (row.text("result").is_some(), concluded_on.is_some()) {
+            (true, false) => row.problem("concluded_on", "已有审结结果，须填写审结日期".into()),
+            (false, true) => row.problem("result", "已填审结日期，须填写审结结果".into()),
+            _ => {}
+        }
+        Some(Case {
+            line: row.line as u32,
+            id: id.into(),
+            unit: unit?,
+            application: row.text("application").map(Box::from),
+            kind: kind?,
+            filed_on: filed_on?,
+            result,
+            concluded_on,
         })
     }
 

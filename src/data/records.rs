@@ -35,6 +35,15 @@ pub(crate) const APPLICATION_COLUMNS: &[&str] = &[
     "applicant_type",
 ];
 pub(crate) const MESSAGE_COLUMNS: &[&str] = &["id", "unit", "channel", "received_on", "replied_on"];
+pub(crate) const CASE_COLUMNS: &[&str] = &[
+    "id",
+    "unit",
+    "application",
+    "kind",
+    "filed_on",
+    "result",
+    "concluded_on",
+];
 
 /// Index of a unit in `Dataset::units`.
 pub(crate) type UnitIx = u16;
@@ -220,11 +229,80 @@ pub(crate) struct Application {
     pub received_on: NaiveDate,
     pub replied_on: Option<NaiveDate>,
     pub extended: bool,
-    // Validated against the official categories; the statutory annual report counts them.
-    #[allow(dead_code)]
-    pub outcome: Option<Box<str>>,
-    #[allow(dead_code)]
-    pub applicant_type: Option<Box<str>>,
+    pub outcome: Option<OutcomeCode>,
+    /// The outcome was written with an abbreviated label of older data.
+    pub legacy_outcome: bool,
+    /// Index into [`APPLICANT_TYPES`].
+    pub applicant_type: Option<u8>,
+}
+
+/// An administrative review or lawsuit over disclosure (cases.csv), for section 四 of the
+/// statutory annual report.
+#[derive(Debug, Clone)]
+pub(crate) struct Case {
+    pub line: u32,
+    pub id: Box<str>,
+    pub unit: UnitIx,
+    pub application: Option<Box<str>>,
+    pub kind: CaseKind,
+    pub filed_on: NaiveDate,
+    /// `None` while pending.
+    pub result: Option<CaseResult>,
+    pub concluded_on: Option<NaiveDate>,
+}
+
+/// 行政复议, or a lawsuit filed directly or after review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum CaseKind {
+    Review,
+    DirectSuit,
+    SuitAfterReview,
+}
+
+impl CaseKind {
+    pub(crate) const ALL: [CaseKind; 3] = [
+        CaseKind::Review,
+        CaseKind::DirectSuit,
+        CaseKind::SuitAfterReview,
+    ];
+
+    /// The label cases.csv uses.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            CaseKind::Review => "行政复议",
+            CaseKind::DirectSuit => "直接起诉",
+            CaseKind::SuitAfterReview => "复议后起诉",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<CaseKind> {
+        CaseKind::ALL.into_iter().find(|k| k.label() == text)
+    }
+}
+
+/// How a concluded case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum CaseResult {
+    Upheld,
+    Corrected,
+    Other,
+}
+
+impl CaseResult {
+    pub(crate) const ALL: [CaseResult; 3] =
+        [CaseResult::Upheld, CaseResult::Corrected, CaseResult::Other];
+
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            CaseResult::Upheld => "维持",
+            CaseResult::Corrected => "纠正",
+            CaseResult::Other => "其他",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<CaseResult> {
+        CaseResult::ALL.into_iter().find(|r| r.label() == text)
+    }
 }
 
 /// A public message (留言/咨询, messages.csv).
@@ -252,7 +330,7 @@ macro_rules! record {
         }
     )*};
 }
-record!(RegisterEntry, Application, Message);
+record!(RegisterEntry, Application, Message, Case);
 
 /// Outcome categories of the annual report's section 三 (2021 format): (大类, 小类).
 pub(crate) const OUTCOMES: &[(&str, &[&str])] = &[
@@ -292,12 +370,75 @@ pub(crate) const OUTCOMES: &[(&str, &[&str])] = &[
     (
         "其他处理",
         &[
-            "申请人无正当理由逾期不补正",
-            "申请人逾期未按收费通知缴费",
+            "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
             "其他",
         ],
     ),
 ];
+
+/// Abbreviations of the two 其他处理 sub-categories that older data uses, and the official
+/// labels they stand for.
+pub(crate) const LEGACY_OUTCOMES: &[(&str, &str)] = &[
+    (
+        "其他处理/申请人无正当理由逾期不补正",
+        "其他处理/申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    ),
+    (
+        "其他处理/申请人逾期未按收费通知缴费",
+        "其他处理/申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    ),
+];
+
+/// An outcome category: the index of its 大类 in [`OUTCOMES`] and of its 小类, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct OutcomeCode {
+    pub major: u8,
+    pub minor: Option<u8>,
+}
+
+impl OutcomeCode {
+    /// `大类` (for categories without sub-categories) or `大类/小类`, with the official
+    /// labels; `None` when it is neither.
+    pub(crate) fn parse(outcome: &str) -> Option<OutcomeCode> {
+        let (major, minor) = match outcome.split_once('/') {
+            Some((major, minor)) => (major, Some(minor)),
+            None => (outcome, None),
+        };
+        let at = OUTCOMES.iter().position(|(name, _)| *name == major)?;
+        let subs = OUTCOMES[at].1;
+        let minor = match minor {
+            None if subs.is_empty() => None,
+            Some(minor) => Some(subs.iter().position(|s| *s == minor)? as u8),
+            None => return None,
+        };
+        Some(OutcomeCode {
+            major: at as u8,
+            minor,
+        })
+    }
+
+    /// The official label, `大类/小类`.
+    #[cfg(test)]
+    pub(crate) fn label(self) -> String {
+        let (major, subs) = OUTCOMES[usize::from(self.major)];
+        match self.minor {
+            Some(minor) => format!("{major}/{}", subs[usize::from(minor)]),
+            None => major.to_string(),
+        }
+    }
+}
+
+/// The outcome, and whether it was written with an abbreviation of older data.
+pub(crate) fn parse_outcome(outcome: &str) -> Option<(OutcomeCode, bool)> {
+    if let Some(code) = OutcomeCode::parse(outcome) {
+        return Some((code, false));
+    }
+    let (_, official) = LEGACY_OUTCOMES
+        .iter()
+        .find(|(short, _)| *short == outcome)?;
+    Some((OutcomeCode::parse(official)?, true))
+}
 
 /// Applicant categories of the annual report: 自然人, and the five kinds of 法人或其他组织.
 pub(crate) const APPLICANT_TYPES: &[&str] = &[
@@ -318,35 +459,55 @@ pub(crate) fn is_web_url(url: &str) -> bool {
     scheme(b"http://") || scheme(b"https://")
 }
 
-/// Whether `outcome` is `大类` (for categories without sub-categories) or `大类/小类`.
-pub(crate) fn valid_outcome(outcome: &str) -> bool {
-    let (major, minor) = match outcome.split_once('/') {
-        Some((major, minor)) => (major, Some(minor)),
-        None => (outcome, None),
-    };
-    OUTCOMES.iter().any(|(name, subs)| {
-        *name == major
-            && match minor {
-                None => subs.is_empty(),
-                Some(minor) => subs.contains(&minor),
-            }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn valid(outcome: &str) -> bool {
+        parse_outcome(outcome).is_some()
+    }
+
     #[test]
     fn outcome_categories() {
-        assert!(valid_outcome("予以公开"));
-        assert!(valid_outcome("不予公开/属于国家秘密"));
-        assert!(valid_outcome("无法提供/本机关不掌握相关政府信息"));
+        assert!(valid("予以公开"));
+        assert!(valid("不予公开/属于国家秘密"));
+        assert!(valid("无法提供/本机关不掌握相关政府信息"));
         assert!(
-            !valid_outcome("不予公开"),
+            !valid("不予公开"),
             "a category with sub-categories needs one"
         );
-        assert!(!valid_outcome("予以公开/全部"));
-        assert!(!valid_outcome("同意公开"));
+        assert!(!valid("予以公开/全部"));
+        assert!(!valid("同意公开"));
+    }
+
+    #[test]
+    fn official_labels_round_trip() {
+        for (major, subs) in OUTCOMES {
+            let labels: Vec<String> = if subs.is_empty() {
+                vec![major.to_string()]
+            } else {
+                subs.iter().map(|s| format!("{major}/{s}")).collect()
+            };
+            for label in labels {
+                let (code, legacy) = parse_outcome(&label).unwrap();
+                assert!(!legacy);
+                assert_eq!(code.label(), label);
+            }
+        }
+    }
+
+    #[test]
+    fn abbreviated_outcomes_of_older_data_map_to_the_official_labels() {
+        let (code, legacy) = parse_outcome("其他处理/申请人无正当理由逾期不补正").unwrap();
+        assert!(legacy);
+        assert_eq!(
+            code.label(),
+            "其他处理/申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+        );
+        let (code, _) = parse_outcome("其他处理/申请人逾期未按收费通知缴费").unwrap();
+        assert_eq!(
+            code.label(),
+            "其他处理/申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+        );
     }
 }

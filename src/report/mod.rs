@@ -24,7 +24,7 @@ use crate::output::{file_name_part, write_atomic, Files};
 use crate::results::AuditResults;
 
 /// The embedded templates: (file name, text).
-pub(crate) const TEMPLATES: [(&str, &str); 5] = [
+pub(crate) const TEMPLATES: [(&str, &str); 7] = [
     ("circular.md.hbs", include_str!("templates/circular.md.hbs")),
     (
         "circular.html.hbs",
@@ -33,6 +33,14 @@ pub(crate) const TEMPLATES: [(&str, &str); 5] = [
     ("notice.md.hbs", include_str!("templates/notice.md.hbs")),
     ("annual.md.hbs", include_str!("templates/annual.md.hbs")),
     ("annual.html.hbs", include_str!("templates/annual.html.hbs")),
+    (
+        "disclosure.md.hbs",
+        include_str!("templates/disclosure.md.hbs"),
+    ),
+    (
+        "disclosure.html.hbs",
+        include_str!("templates/disclosure.html.hbs"),
+    ),
 ];
 
 /// Output formats, matched in one place.
@@ -90,7 +98,7 @@ impl Renderer {
         Ok(Renderer { markdown, html })
     }
 
-    fn render<T: Serialize>(&self, name: &str, data: &T) -> Result<String> {
+    pub(crate) fn render<T: Serialize>(&self, name: &str, data: &T) -> Result<String> {
         let registry = if name.ends_with(".html.hbs") {
             &self.html
         } else {
