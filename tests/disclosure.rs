@@ -27,12 +27,28 @@ fn report(sandbox: &Sandbox, audits: &Path, year: &str, extra: &[&str]) -> crate
     sandbox.run(&args)
 }
 
+/// Section 三's columns, in the official order.
+const COLUMNS: [&str; 7] = [
+    "自然人",
+    "法人或其他组织/商业企业",
+    "法人或其他组织/科研机构",
+    "法人或其他组织/社会公益组织",
+    "法人或其他组织/法律服务机构",
+    "法人或其他组织/其他",
+    "总计",
+];
+
 /// Section 三's row as seven numbers (自然人 … 总计).
 fn row(json: &Value, label: &str) -> Vec<i64> {
-    let cells = json["tables"]["三"][label]
-        .as_object()
-        .unwrap_or_else(|| panic!("no row {label}"));
-    cells.values().map(|v| v.as_i64().unwrap()).collect()
+    let cells = &json["tables"]["三"][label];
+    COLUMNS
+        .iter()
+        .map(|c| {
+            cells[c]
+                .as_i64()
+                .unwrap_or_else(|| panic!("no cell {label} {c}"))
+        })
+        .collect()
 }
 
 fn written(sandbox: &Sandbox, audits: &Path, year: &str) -> PathBuf {
@@ -312,4 +328,35 @@ fn a_counted_application_without_applicant_type_stops_the_report() {
         run.stderr()
     );
     assert!(!audits.join("2021-disclosure").exists());
+}
+
+#[test]
+fn yearly_inputs_are_validated_with_their_lines() {
+    let sandbox = Sandbox::new();
+    let audits = sandbox.fixture("disclosure");
+    let statistics = audits.join("2021-statistics.yaml");
+    let mut text = std::fs::read_to_string(&statistics).unwrap();
+    text.push_str("  U09:\n    行政许可: {处理决定数量: 3}\n");
+    std::fs::write(&statistics, &text).unwrap();
+    crate::util::append(
+        &audits.join("documents.csv"),
+        &["D4,U02,规范性文件,皋城规〔2021〕1号,如城街道村务公开办法,2021-06-01,2021-05-01,"],
+    );
+    let run = report(&sandbox, &audits, "2021", &[]);
+    assert_eq!(run.code(), 2);
+    let stderr = run.stderr();
+    assert!(stderr.contains("documents.csv:5: published_on"), "{stderr}");
+    assert!(stderr.contains("早于制发日期"), "{stderr}");
+
+    // With the register put right, the statistics file's unknown unit is named.
+    let shipped = crate::util::repo().join("tests/fixtures/disclosure/documents.csv");
+    std::fs::copy(shipped, audits.join("documents.csv")).unwrap();
+    let run = report(&sandbox, &audits, "2021", &[]);
+    assert_eq!(run.code(), 2);
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains("2021-statistics.yaml:18: units.U09"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("未知单位"), "{stderr}");
 }

@@ -165,12 +165,16 @@ impl Sandbox {
     }
 }
 
+/// Copies a folder and the folders in it.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
         if path.is_file() {
-            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+            std::fs::copy(&path, target).unwrap();
+        } else if path.is_dir() {
+            copy_dir(&path, &target);
         }
     }
 }
