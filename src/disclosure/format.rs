@@ -234,9 +234,18 @@ pub(crate) fn section_four() -> Table {
     table
 }
 
-/// The tables of section 二 with blank cells: (key, caption, rows, columns, reported).
+/// One small table of section 二: key, caption, rows, columns, and whether units report it.
+type Spec = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static [&'static str]],
+    bool,
+);
+
+/// The tables of section 二 with blank cells.
 pub(crate) fn section_two(format: Format) -> Vec<Table> {
-    let specs: Vec<(&str, &str, &[&str], &[&[&str]], bool)> = match format {
+    let specs: Vec<Spec> = match format {
         Format::Official2021 => vec![
             (
                 "二（一）",
