@@ -75,7 +75,7 @@ fn templates_can_be_exported_overridden_and_are_checked() {
     let out = sandbox
         .run(&["templates", "export", templates.to_str().unwrap()])
         .ok();
-    assert_eq!(out.lines().count(), 5, "{out}");
+    assert_eq!(out.lines().count(), 7, "{out}");
     let md = templates.join("circular.md.hbs");
     std::fs::write(
         &md,
