@@ -360,3 +360,50 @@ fn yearly_inputs_are_validated_with_their_lines() {
     );
     assert!(stderr.contains("未知单位"), "{stderr}");
 }
+
+/// A published workbook filled in the report's own layout, with one figure wrong.
+#[test]
+fn check_mode_reads_a_filled_workbook_in_the_reports_layout() {
+    let sandbox = Sandbox::new();
+    let audits = sandbox.fixture("disclosure");
+    let published = sandbox.path().join("published.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("四").unwrap();
+    // Title on row 1, three header rows, the one row of figures on row 6.
+    sheet.write_string(5, 0, "件数").unwrap();
+    let figures = [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2];
+    for (c, n) in figures.iter().enumerate() {
+        sheet.write_number(5, c as u16 + 1, *n as f64).unwrap();
+    }
+    workbook.save(&published).unwrap();
+    let run = report(
+        &sandbox,
+        &audits,
+        "2021",
+        &["--unit", "U01", "--check", published.to_str().unwrap()],
+    );
+    assert_eq!(run.code(), 1, "{}{}", run.stdout(), run.stderr());
+    let stdout = run.stdout();
+    assert!(
+        stdout.contains("不一致：四 · 件数 · 行政诉讼/复议后起诉/尚未审结：报告 2，台账 1"),
+        "{stdout}"
+    );
+
+    // A row moved down is refused, naming the cell, rather than read one row off.
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("四").unwrap();
+    sheet.write_string(6, 0, "件数").unwrap();
+    workbook.save(&published).unwrap();
+    let run = report(
+        &sandbox,
+        &audits,
+        "2021",
+        &["--unit", "U01", "--check", published.to_str().unwrap()],
+    );
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("工作表“四”A6 应是行“件数”"),
+        "{}",
+        run.stderr()
+    );
+}

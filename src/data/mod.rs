@@ -32,6 +32,7 @@ pub(crate) use period::{month_label, Period};
 pub(crate) use records::*;
 pub(crate) use table::InputFile;
 pub(crate) use unit_inspections::{UnitInspection, UNIT_HEADERS, UNIT_SHEET};
+pub(crate) use xlsx_file::{column_letter, read_sheets};
 pub(crate) use yearly::*;
 
 use crate::catalogue::{Catalogue, CheckKind, UnitKind};

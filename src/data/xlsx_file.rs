@@ -49,21 +49,7 @@ impl SheetReader {
         formulas: bool,
     ) -> Result<SheetReader, Problem> {
         let fail = |message: String| Problem::file(path, message);
-        if size > MAX_FILE {
-            return Err(fail(format!(
-                "工作簿有 {} MB，超过 {} MB 的上限",
-                size >> 20,
-                MAX_FILE >> 20
-            )));
-        }
-        let bytes = std::fs::read(path).map_err(|err| fail(format!("无法读取：{err}")))?;
-        let sha256 = format!("{:x}", Sha256::digest(&bytes));
-        check_parts(path, &bytes)?;
-        let mut book: Workbook = open_workbook_from_rs(Cursor::new(bytes)).map_err(|err| {
-            fail(format!(
-                "无法打开工作簿（文件损坏，或不是 .xlsx 格式？）：{err}"
-            ))
-        })?;
+        let (mut book, sha256) = open_book(path, size)?;
         let names = book.sheet_names();
         let sheet = match sheet {
             Some(name) if names.iter().any(|n| n == name) => name.to_string(),
@@ -96,6 +82,76 @@ impl SheetReader {
     pub(super) fn next_batch(&mut self) -> Option<Batch> {
         self.batches.next()
     }
+}
+
+/// Opens the workbook at `path`, of `size` bytes, within the bounds; with its SHA-256.
+fn open_book(path: &Path, size: u64) -> Result<(Workbook, String), Problem> {
+    let fail = |message: String| Problem::file(path, message);
+    if size > MAX_FILE {
+        return Err(fail(format!(
+            "工作簿有 {} MB，超过 {} MB 的上限",
+            size >> 20,
+            MAX_FILE >> 20
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|err| fail(format!("无法读取：{err}")))?;
+    let sha256 = format!("{:x}", Sha256::digest(&bytes));
+    check_parts(path, &bytes)?;
+    let book: Workbook = open_workbook_from_rs(Cursor::new(bytes)).map_err(|err| {
+        fail(format!(
+            "无法打开工作簿（文件损坏，或不是 .xlsx 格式？）：{err}"
+        ))
+    })?;
+    Ok((book, sha256))
+}
+
+/// Every sheet of a workbook that is not a table of records (a filled report form): its
+/// name and the text of its non-empty cells by (row, column), both 0-based; bounded like
+/// any workbook read.
+pub(crate) fn read_sheets(
+    path: &Path,
+) -> Result<Vec<(String, Vec<((u32, u32), String)>)>, Problem> {
+    let size = std::fs::metadata(path)
+        .map_err(|err| Problem::file(path, format!("无法读取：{err}")))?
+        .len();
+    let (mut book, _) = open_book(path, size)?;
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        let unreadable = |err: calamine::XlsxError| {
+            Problem::file(path, format!("无法读取工作表“{name}”：{err}"))
+        };
+        let mut reader = book.worksheet_cells_reader(&name).map_err(unreadable)?;
+        let end = reader.dimensions().end;
+        if end.1 >= MAX_COLUMNS || end.0 >= MAX_ROWS {
+            return Err(Problem::file(
+                path,
+                format!("工作表“{name}”声明的范围超出合理范围（最多 {MAX_COLUMNS} 列）"),
+            ));
+        }
+        let mut cells = Vec::new();
+        while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+            let (row, column) = cell.get_position();
+            if row >= MAX_ROWS || column >= MAX_COLUMNS {
+                return Err(Problem::file(
+                    path,
+                    format!(
+                        "工作表“{name}”的单元格 {}{} 超出合理范围",
+                        column_letter(column),
+                        row + 1
+                    ),
+                ));
+            }
+            let text = cell_text(cell.get_value()).map_err(|message| {
+                let at = format!("{}{}", column_letter(column), row + 1);
+                Problem::file(path, format!("工作表“{name}”的 {at}：{message}"))
+            })?;
+            if !text.trim().is_empty() {
+                cells.push(((row, column), text.trim().to_string()));
+            }
+        }
+        sheets.push((name, cells));
+    }
+    Ok(sheets)
 }
 
 /// Refuses a workbook whose parts declare more than [`MAX_UNPACKED`] bytes unpacked, or
@@ -356,7 +412,7 @@ fn cell_text(value: &DataRef<'_>) -> Result<String, String> {
 }
 
 /// `A` … `Z`, `AA` …: the column's letters.
-pub(super) fn column_letter(index: u32) -> String {
+pub(crate) fn column_letter(index: u32) -> String {
     let mut n = index + 1;
     let mut letters = Vec::new();
     while n > 0 {

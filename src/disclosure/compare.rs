@@ -13,7 +13,9 @@ use serde::Serialize;
 
 use super::consistency::{self, Checked};
 use super::format::{key, Cell, Table};
+use super::render::{depth, SHEET_TOP};
 use super::Report;
+use crate::data::{column_letter, read_sheets};
 use crate::error::{Error, Result};
 use crate::problem::{Problem, Problems};
 
@@ -59,7 +61,14 @@ type Figures = BTreeMap<String, BTreeMap<String, BTreeMap<String, Option<f64>>>>
 
 /// Compares the published figures in `path` with `report`.
 pub(crate) fn compare(report: &Report, path: &Path) -> Result<Compared> {
-    let figures = read(path)?;
+    let is_workbook = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let figures = if is_workbook {
+        read_workbook(report, path)?
+    } else {
+        read(path)?
+    };
     let mut problems = Problems::default();
     let mut unknown = |what: String| {
         problems.push(Problem {
@@ -145,6 +154,78 @@ fn read(path: &Path) -> Result<Figures> {
             format!("应为 表 → 行 → 列 → 数字 的结构（与报告的 JSON 相同）：{e}"),
         )))
     })
+}
+
+/// The figures of a filled workbook laid out as the report's own (`--format xlsx`): a sheet
+/// per table named by its key, the numbers where the report puts them. Each row's label is
+/// checked, so a row inserted or deleted is an error rather than figures read one row off.
+fn read_workbook(report: &Report, path: &Path) -> Result<Figures> {
+    let sheets = read_sheets(path).map_err(|p| Error::Input(Problems::one(p)))?;
+    let mut figures = Figures::new();
+    let mut problems = Problems::default();
+    for (name, cells) in &sheets {
+        let Some(table) = report.tables().find(|t| same(&t.key, name)) else {
+            continue;
+        };
+        let grid: BTreeMap<(u32, u32), &str> = cells
+            .iter()
+            .map(|(at, text)| (*at, text.as_str()))
+            .collect();
+        let column_levels = depth(table.columns.iter().map(Vec::len)) as u32;
+        let row_levels = depth(table.rows.iter().map(|r| r.labels.len())) as u32;
+        let rows = figures.entry(table.key.clone()).or_default();
+        for (r, row) in table.rows.iter().enumerate() {
+            let at = SHEET_TOP + column_levels + r as u32;
+            let cell_name =
+                |column: u32| format!("工作表“{name}”{}{}", column_letter(column), at + 1);
+            let label_column = row.labels.len() as u32 - 1;
+            let label = row.labels.last().map(String::as_str).unwrap_or_default();
+            if grid
+                .get(&(at, label_column))
+                .is_none_or(|text| !same(text, label))
+            {
+                problems.push(Problem::file(
+                    path,
+                    format!(
+                        "{} 应是行“{label}”：请按 zwgk 导出的表样填写，不要增删行",
+                        cell_name(label_column)
+                    ),
+                ));
+                continue;
+            }
+            let values = rows.entry(key(&row.labels)).or_default();
+            for (c, column) in table.columns.iter().enumerate() {
+                let at_column = row_levels + c as u32;
+                let value = match grid.get(&(at, at_column)) {
+                    None => None,
+                    Some(text) => match text.replace(',', "").parse::<f64>() {
+                        Ok(v) if v.is_finite() => Some(v),
+                        _ => {
+                            problems.push(Problem::file(
+                                path,
+                                format!(
+                                    "{} 的 {} 不是数字",
+                                    cell_name(at_column),
+                                    crate::problem::quote(text)
+                                ),
+                            ));
+                            None
+                        }
+                    },
+                };
+                values.insert(key(column), value);
+            }
+        }
+    }
+    if figures.is_empty() {
+        problems.push(Problem::file(
+            path,
+            "工作簿中没有以表名（三、四、二（一）……）命名的工作表：请用 zwgk 导出的表样"
+                .to_string(),
+        ));
+    }
+    problems.into_result()?;
+    Ok(figures)
 }
 
 /// The label as people type it: no spaces, full-width brackets.

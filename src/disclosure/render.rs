@@ -169,7 +169,7 @@ impl View<'_> {
     }
 }
 
-fn depth(paths: impl Iterator<Item = usize>) -> usize {
+pub(super) fn depth(paths: impl Iterator<Item = usize>) -> usize {
     paths.max().unwrap_or(1).max(1)
 }
 
@@ -286,6 +286,9 @@ fn markdown_rows(table: &Table) -> Vec<Vec<String>> {
     rows
 }
 
+/// The sheet row (0-based) a table's header starts on, below its title.
+pub(super) const SHEET_TOP: u32 = 2;
+
 /// One sheet per table, laid out as the HTML: merged header and label cells, then numbers.
 fn workbook(report: &Report) -> Result<Vec<u8>> {
     let mut workbook = Workbook::new();
@@ -311,7 +314,7 @@ fn workbook(report: &Report) -> Result<Vec<u8>> {
             &title,
         )?;
         let view = table_view(table);
-        let top = 2u32;
+        let top = SHEET_TOP;
         write_spans(sheet, &view.head, top, &label, &border)?;
         write_spans(
             sheet,
