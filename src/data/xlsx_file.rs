@@ -105,6 +105,9 @@ fn open_book(path: &Path, size: u64) -> Result<(Workbook, String), Problem> {
     Ok((book, sha256))
 }
 
+/// A sheet's non-empty cells: ((row, column), text).
+pub(crate) type SheetCells = Vec<((u32, u32), String)>;
+
 /// Every sheet of a workbook that is not a table of records (a filled report form): its
 /// name and the text of its non-empty cells by (row, column), both 0-based; bounded like
 /// any workbook read.
