@@ -111,9 +111,7 @@ pub(crate) type SheetCells = Vec<((u32, u32), String)>;
 /// Every sheet of a workbook that is not a table of records (a filled report form): its
 /// name and the text of its non-empty cells by (row, column), both 0-based; bounded like
 /// any workbook read.
-pub(crate) fn read_sheets(
-    path: &Path,
-) -> Result<Vec<(String, Vec<((u32, u32), String)>)>, Problem> {
+pub(crate) fn read_sheets(path: &Path) -> Result<Vec<(String, SheetCells)>, Problem> {
     let size = std::fs::metadata(path)
         .map_err(|err| Problem::file(path, format!("无法读取：{err}")))?
         .len();
