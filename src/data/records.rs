@@ -292,11 +292,17 @@ pub(crate) const OUTCOMES: &[(&str, &[&str])] = &[
     (
         "其他处理",
         &[
-            "申请人无正当理由逾期不补正",
-            "申请人逾期未按收费通知缴费",
+            "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
             "其他",
         ],
     ),
+];
+
+/// Short labels of 其他处理 used before the official full ones, still accepted.
+const LEGACY_OUTCOMES: &[&str] = &[
+    "其他处理/申请人无正当理由逾期不补正",
+    "其他处理/申请人逾期未按收费通知缴费",
 ];
 
 /// Applicant categories of the annual report: 自然人, and the five kinds of 法人或其他组织.
@@ -320,6 +326,9 @@ pub(crate) fn is_web_url(url: &str) -> bool {
 
 /// Whether `outcome` is `大类` (for categories without sub-categories) or `大类/小类`.
 pub(crate) fn valid_outcome(outcome: &str) -> bool {
+    if LEGACY_OUTCOMES.contains(&outcome) {
+        return true;
+    }
     let (major, minor) = match outcome.split_once('/') {
         Some((major, minor)) => (major, Some(minor)),
         None => (outcome, None),
@@ -348,5 +357,12 @@ mod tests {
         );
         assert!(!valid_outcome("予以公开/全部"));
         assert!(!valid_outcome("同意公开"));
+        assert!(valid_outcome(
+            "其他处理/申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+        ));
+        assert!(
+            valid_outcome("其他处理/申请人无正当理由逾期不补正"),
+            "the short label is still read"
+        );
     }
 }
