@@ -451,3 +451,268 @@ fn the_last_quarter_of_the_calendar_says_to_set_the_circular_date() {
     let results = read_json(&dir.join("report/results.json"));
     assert_eq!(results["rectification_deadline"], "2026-12-29");
 }
+
+type Row = std::collections::BTreeMap<String, String>;
+
+/// The four quarters of a generated year: each audits to exactly its truth, and what is
+/// open at a quarter's end goes on, unchanged, into the next — applications (same id,
+/// unit, dates, extension, applicant) replied there, and review and litigation cases
+/// until concluded. Nothing else in Q2–Q4 was received before the quarter began.
+#[test]
+fn a_generated_year_is_consistent_quarter_to_quarter_and_audited_exactly() {
+    let sandbox = Sandbox::new();
+    let audits = sandbox.generate_year(2018, 21, 0.3);
+    let starts = ["2018-01-01", "2018-04-01", "2018-07-01", "2018-10-01"];
+    let ends = ["2018-03-31", "2018-06-30", "2018-09-30", "2018-12-31"];
+    // Every application seen so far, as last listed.
+    let mut seen: std::collections::BTreeMap<String, Row> = Default::default();
+    let mut before: Option<(Vec<Row>, Vec<Row>)> = None;
+    let mut all_cases: Vec<Row> = Vec::new();
+    for q in 0..4 {
+        let dir = audits.join(format!("2018-Q{}", q + 1));
+        let (start, end) = (starts[q], ends[q]);
+        sandbox.run(&["audit", dir.to_str().unwrap(), "-q"]).ok();
+        let results = read_json(&dir.join("report/results.json"));
+        assert_matches_truth(&dir, &results);
+        let audit = std::fs::read_to_string(dir.join("audit.yaml")).unwrap();
+        if q > 0 {
+            assert!(
+                audit.contains(&format!("previous: ../2018-Q{q}/report/results.json")),
+                "{audit}"
+            );
+        }
+
+        let (_, applications) = crate::util::read_csv(&dir.join("applications.csv"));
+        let (header, cases) = crate::util::read_csv(&dir.join("cases.csv"));
+        assert_eq!(
+            header,
+            [
+                "id",
+                "unit",
+                "application",
+                "kind",
+                "filed_on",
+                "result",
+                "concluded_on"
+            ]
+        );
+        let truth = read_json(&dir.join("truth.json"));
+        assert_eq!(truth["counts"]["cases"], cases.len());
+
+        let by_id = |rows: &[Row]| -> std::collections::BTreeMap<String, Row> {
+            rows.iter().map(|r| (r["id"].clone(), r.clone())).collect()
+        };
+        let now = by_id(&applications);
+        if let Some((old_applications, old_cases)) = &before {
+            let old = by_id(old_applications);
+            for a in applications
+                .iter()
+                .filter(|a| a["received_on"].as_str() < start)
+            {
+                let o = old.get(&a["id"]).unwrap_or_else(|| {
+                    panic!(
+                        "{} received before {start}: not in the quarter before",
+                        a["id"]
+                    )
+                });
+                assert!(o["replied_on"].is_empty(), "{} was replied before", a["id"]);
+                for column in ["unit", "received_on", "extended", "applicant_type"] {
+                    assert_eq!(a[column], o[column], "{} {column}", a["id"]);
+                }
+                assert!(!a["replied_on"].is_empty() && !a["outcome"].is_empty());
+            }
+            for o in old_applications
+                .iter()
+                .filter(|o| o["replied_on"].is_empty())
+            {
+                assert!(now.contains_key(&o["id"]), "{} open and gone", o["id"]);
+            }
+            let old_cases = by_id(old_cases);
+            let listed = by_id(&cases);
+            for (id, o) in &old_cases {
+                match (o["result"].is_empty(), listed.get(id)) {
+                    (true, Some(c)) => {
+                        for column in ["unit", "application", "kind", "filed_on"] {
+                            assert_eq!(c[column], o[column], "{id} {column}");
+                        }
+                    }
+                    (true, None) => panic!("{id} pending and gone"),
+                    (false, Some(_)) => panic!("{id} concluded and listed again"),
+                    (false, None) => {}
+                }
+            }
+            for c in &cases {
+                if !old_cases.contains_key(&c["id"]) {
+                    assert!(
+                        c["filed_on"].as_str() >= start,
+                        "{} new, filed before",
+                        c["id"]
+                    );
+                }
+            }
+        } else {
+            // 2018 is the calendar's first year: nothing can be carried in.
+            assert!(applications
+                .iter()
+                .all(|a| a["received_on"].as_str() >= start));
+        }
+        seen.extend(now);
+        for c in &cases {
+            assert!(
+                ["行政复议", "直接起诉", "复议后起诉"].contains(&c["kind"].as_str()),
+                "{c:?}"
+            );
+            assert!(
+                ["", "维持", "纠正", "其他"].contains(&c["result"].as_str()),
+                "{c:?}"
+            );
+            assert_eq!(
+                c["result"].is_empty(),
+                c["concluded_on"].is_empty(),
+                "{c:?}"
+            );
+            assert!(c["filed_on"].as_str() <= end && c["concluded_on"].as_str() <= end);
+            if !c["concluded_on"].is_empty() {
+                assert!(c["concluded_on"] >= c["filed_on"], "{c:?}");
+            }
+            if !c["application"].is_empty() {
+                let a = seen
+                    .get(&c["application"])
+                    .unwrap_or_else(|| panic!("{c:?}: no such application"));
+                assert_eq!(a["unit"], c["unit"], "{c:?}");
+                assert!(
+                    !a["replied_on"].is_empty() && c["filed_on"] > a["replied_on"],
+                    "{c:?} filed before the reply {a:?}"
+                );
+            }
+            if c["kind"] == "复议后起诉" {
+                let review = all_cases.iter().chain(&cases).find(|r| {
+                    r["kind"] == "行政复议"
+                        && r["application"] == c["application"]
+                        && r["result"] == "维持"
+                        && r["concluded_on"] < c["filed_on"]
+                });
+                assert!(review.is_some(), "{c:?}: no review upheld before it");
+            }
+        }
+        all_cases.extend(cases.iter().cloned());
+        before = Some((applications, cases));
+    }
+    let (applications, cases) = before.unwrap();
+    assert!(
+        applications.iter().any(|a| a["replied_on"].is_empty()),
+        "some applications are carried into the next year"
+    );
+    assert!(
+        cases.iter().any(|c| c["result"].is_empty()),
+        "some cases are pending at the year's end"
+    );
+
+    let (header, documents) = crate::util::read_csv(&audits.join("documents.csv"));
+    assert_eq!(
+        header,
+        [
+            "id",
+            "unit",
+            "kind",
+            "doc_no",
+            "title",
+            "issued_on",
+            "published_on",
+            "repealed_on"
+        ]
+    );
+    assert!(documents.iter().all(|d| d["kind"] == "规范性文件"));
+    assert!(documents
+        .iter()
+        .any(|d| d["issued_on"].starts_with("2018") && d["doc_no"].contains("〔2018〕")));
+    let statistics: serde_yaml::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(audits.join("2018-statistics.yaml")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(statistics["year"], 2018);
+    assert!(statistics["city"]["总体情况"]
+        .as_str()
+        .unwrap()
+        .contains("2018年"));
+    assert_eq!(statistics["units"].as_mapping().unwrap().len(), 60);
+}
+
+/// The shipped 2018 is a whole year at the model city's scale (775 applications, 68 of
+/// them refused; 62 reviews and 124 lawsuits; 12 规范性文件 issued, all published).
+#[test]
+fn the_shipped_year_has_the_model_citys_proportions() {
+    let audits = repo().join("audits");
+    let mut applications: std::collections::BTreeMap<String, Row> = Default::default();
+    let mut cases: std::collections::BTreeMap<String, Row> = Default::default();
+    for q in 1..=4 {
+        let dir = audits.join(format!("2018-Q{q}"));
+        for a in crate::util::read_csv(&dir.join("applications.csv")).1 {
+            applications.insert(a["id"].clone(), a);
+        }
+        for c in crate::util::read_csv(&dir.join("cases.csv")).1 {
+            cases.insert(c["id"].clone(), c);
+        }
+    }
+    let count = |rows: &std::collections::BTreeMap<String, Row>, keep: &dyn Fn(&Row) -> bool| {
+        rows.values().filter(|r| keep(r)).count()
+    };
+    let received = count(&applications, &|a| a["received_on"].starts_with("2018"));
+    assert!((740..=810).contains(&received), "{received} received");
+    let refused = count(&applications, &|a| a["outcome"].starts_with("不予公开/"));
+    assert!((55..=85).contains(&refused), "{refused} refused");
+    // Every category of the annual report's section 三: 2 + 8 + 3 + 5 + 3.
+    let outcomes: BTreeSet<&str> = applications
+        .values()
+        .map(|a| a["outcome"].as_str())
+        .filter(|o| !o.is_empty())
+        .collect();
+    assert_eq!(outcomes.len(), 21, "{outcomes:?}");
+    let applicants: BTreeSet<&str> = applications
+        .values()
+        .map(|a| a["applicant_type"].as_str())
+        .collect();
+    assert_eq!(applicants.len(), 6, "{applicants:?}");
+    let citizens = count(&applications, &|a| a["applicant_type"] == "自然人");
+    assert!((0.75..=0.85).contains(&(citizens as f64 / applications.len() as f64)));
+    assert!(
+        count(&applications, &|a| a["replied_on"].is_empty()) > 0,
+        "结转下年度"
+    );
+
+    let kind = |k: &str| count(&cases, &|c| c["kind"] == k);
+    assert!(
+        (50..=75).contains(&kind("行政复议")),
+        "{}",
+        kind("行政复议")
+    );
+    assert!(
+        (80..=120).contains(&kind("直接起诉")),
+        "{}",
+        kind("直接起诉")
+    );
+    assert!(
+        (15..=35).contains(&kind("复议后起诉")),
+        "{}",
+        kind("复议后起诉")
+    );
+    for result in ["维持", "纠正", "其他", ""] {
+        assert!(count(&cases, &|c| c["result"] == result) > 0, "{result:?}");
+    }
+
+    let (_, documents) = crate::util::read_csv(&audits.join("documents.csv"));
+    let issued: Vec<&Row> = documents
+        .iter()
+        .filter(|d| d["issued_on"].starts_with("2018"))
+        .collect();
+    assert_eq!(issued.len(), 12);
+    assert!(issued.iter().all(|d| d["published_on"].starts_with("2018")));
+    assert!(documents
+        .iter()
+        .any(|d| d["repealed_on"].starts_with("2018")));
+    let statistics: serde_yaml::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(audits.join("2018-statistics.yaml")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(statistics["units"].as_mapping().unwrap().len(), 60);
+}

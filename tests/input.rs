@@ -333,7 +333,7 @@ fn excel_csv_in_gbk_is_read_not_flooded() {
     let run = audit(&sandbox, &dir);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let results = read_json(&dir.join("report/results.json"));
-    assert_eq!(results["summary"]["items"], 15812);
+    assert_eq!(results["summary"]["items"], 15918);
 }
 
 #[test]

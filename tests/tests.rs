@@ -7,6 +7,7 @@ mod browser;
 mod catalogue;
 mod cdp;
 mod disclosure;
+mod disclosure_year;
 mod golden_sample;
 mod handmade;
 mod hostile_yaml;

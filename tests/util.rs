@@ -165,6 +165,52 @@ impl Sandbox {
     }
 }
 
+impl Sandbox {
+    /// Generates a whole year into `audits/` of the sandbox (quarters, documents.csv,
+    /// YEAR-statistics.yaml) and returns that folder.
+    pub fn generate_year(&self, year: i32, seed: u64, scale: f64) -> PathBuf {
+        let out = self.path().join("audits");
+        let units = repo().join("audits/units.yaml");
+        let standards = shipped_standards();
+        self.run(&[
+            "generate",
+            "--year",
+            &year.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "--scale",
+            &scale.to_string(),
+            "--out",
+            out.to_str().unwrap(),
+            "--units",
+            units.to_str().unwrap(),
+            "--standards",
+            standards.to_str().unwrap(),
+        ])
+        .ok();
+        out
+    }
+}
+
+/// A CSV file's header and rows, each row keyed by column name.
+pub fn read_csv(path: &Path) -> (Vec<String>, Vec<std::collections::BTreeMap<String, String>>) {
+    let mut reader =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows = reader
+        .records()
+        .map(|r| {
+            let record = r.unwrap();
+            header
+                .iter()
+                .cloned()
+                .zip(record.iter().map(String::from))
+                .collect()
+        })
+        .collect();
+    (header, rows)
+}
+
 /// Copies a folder and the folders in it.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

@@ -15,7 +15,7 @@ use crate::data::inspections::holds_verdicts;
 use crate::data::unit_inspections::holds_unit_verdicts;
 use crate::data::Period;
 use crate::data::{present, Level};
-use crate::generate::{generate, GenerateOptions};
+use crate::generate::{generate, generate_year, GenerateOptions, Truth, YearOptions, YearSummary};
 use crate::output::{self, write_atomic};
 use crate::report::{
     annual_names, export_templates, render_annual, render_reports, report_names, Format, Renderer,
@@ -499,6 +499,7 @@ pub(super) fn templates_export(dir: &Path) -> Result<ExitCode> {
 pub(super) fn generate_command(args: GenerateArgs) -> Result<ExitCode> {
     let GenerateArgs {
         period,
+        year,
         seed,
         scale,
         out,
@@ -506,17 +507,37 @@ pub(super) fn generate_command(args: GenerateArgs) -> Result<ExitCode> {
         previous,
         catalogue,
     } = args;
-    let period = Period::parse(&period).map_err(anyhow::Error::msg)?;
     if !(scale > 0.0 && scale.is_finite()) {
         bail!("--scale must be a positive number");
     }
+    let catalogue = super::catalogue::load(&catalogue.standards)?;
+    let started = Instant::now();
+    let mut stdout = std::io::stdout().lock();
+    let Some(period) = period else {
+        let year = year.context("--period 或 --year 须给出一个")?;
+        let options = YearOptions {
+            year,
+            seed,
+            scale,
+            units,
+            out,
+            standards: catalogue.dir.clone(),
+        };
+        let summary = generate_year(&catalogue, &options)?;
+        for (dir, truth) in &summary.quarters {
+            writeln!(stdout, "{}", quarter_line(dir, truth))?;
+        }
+        print_year(&mut stdout, year, &summary)?;
+        writeln!(stdout, "用时 {:.1} 秒", started.elapsed().as_secs_f64())?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let period = Period::parse(&period).map_err(anyhow::Error::msg)?;
     let previous = previous.or_else(|| {
         let sibling = out.parent()?.join(period.previous().to_string());
         sibling
             .is_dir()
             .then(|| PathBuf::from(format!("../{}/report/results.json", period.previous())))
     });
-    let catalogue = super::catalogue::load(&catalogue.standards)?;
     let options = GenerateOptions {
         period,
         seed,
@@ -525,23 +546,108 @@ pub(super) fn generate_command(args: GenerateArgs) -> Result<ExitCode> {
         out,
         standards: catalogue.dir.clone(),
         previous,
+        full_text: true,
     };
-    let started = Instant::now();
     let truth = generate(&catalogue, &options)?;
-    let counts: Vec<String> = truth
-        .counts
-        .iter()
-        .map(|(k, v)| format!("{k} {v}"))
-        .collect();
     writeln!(
-        std::io::stdout(),
-        "{}: {}; {} planted defects ({} waived), {} boundary passes; {:.1} s",
-        options.out.display(),
-        counts.join(", "),
-        truth.findings.len(),
-        truth.waived.len(),
-        truth.boundary_passes.len(),
+        stdout,
+        "{}；用时 {:.1} 秒",
+        quarter_line(&options.out, &truth),
         started.elapsed().as_secs_f64()
     )?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// "audits/2018-Q4：信息 15812 条、…；植入问题 549 个（豁免 1 个），期限当日通过 96 个".
+fn quarter_line(dir: &Path, truth: &Truth) -> String {
+    let count = |key: &str| truth.counts.get(key).copied().unwrap_or(0);
+    format!(
+        "{}：信息 {} 条、台账 {} 条、依申请 {} 件、留言 {} 条、复议诉讼 {} 件；植入问题 {} 个（豁免 {} 个），期限当日通过 {} 个",
+        dir.display(),
+        count("items"),
+        count("register"),
+        count("applications"),
+        count("messages"),
+        count("cases"),
+        truth.findings.len(),
+        truth.waived.len(),
+        truth.boundary_passes.len(),
+    )
+}
+
+/// The yearly files and the year's totals.
+fn print_year(out: &mut impl Write, year: i32, summary: &YearSummary) -> Result<()> {
+    let t = &summary.totals;
+    let d = t.documents;
+    writeln!(
+        out,
+        "{}：规范性文件 {} 件，{year}年制发 {} 件（已公开 {} 件）、废止 {} 件，年末现行有效 {} 件",
+        summary.documents.display(),
+        d.rows,
+        d.issued,
+        d.published,
+        d.repealed,
+        d.in_force
+    )?;
+    writeln!(
+        out,
+        "{}：各单位填报数据和年度报告文字",
+        summary.statistics.display()
+    )?;
+    let outcomes: Vec<String> = OUTCOME_ORDER
+        .iter()
+        .map(|major| format!("{major} {}", t.outcomes.get(*major).copied().unwrap_or(0)))
+        .collect();
+    let concluded: usize = t.outcomes.values().sum();
+    writeln!(
+        out,
+        "{year}年依申请公开：新收 {} 件、上年结转 {} 件，办结 {concluded} 件（{}），结转下年度 {} 件",
+        t.received,
+        t.carried_in,
+        outcomes.join("、"),
+        t.carried_out
+    )?;
+    let cases: Vec<String> = CASE_KINDS
+        .iter()
+        .map(|kind| {
+            let of = |result: &str| {
+                t.cases
+                    .get(&(kind.to_string(), result.to_string()))
+                    .copied()
+                    .unwrap_or(0)
+            };
+            let results: Vec<String> = CASE_RESULTS
+                .iter()
+                .map(|r| format!("{r} {}", of(r)))
+                .collect();
+            let all: usize = CASE_RESULTS.iter().map(|r| of(r)).sum();
+            format!("{kind} {all} 件（{}）", results.join("、"))
+        })
+        .collect();
+    writeln!(out, "{year}年复议诉讼：{}", cases.join("；"))?;
+    let items: usize = t.items.values().sum();
+    let mut channels: Vec<(&String, &usize)> = t.items.iter().collect();
+    channels.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let channels: Vec<String> = channels
+        .into_iter()
+        .map(|(c, n)| format!("{c} {n}"))
+        .collect();
+    writeln!(
+        out,
+        "{year}年主动公开信息 {items} 条（{}）；季度植入问题 {} 个",
+        channels.join("、"),
+        t.findings
+    )?;
+    Ok(())
+}
+
+const OUTCOME_ORDER: [&str; 6] = [
+    "予以公开",
+    "部分公开",
+    "不予公开",
+    "无法提供",
+    "不予处理",
+    "其他处理",
+];
+const CASE_KINDS: [&str; 3] = ["行政复议", "直接起诉", "复议后起诉"];
+const CASE_RESULTS: [&str; 4] = ["维持", "纠正", "其他", "尚未审结"];

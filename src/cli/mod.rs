@@ -85,7 +85,7 @@ enum Command {
         #[command(subcommand)]
         command: TemplatesCommand,
     },
-    /// Generate a realistic quarter of audit data with planted defects and truth.json.
+    /// 生成带已知问题（truth.json）的模拟考核数据：一个季度（--period）或前后衔接的一整年（--year）。
     Generate(GenerateArgs),
     /// Serve search, the standards and the audit results to browsers (read-only).
     Serve(ServeArgs),
@@ -389,22 +389,29 @@ pub struct DisclosureArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("span").required(true).args(["period", "year"])))]
 pub struct GenerateArgs {
-    /// Period to generate, YYYY-Qn (or YYYY).
-    #[arg(long)]
-    pub period: String,
+    /// 生成一个季度，YYYY-Qn（如 2018-Q4）；与 --year 二选一。
+    #[arg(long, value_name = "YYYY-Qn")]
+    pub period: Option<String>,
+    /// 生成一整年（如 2018）：在 OUT 下写入前后衔接的 YYYY-Q1…YYYY-Q4 四个季度，以及
+    /// documents.csv（规范性文件登记）和 YYYY-statistics.yaml（各单位填报数据）。
+    #[arg(long, value_name = "YYYY", conflicts_with = "previous")]
+    pub year: Option<i32>,
+    /// 随机种子；--year 时第 n 季度的种子为 种子×10000+季末月日（--seed 2018：20180331…20181231）。
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Multiplies the volumes (1 = the model city's 2018 quarter, about 15,000 items).
+    /// 数量倍数（1 = 样本城市2018年的规模：每季度约15000条信息，全年约775件申请）。
     #[arg(long, default_value_t = 1.0)]
     pub scale: f64,
-    /// Folder to write audit.yaml, the CSV files, waivers.yaml and truth.json into.
+    /// 输出文件夹：--period 时写入 audit.yaml、各 CSV 文件、waivers.yaml 和 truth.json；
+    /// --year 时为考核数据文件夹（各季度文件夹和年度文件写在其中）。
     #[arg(long)]
     pub out: PathBuf,
-    /// The units to generate for.
+    /// 考核对象单位文件。
     #[arg(long, default_value = "audits/units.yaml")]
     pub units: PathBuf,
-    /// `previous:` for audit.yaml (default: the sibling folder of the previous period's report, when it exists).
+    /// audit.yaml 的 previous（默认：上一季度的文件夹在旁边时，指向其 report/results.json）。
     #[arg(long)]
     pub previous: Option<PathBuf>,
     #[command(flatten)]

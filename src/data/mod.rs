@@ -475,7 +475,6 @@ struct Context<'a> {
 
 impl<'a> Context<'a> {
     fn new(units: &'a [Unit], catalogue: &'a Catalogue, period: &Period) -> Context<'a> {
-        let requirements = catalogue.standards.iter().flat_map(|s| &s.requirements);
         Context {
             units: units
                 .iter()
@@ -490,11 +489,7 @@ impl<'a> Context<'a> {
                 .map(|i| (i.code.as_str(), Arc::from(i.code.as_str())))
                 .chain([("", Arc::from(""))])
                 .collect(),
-            text_codes: requirements
-                .filter(|r| r.check() == CheckKind::Elements)
-                .flat_map(|r| r.codes())
-                .map(String::as_str)
-                .collect(),
+            text_codes: text_codes(catalogue),
             channels: catalogue
                 .meta
                 .channels
@@ -792,6 +787,19 @@ impl<'a> Context<'a> {
             replied_on,
         })
     }
+}
+
+/// The item codes whose body text an audit reads: those an elements check covers. Other
+/// items' text is not loaded.
+pub(crate) fn text_codes(catalogue: &Catalogue) -> HashSet<&str> {
+    catalogue
+        .standards
+        .iter()
+        .flat_map(|s| &s.requirements)
+        .filter(|r| r.check() == CheckKind::Elements)
+        .flat_map(|r| r.codes())
+        .map(String::as_str)
+        .collect()
 }
 
 /// Longest unit id.

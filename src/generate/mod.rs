@@ -11,10 +11,14 @@
 //! items, 190 applications); `--scale` multiplies them. The RNG is ChaCha8 seeded from
 //! `--seed`, so the same seed and catalogue give the same files.
 
+mod cases;
+mod documents;
 mod plant;
+mod statistics;
 mod text;
+mod year;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -34,6 +38,7 @@ use crate::check::applies;
 use crate::data::{Period, Unit, UnitsFile};
 use crate::output::write_atomic;
 use text::{Locale, Writer};
+pub(crate) use year::{generate_year, YearOptions, YearSummary};
 
 #[derive(Debug, Clone)]
 pub(crate) struct GenerateOptions {
@@ -47,6 +52,9 @@ pub(crate) struct GenerateOptions {
     pub standards: PathBuf,
     /// Previous period's results for audit.yaml's `previous` (relative to `out`).
     pub previous: Option<PathBuf>,
+    /// Body text for every item; otherwise only for items whose elements a rule checks
+    /// (the only texts an audit reads), which keeps a year of data small.
+    pub full_text: bool,
 }
 
 /// Rows as written to the CSV files (column order is the data contract's).
@@ -133,9 +141,126 @@ pub(crate) struct Quarter {
     pub register: Vec<RegisterRow>,
     pub applications: Vec<ApplicationRow>,
     pub messages: Vec<MessageRow>,
+    pub cases: Vec<cases::CaseRow>,
     pub planted: Vec<Planted>,
     pub boundary: Vec<String>,
 }
+
+/// What one quarter hands the next when a whole year is generated.
+pub(crate) struct Carry {
+    /// Applications still open at the end of the quarter before, by unit; `None` for the
+    /// first quarter generated, which makes up the ones carried into it.
+    applications: Option<HashMap<String, Vec<ApplicationRow>>>,
+    /// Review and litigation cases: filed, scheduled to be filed, pending or concluded.
+    cases: Vec<cases::Case>,
+    decks: Decks,
+    /// The last day a case may be filed on: the year's end (a later one is next year's),
+    /// or the quarter's when a quarter is generated alone.
+    last_day: NaiveDate,
+}
+
+impl Carry {
+    pub(crate) fn new(last_day: NaiveDate) -> Carry {
+        Carry {
+            applications: None,
+            cases: Vec::new(),
+            decks: Decks::default(),
+            last_day,
+        }
+    }
+}
+
+/// Categories drawn in fixed proportions: a shuffled deck, dealt card by card and
+/// refilled when empty, so that over a year every category turns up about as often as
+/// its share says, the rare ones included.
+#[derive(Debug, Clone)]
+pub(crate) struct Deck {
+    cards: &'static [(&'static str, u32)],
+    left: Vec<&'static str>,
+}
+
+impl Deck {
+    fn new(cards: &'static [(&'static str, u32)]) -> Deck {
+        Deck {
+            cards,
+            left: Vec::new(),
+        }
+    }
+
+    fn deal(&mut self, rng: &mut ChaCha8Rng) -> &'static str {
+        if self.left.is_empty() {
+            self.left = self
+                .cards
+                .iter()
+                .flat_map(|(card, n)| std::iter::repeat_n(*card, *n as usize))
+                .collect();
+            for i in (1..self.left.len()).rev() {
+                let j = rng.random_range(0..=i);
+                self.left.swap(i, j);
+            }
+        }
+        self.left.pop().unwrap_or_default()
+    }
+}
+
+/// The decks of application outcomes and applicant types, carried across a year.
+#[derive(Debug, Clone)]
+pub(crate) struct Decks {
+    outcomes: Deck,
+    applicants: Deck,
+}
+
+impl Default for Decks {
+    fn default() -> Decks {
+        Decks {
+            outcomes: Deck::new(OUTCOME_CARDS),
+            applicants: Deck::new(APPLICANT_CARDS),
+        }
+    }
+}
+
+/// Outcomes per 200 replies, after the model city's 2018 mix (775 applications, 68 of
+/// them refused): most disclosed, many not held, a few of every rare category.
+const OUTCOME_CARDS: &[(&str, u32)] = &[
+    ("予以公开", 86),
+    ("部分公开", 20),
+    ("不予公开/属于国家秘密", 1),
+    ("不予公开/其他法律行政法规禁止公开", 1),
+    ("不予公开/危及“三安全一稳定”", 1),
+    ("不予公开/保护第三方合法权益", 5),
+    ("不予公开/属于三类内部事务信息", 3),
+    ("不予公开/属于四类过程性信息", 3),
+    ("不予公开/属于行政执法案卷", 2),
+    ("不予公开/属于行政查询事项", 2),
+    ("无法提供/本机关不掌握相关政府信息", 34),
+    ("无法提供/没有现成信息需要另行制作", 9),
+    ("无法提供/补正后申请内容仍不明确", 3),
+    ("不予处理/信访举报投诉类申请", 8),
+    ("不予处理/重复申请", 5),
+    ("不予处理/要求提供公开出版物", 2),
+    ("不予处理/无正当理由大量反复申请", 1),
+    ("不予处理/要求行政机关确认或重新出具已获取信息", 2),
+    (
+        "其他处理/申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        6,
+    ),
+    (
+        "其他处理/申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        1,
+    ),
+    ("其他处理/其他", 5),
+];
+
+/// Applicants per 100 applications: mostly citizens, then companies, law firms and
+/// other organisations; research institutes and charities now and then.
+const APPLICANT_CARDS: &[(&str, u32)] = &[
+    ("自然人", 80),
+    ("商业企业", 9),
+    ("法律服务机构", 5),
+    ("其他", 4),
+    ("科研机构", 1),
+    ("社会公益组织", 1),
+];
 
 /// Generation state shared by the builders.
 pub(crate) struct Gen<'a> {
@@ -152,6 +277,16 @@ pub(crate) struct Gen<'a> {
     unit_start: usize,
     serial: u32,
     pub(super) locale: Locale,
+    /// The earliest day the data may hold: the calendar's first day (the loader refuses
+    /// dates in years the calendar lacks), so a quarter at its start carries nothing in.
+    pub first_day: NaiveDate,
+    /// Applications open at the end of the quarter before, by unit (a year's later
+    /// quarters); replied in this one.
+    carried: HashMap<String, Vec<ApplicationRow>>,
+    /// Whether to make up applications received before the period (a quarter generated
+    /// alone, or a year's first).
+    invent_carried: bool,
+    decks: Decks,
 }
 
 /// What one unit's catalogue-driven records need, per row code.
@@ -169,12 +304,34 @@ struct CodePlan {
     per_month: u32,
 }
 
+/// Generates one quarter on its own.
 pub(crate) fn generate(catalogue: &Catalogue, options: &GenerateOptions) -> Result<Truth> {
-    let units_text = crate::yaml::read(&options.units)?;
-    let (units_file, _): (UnitsFile, _) = crate::yaml::parse(&options.units, &units_text)?;
+    let units_file = read_units(&options.units)?;
+    let mut carry = Carry::new(options.period.end());
+    let (truth, _) = generate_quarter(catalogue, options, &units_file, &mut carry)?;
+    Ok(truth)
+}
+
+pub(crate) fn read_units(path: &Path) -> Result<UnitsFile> {
+    let units_text = crate::yaml::read(path)?;
+    let (units_file, _): (UnitsFile, _) = crate::yaml::parse(path, &units_text)?;
+    Ok(units_file)
+}
+
+/// Generates and writes one quarter, continuing from what the quarter before left open
+/// (`carry`), which it updates for the next; returns the truth and the quarter's rows.
+pub(crate) fn generate_quarter(
+    catalogue: &Catalogue,
+    options: &GenerateOptions,
+    units_file: &UnitsFile,
+    carry: &mut Carry,
+) -> Result<(Truth, Quarter)> {
+    let calendar = &catalogue.calendar;
+    let first_day = NaiveDate::from_ymd_opt(calendar.years().0, 1, 1)
+        .ok_or_else(|| Error::Invalid("the working-day calendar has no first year".into()))?;
     let mut g = Gen {
         catalogue,
-        calendar: &catalogue.calendar,
+        calendar,
         period: options.period,
         scale: options.scale,
         rng: ChaCha8Rng::seed_from_u64(options.seed),
@@ -183,12 +340,16 @@ pub(crate) fn generate(catalogue: &Catalogue, options: &GenerateOptions) -> Resu
         laxity: 1.0,
         unit_start: 0,
         serial: 0,
-        locale: locale(catalogue, &units_file),
+        locale: locale(catalogue, units_file),
+        first_day,
+        invent_carried: carry.applications.is_none(),
+        carried: carry.applications.take().unwrap_or_default(),
+        decks: std::mem::take(&mut carry.decks),
     };
-    // Dates up to a month before the period are used (carried instances); the calendar
-    // must cover them and the period.
+    // Dates up to a month or two before the period are used (carried instances) where
+    // the calendar has them; it must cover the period.
     g.calendar
-        .is_working_day(g.period.start() - Days::new(45))
+        .is_working_day(g.period.start())
         .and(g.calendar.is_working_day(g.period.end()))
         .map_err(|e| {
             Error::Invalid(format!(
@@ -200,8 +361,16 @@ pub(crate) fn generate(catalogue: &Catalogue, options: &GenerateOptions) -> Resu
         g.unit(unit);
     }
     let waiver = plant::plant(&mut g, &units_file.units);
-    let truth = write(&g, options, &units_file, waiver)?;
-    Ok(truth)
+    cases::schedule(&mut g, &mut carry.cases, carry.last_day, &units_file.units);
+    g.q.cases = cases::rows(&mut g, &mut carry.cases, &units_file.units);
+    let mut open: HashMap<String, Vec<ApplicationRow>> = HashMap::new();
+    for a in g.q.applications.iter().filter(|a| a.replied_on.is_none()) {
+        open.entry(a.unit.clone()).or_default().push(a.clone());
+    }
+    carry.applications = Some(open);
+    carry.decks = std::mem::take(&mut g.decks);
+    let truth = write(&g, options, units_file, waiver)?;
+    Ok((truth, g.q))
 }
 
 /// The jurisdiction and its towns (units of kind town) for generated text.
@@ -274,6 +443,11 @@ impl<'a> Gen<'a> {
             text: String::new(),
             deleted: false,
         }
+    }
+
+    /// The day `days` before the period, or the first day the data may hold.
+    fn lead_in(&self, days: u64) -> NaiveDate {
+        (self.period.start() - Days::new(days)).max(self.first_day)
     }
 
     fn count(&mut self, base: f64) -> usize {
@@ -386,7 +560,7 @@ impl<'a> Gen<'a> {
             let base = 2.0 + f64::from(self.rng.random_range(0..3u32));
             let n = self.count(base);
             (0..n)
-                .map(|_| (self.period.start() - Days::new(20), self.period.end()))
+                .map(|_| (self.lead_in(20), self.period.end()))
                 .collect()
         };
         // A few more than the minimum per month, so coverage is met with room to spare.
@@ -555,7 +729,9 @@ impl<'a> Gen<'a> {
                         let last = i64::from(spec.max_gap_days) - period_days - 10;
                         let back = self.rng.random_range(1..=last.max(1) as u64);
                         let day = self.period.start() - Days::new(back);
-                        self.news_item(unit, column, &portal, day);
+                        if day >= self.first_day {
+                            self.news_item(unit, column, &portal, day);
+                        }
                     }
                 }
             }
@@ -622,33 +798,66 @@ impl<'a> Gen<'a> {
     }
 
     fn applications(&mut self, unit: &Unit, rules: &[Response<'_>]) {
-        // 775 applications in 2018 across 60 units, concentrated in land, planning and
-        // housing departments.
-        let heavy = ["国土", "规划", "住建", "房管", "公安", "人社"]
-            .iter()
-            .any(|w| unit.name.contains(w));
-        let base = if heavy {
-            14.0
-        } else if unit.kind == UnitKind::Town {
-            2.5
-        } else {
-            1.6
-        };
-        let n = self.count(base);
         let (start, end) = (self.period.start(), self.period.end());
-        for _ in 0..n {
-            let received = self.day_between(start - Days::new(20), end);
-            let Some((_, spec)) = rules
+        let limit_on = |received: NaiveDate, extended: bool| {
+            rules
                 .iter()
                 .find(|(r, s)| s.source == Source::Applications && r.in_force_on(received))
-            else {
-                continue;
+                .map(|(_, spec)| {
+                    if extended {
+                        spec.limit.extended(spec.extension_working_days)
+                    } else {
+                        spec.limit
+                    }
+                })
+        };
+        // Open when the quarter before ended, replied now: within the deadline when it
+        // was pending; late when it went unanswered past it (counted there, not again).
+        for mut carried in self.carried.remove(&unit.id).unwrap_or_default() {
+            let deadline = limit_on(carried.received_on, carried.extended == "是")
+                .and_then(|limit| limit.due(self.calendar, carried.received_on).ok());
+            let replied = match deadline {
+                Some(deadline) if deadline >= start => self.day_between(start, deadline.min(end)),
+                _ => self.day_between(start, (start + Days::new(20)).min(end)),
             };
-            let extended = self.rng.random_bool(0.05);
-            let limit = if extended {
-                spec.limit.extended(spec.extension_working_days)
+            carried.replied_on = Some(replied);
+            carried.outcome = Some(self.outcome());
+            self.q.applications.push(carried);
+        }
+        // 775 applications in 2018 across 60 units, most of them about land
+        // requisition, planning and housing.
+        let base = [
+            ("国土", 30.0),
+            ("住建", 22.0),
+            ("规划", 18.0),
+            ("房管", 14.0),
+            ("公安", 10.0),
+            ("人社", 8.0),
+        ]
+        .iter()
+        .find(|(word, _)| unit.name.contains(word))
+        .map_or(
+            if unit.kind == UnitKind::Town {
+                3.0
             } else {
-                spec.limit
+                1.2
+            },
+            |(_, base)| *base,
+        );
+        // A quarter on its own (or a year's first) also has applications received in
+        // the weeks before it and still open when it began.
+        let from = if self.invent_carried {
+            self.lead_in(20)
+        } else {
+            start
+        };
+        let days = (end - start).num_days() as f64 + 1.0;
+        let n = self.count(base * ((end - from).num_days() as f64 + 1.0) / days);
+        for _ in 0..n {
+            let received = self.day_between(from, end);
+            let extended = self.rng.random_bool(0.05);
+            let Some(limit) = limit_on(received, extended) else {
+                continue;
             };
             let deadline = limit.due(self.calendar, received).unwrap_or(end);
             let earliest = received.max(start);
@@ -662,21 +871,7 @@ impl<'a> Gen<'a> {
                 continue; // would be unanswered: only planted defects are
             }
             let outcome = replied.map(|_| self.outcome());
-            let applicant = *[
-                "自然人",
-                "自然人",
-                "自然人",
-                "自然人",
-                "自然人",
-                "自然人",
-                "自然人",
-                "自然人",
-                "商业企业",
-                "法律服务机构",
-                "其他",
-            ]
-            .choose(&mut self.rng)
-            .expect("non-empty");
+            let applicant = self.decks.applicants.deal(&mut self.rng);
             let id = self.next_id("A");
             self.q.applications.push(ApplicationRow {
                 id,
@@ -690,21 +885,9 @@ impl<'a> Gen<'a> {
         }
     }
 
-    fn outcome(&mut self) -> String {
-        // Roughly the 2018 mix: most disclosed, 68 of 775 refused, many not held.
-        let roll = self.rng.random_range(0..100);
-        match roll {
-            0..=49 => "予以公开".into(),
-            50..=59 => "部分公开".into(),
-            60..=63 => "不予公开/保护第三方合法权益".into(),
-            64..=66 => "不予公开/属于三类内部事务信息".into(),
-            67..=68 => "不予公开/属于四类过程性信息".into(),
-            69..=88 => "无法提供/本机关不掌握相关政府信息".into(),
-            89..=92 => "无法提供/没有现成信息需要另行制作".into(),
-            93..=95 => "不予处理/信访举报投诉类申请".into(),
-            96..=97 => "不予处理/重复申请".into(),
-            _ => "其他处理/申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请".into(),
-        }
+    /// An outcome category of the annual report, in the 2018 proportions.
+    pub(crate) fn outcome(&mut self) -> String {
+        self.decks.outcomes.deal(&mut self.rng).to_string()
     }
 
     fn messages(&mut self, unit: &Unit, rules: &[Response<'_>]) {
@@ -719,7 +902,7 @@ impl<'a> Gen<'a> {
         let n = self.count(10.0);
         let (start, end) = (self.period.start(), self.period.end());
         for _ in 0..n {
-            let received = self.day_between(start - Days::new(10), end);
+            let received = self.day_between(self.lead_in(10), end);
             // The tightest limit of the message rules in force.
             let deadline = message_rules
                 .iter()
@@ -795,16 +978,30 @@ fn write(
 ) -> Result<Truth> {
     let out = &options.out;
     std::fs::create_dir_all(out).map_err(|e| Error::io("creating", out, e))?;
-    write_csv(
-        &out.join("items.csv"),
-        g.q.items.iter().filter(|i| !i.deleted),
-    )?;
+    let read = crate::data::text_codes(g.catalogue);
+    let items = g.q.items.iter().filter(|i| !i.deleted);
+    if options.full_text {
+        write_csv(&out.join("items.csv"), items)?;
+    } else {
+        let items: Vec<ItemRow> = items
+            .map(|item| ItemRow {
+                text: if read.contains(item.item_code.as_str()) {
+                    item.text.clone()
+                } else {
+                    String::new()
+                },
+                ..item.clone()
+            })
+            .collect();
+        write_csv(&out.join("items.csv"), items.iter())?;
+    }
     write_csv(
         &out.join("register.csv"),
         g.q.register.iter().filter(|e| !e.deleted),
     )?;
     write_csv(&out.join("applications.csv"), g.q.applications.iter())?;
     write_csv(&out.join("messages.csv"), g.q.messages.iter())?;
+    write_csv_with_header(&out.join("cases.csv"), g.q.cases.iter(), cases::COLUMNS)?;
 
     let units_path = relative_units(out, &options.units, units)?;
     let standards = relative(out, &options.standards)
@@ -835,6 +1032,7 @@ fn write(
     );
     counts.insert("applications", g.q.applications.len());
     counts.insert("messages", g.q.messages.len());
+    counts.insert("cases", g.q.cases.len());
     let (waived, findings): (Vec<Planted>, Vec<Planted>) =
         g.q.planted
             .iter()
@@ -878,7 +1076,24 @@ fn copy_units(out: &Path, units: &UnitsFile) -> Result<String> {
 }
 
 fn write_csv<'r, T: Serialize + 'r>(path: &Path, rows: impl Iterator<Item = &'r T>) -> Result<()> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    write_csv_with_header(path, rows, &[])
+}
+
+/// Writes the rows; `header` is written first when given (a file with no rows still has
+/// its header), else the rows' field names are.
+fn write_csv_with_header<'r, T: Serialize + 'r>(
+    path: &Path,
+    rows: impl Iterator<Item = &'r T>,
+    header: &[&str],
+) -> Result<()> {
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(header.is_empty())
+        .from_writer(Vec::new());
+    if !header.is_empty() {
+        writer
+            .write_record(header)
+            .map_err(|e| Error::internal(format!("writing {}", path.display()), e))?;
+    }
     for row in rows {
         writer
             .serialize(row)
@@ -888,4 +1103,66 @@ fn write_csv<'r, T: Serialize + 'r>(path: &Path, rows: impl Iterator<Item = &'r 
         .into_inner()
         .map_err(|e| Error::internal(format!("writing {}", path.display()), e))?;
     write_atomic(path, &bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{parse_outcome, APPLICANT_TYPES, OUTCOMES};
+
+    #[test]
+    fn the_decks_hold_every_official_category_and_nothing_else() {
+        let cards: Vec<&str> = OUTCOME_CARDS.iter().map(|(c, _)| *c).collect();
+        for (major, minors) in OUTCOMES {
+            if minors.is_empty() {
+                assert!(cards.contains(major), "{major}");
+            }
+            for minor in *minors {
+                assert!(
+                    cards.contains(&format!("{major}/{minor}").as_str()),
+                    "{major}/{minor}"
+                );
+            }
+        }
+        assert!(cards.iter().all(|c| parse_outcome(c).is_some()));
+        let refused: u32 = OUTCOME_CARDS
+            .iter()
+            .filter(|(c, _)| c.starts_with("不予公开"))
+            .map(|(_, n)| n)
+            .sum();
+        let all: u32 = OUTCOME_CARDS.iter().map(|(_, n)| n).sum();
+        // 68 of 775 in the model city's 2018.
+        assert!((f64::from(refused) / f64::from(all) - 68.0 / 775.0).abs() < 0.01);
+        let applicants: Vec<&str> = APPLICANT_CARDS.iter().map(|(c, _)| *c).collect();
+        let mut types = APPLICANT_TYPES.to_vec();
+        let mut dealt = applicants.clone();
+        types.sort();
+        dealt.sort();
+        assert_eq!(dealt, types);
+    }
+
+    #[test]
+    fn a_deck_deals_its_cards_in_their_proportions() {
+        let mut deck = Deck::new(APPLICANT_CARDS);
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut dealt: BTreeMap<&str, u32> = BTreeMap::new();
+        for _ in 0..300 {
+            *dealt.entry(deck.deal(&mut rng)).or_default() += 1;
+        }
+        for (card, n) in APPLICANT_CARDS {
+            assert_eq!(dealt[card], 3 * n, "{card}");
+        }
+    }
+
+    #[test]
+    fn quarter_seeds_end_in_the_quarter_end() {
+        let q = |n| Period {
+            year: 2018,
+            quarter: Some(n),
+        };
+        assert_eq!(year::quarter_seed(2018, q(1)).unwrap(), 20180331);
+        assert_eq!(year::quarter_seed(2018, q(3)).unwrap(), 20180930);
+        assert_eq!(year::quarter_seed(2018, q(4)).unwrap(), 20181231);
+        assert!(year::quarter_seed(u64::MAX / 100, q(4)).is_err());
+    }
 }

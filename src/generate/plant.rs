@@ -367,7 +367,7 @@ fn holiday_edge(
 /// The last working day before the longest block of days off that starts in the month
 /// before the period or in its first half.
 fn day_before_longest_holiday(g: &Gen<'_>) -> Option<NaiveDate> {
-    let from = g.period.start() - Days::new(35);
+    let from = (g.period.start() - Days::new(35)).max(g.first_day);
     let to = g.period.start() + Days::new(45);
     let mut best: Option<(i64, NaiveDate)> = None;
     let mut day = from;
@@ -545,6 +545,9 @@ fn long_stale(
     }
     let back = u64::from(max_gap_days) + g.rng.random_range(5..60);
     let day = g.period.end() - Days::new(back);
+    if day < g.first_day {
+        return;
+    }
     g.q.items[items[0]].published_on = day;
     ix.dark.insert(column.to_string());
     record(
@@ -607,6 +610,11 @@ fn response(
                 let Ok(deadline) = limit.due(g.calendar, a.received_on) else {
                     continue;
                 };
+                // Unanswered when its deadline passed in an earlier quarter: counted
+                // there, and its late reply now is no finding; nothing is planted on it.
+                if deadline < start {
+                    continue;
+                }
                 let roll: f64 = g.rng.random::<f64>() / g.laxity;
                 if roll < LATE_REPLY {
                     let Some(day) = late_day(g, deadline) else {
@@ -617,7 +625,8 @@ fn response(
                     }
                     g.q.applications[i].replied_on = Some(day);
                     if g.q.applications[i].outcome.is_none() {
-                        g.q.applications[i].outcome = Some("予以公开".into());
+                        let outcome = g.outcome();
+                        g.q.applications[i].outcome = Some(outcome);
                     }
                     touched.insert(a.id.clone());
                     record_late(
@@ -640,7 +649,8 @@ fn response(
                 } else if roll > 0.97 / g.laxity && deadline >= start && deadline <= end {
                     g.q.applications[i].replied_on = Some(deadline);
                     if g.q.applications[i].outcome.is_none() {
-                        g.q.applications[i].outcome = Some("予以公开".into());
+                        let outcome = g.outcome();
+                        g.q.applications[i].outcome = Some(outcome);
                     }
                     touched.insert(a.id.clone());
                     g.q.boundary.push(finding(unit, rule, &a.id));
@@ -666,6 +676,9 @@ fn messages(
         }
         let replied = g.period.start() + Days::new(g.rng.random_range(10..60));
         let received = replied - Days::new(u64::from(days) + g.rng.random_range(1..20));
+        if received < g.first_day {
+            return;
+        }
         let id = g.next_id("M");
         g.q.messages.push(super::MessageRow {
             id: id.clone(),

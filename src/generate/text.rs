@@ -173,7 +173,7 @@ impl Writer<'_> {
         } else if has(&["机关", "部门", "主体"]) {
             unit.to_string()
         } else {
-            format!("按有关规定执行，具体见附件{}", self.rng.random_range(1..4))
+            format!("详见附件{}", self.rng.random_range(1..4))
         }
     }
 
