@@ -15,17 +15,6 @@ use serde::Serialize;
 use super::Gen;
 use crate::data::Unit;
 
-/// cases.csv's columns, in the data contract's order.
-pub(crate) const COLUMNS: &[&str] = &[
-    "id",
-    "unit",
-    "application",
-    "kind",
-    "filed_on",
-    "result",
-    "concluded_on",
-];
-
 pub(crate) const REVIEW: &str = "行政复议";
 pub(crate) const DIRECT_SUIT: &str = "直接起诉";
 pub(crate) const SUIT_AFTER_REVIEW: &str = "复议后起诉";

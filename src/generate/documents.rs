@@ -17,18 +17,6 @@ use crate::calendar::Calendar;
 use crate::catalogue::UnitKind;
 use crate::data::Unit;
 
-/// documents.csv's columns, in the data contract's order.
-pub(crate) const COLUMNS: &[&str] = &[
-    "id",
-    "unit",
-    "kind",
-    "doc_no",
-    "title",
-    "issued_on",
-    "published_on",
-    "repealed_on",
-];
-
 const NORMATIVE: &str = "规范性文件";
 
 #[derive(Debug, Clone, Serialize)]

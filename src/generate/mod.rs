@@ -1001,7 +1001,11 @@ fn write(
     )?;
     write_csv(&out.join("applications.csv"), g.q.applications.iter())?;
     write_csv(&out.join("messages.csv"), g.q.messages.iter())?;
-    write_csv_with_header(&out.join("cases.csv"), g.q.cases.iter(), cases::COLUMNS)?;
+    write_csv_with_header(
+        &out.join("cases.csv"),
+        g.q.cases.iter(),
+        crate::data::CASE_COLUMNS,
+    )?;
 
     let units_path = relative_units(out, &options.units, units)?;
     let standards = relative(out, &options.standards)

@@ -193,7 +193,11 @@ pub(crate) fn generate_year(catalogue: &Catalogue, options: &YearOptions) -> Res
     );
     totals.documents = documents::totals(&register, year);
     let documents_path = options.out.join("documents.csv");
-    super::write_csv_with_header(&documents_path, register.iter(), documents::COLUMNS)?;
+    super::write_csv_with_header(
+        &documents_path,
+        register.iter(),
+        crate::data::DOCUMENT_COLUMNS,
+    )?;
 
     rng.set_stream(2);
     let text = statistics::statistics(
