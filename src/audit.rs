@@ -148,13 +148,13 @@ fn previous_results(
         .filter(|folder| folder.join(AUDIT_FILE).exists());
     let Some(folder) = sibling else {
         progress.note(&format!(
-            "previous results {} not found: trends and repeat findings left out",
+            "未找到上期结果 {}：本期不列趋势和连续通报问题",
             path.display()
         ));
         return Ok(None);
     };
     progress.note(&format!(
-        "previous results {} not written yet: auditing {} for the trend",
+        "上期结果 {} 尚未生成：先核查 {} 以计算趋势",
         path.display(),
         folder.display()
     ));
