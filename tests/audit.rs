@@ -102,7 +102,7 @@ fn the_shipped_demo_matches_its_truth_and_shows_trends() {
         "{summary}"
     );
     assert!(
-        run.stderr().contains("auditing"),
+        run.stderr().contains("尚未生成：先核查"),
         "Q3 audited for the trend: {}",
         run.stderr()
     );
