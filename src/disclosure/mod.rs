@@ -276,6 +276,8 @@ fn free_sections(
     let year = inputs.year;
     let (channels, areas, interpretations, publishers) = published(inputs, members);
     let total = column_sum(&channels);
+    // Who the figures are about, as the sentences name them.
+    let whole = if city { "全市" } else { "本单位" };
     let who = if city {
         format!("全市{publishers}家单位")
     } else {
@@ -291,15 +293,9 @@ fn free_sections(
         let issued = cell(documents, "规范性文件", 0);
         let published = cell(documents, "规范性文件", 1);
         quantity.push(if issued == published {
-            format!(
-                "{}共制发{issued}个规范性文件，均予以公开。",
-                if city { "全市" } else { "本单位" }
-            )
+            format!("{whole}共制发{issued}个规范性文件，均予以公开。")
         } else {
-            format!(
-                "{}共制发{issued}个规范性文件，本年公开{published}个。",
-                if city { "全市" } else { "本单位" }
-            )
+            format!("{whole}共制发{issued}个规范性文件，本年公开{published}个。")
         });
     }
     let area_total = column_sum(&areas);
@@ -338,7 +334,7 @@ fn free_sections(
     let pending = cell_at(&four, 3) + cell_at(&four, 8) + cell_at(&four, 13);
     let disputes = format!(
         "{year}年，{}共发生政府信息公开方面的行政复议案件{reviews}起、行政诉讼案件{}起（未经复议直接起诉{direct}起，复议后起诉{after}起）；至年底尚未审结{pending}起。",
-        if city { "全市" } else { "本单位" },
+        whole,
         direct + after
     );
     let mut three = three;
