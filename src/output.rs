@@ -138,32 +138,42 @@ fn parent_and_name(out: &Path) -> (PathBuf, String) {
     (parent, name)
 }
 
-/// Links (or copies) into `to` the entries of `from` that the new set does not replace.
+/// Links (or copies) into `to` what `from` holds, but for what the new set replaces:
+/// `replaces` names it by its path inside the folder (`report.md`,
+/// `notices/U01-市政府办公室.docx`; a folder's name drops all of it).
 fn carry_over(from: &Path, to: &Path, replaces: &impl Fn(&str) -> bool) -> Result<()> {
+    carry_over_under(from, to, "", replaces)
+}
+
+fn carry_over_under(
+    from: &Path,
+    to: &Path,
+    prefix: &str,
+    replaces: &impl Fn(&str) -> bool,
+) -> Result<()> {
     let entries = std::fs::read_dir(from).map_err(|e| Error::io("reading", from, e))?;
     for entry in entries {
         let entry = entry.map_err(|e| Error::io("reading", from, e))?;
         let name = entry.file_name();
         let text = name.to_string_lossy();
+        let relative = format!("{prefix}{text}");
         // A temporary file of an interrupted write is dropped, not kept.
-        if replaces(&text) || (text.starts_with('.') && text.ends_with(".tmp")) {
+        if replaces(&relative) || (text.starts_with('.') && text.ends_with(".tmp")) {
             continue;
         }
-        copy_tree(&entry.path(), &to.join(&name))?;
+        let path = entry.path();
+        if path.is_dir() {
+            let inside = to.join(&name);
+            std::fs::create_dir_all(&inside).map_err(|e| Error::io("creating", &inside, e))?;
+            carry_over_under(&path, &inside, &format!("{relative}/"), replaces)?;
+        } else {
+            keep_file(&path, &to.join(&name))?;
+        }
     }
     Ok(())
 }
 
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).map_err(|e| Error::io("creating", to, e))?;
-        let entries = std::fs::read_dir(from).map_err(|e| Error::io("reading", from, e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| Error::io("reading", from, e))?;
-            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
-        }
-        return Ok(());
-    }
+fn keep_file(from: &Path, to: &Path) -> Result<()> {
     // A hard link costs nothing; across file systems, a copy.
     std::fs::hard_link(from, to)
         .or_else(|_| std::fs::copy(from, to).map(|_| ()))

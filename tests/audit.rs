@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::util::{
-    append, findings, read_json, repo, shipped_standards, Sandbox, CHECKED_FINDING_CODES,
+    append, findings, read_json, repo, set_circular, shipped_standards, Sandbox,
+    CHECKED_FINDING_CODES,
 };
 
 fn finding_ids(results: &serde_json::Value) -> BTreeSet<String> {
@@ -324,12 +325,13 @@ fn bad_files_and_configuration_are_clear_errors() {
 fn audit_yaml_numbers_out_of_range_are_refused_at_their_line() {
     let sandbox = Sandbox::new();
     let dir = sandbox.fixture("mini");
-    let first = append(
+    let first = set_circular(
         &dir.join("audit.yaml"),
-        &[
-            "circular: {rectification_working_days: 4294967295}",
-            "sampling: {confidence: 1.5, tolerable_rate: .nan, seed: 18446744073709551615}",
-        ],
+        "rectification_working_days: 4294967295",
+    );
+    append(
+        &dir.join("audit.yaml"),
+        &["sampling: {confidence: 1.5, tolerable_rate: .nan, seed: 18446744073709551615}"],
     );
     let standards = shipped_standards();
     let run = sandbox.run(&[
@@ -446,7 +448,7 @@ fn the_last_quarter_of_the_calendar_says_to_set_the_circular_date() {
         "{}",
         run.stderr()
     );
-    append(&dir.join("audit.yaml"), &["circular: {date: 2026-12-15}"]);
+    set_circular(&dir.join("audit.yaml"), "date: 2026-12-15");
     sandbox.run(&args).ok();
     let results = read_json(&dir.join("report/results.json"));
     assert_eq!(results["rectification_deadline"], "2026-12-29");

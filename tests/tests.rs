@@ -8,6 +8,7 @@ mod catalogue;
 mod cdp;
 mod disclosure;
 mod disclosure_year;
+mod docx;
 mod golden_sample;
 mod handmade;
 mod hostile_yaml;

@@ -237,6 +237,23 @@ pub fn append(path: &Path, lines: &[&str]) -> usize {
     first
 }
 
+/// Sets `circular:` in an audit.yaml to `fields` (`date: 2019-01-21`), keeping the
+/// 发文字号 the file sets, on a last line of its own; returns that line's number.
+pub fn set_circular(path: &Path, fields: &str) -> usize {
+    let text = std::fs::read_to_string(path).unwrap();
+    let (circular, rest): (Vec<&str>, Vec<&str>) =
+        text.lines().partition(|l| l.starts_with("circular:"));
+    let number = circular
+        .iter()
+        .find_map(|l| l.split_once("number: "))
+        .map(|(_, n)| format!(", number: {}", n.trim_end_matches('}').trim()))
+        .unwrap_or_default();
+    let mut text = rest.join("\n");
+    text.push_str(&format!("\ncircular: {{{fields}{number}}}\n"));
+    std::fs::write(path, &text).unwrap();
+    text.lines().count()
+}
+
 /// A JSON file, parsed.
 pub fn read_json(path: &Path) -> serde_json::Value {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -56,7 +56,7 @@ fn audit(
         let mut stdout = std::io::stdout().lock();
         print_summary(&mut stdout, &results)?;
         let written = if renderer.is_some() {
-            "results.json、report.md、report.html、findings.xlsx、notices/"
+            "results.json、report.md、report.html、report.docx、findings.xlsx、notices/"
         } else {
             "results.json（未生成通报：--no-reports）"
         };
@@ -84,10 +84,11 @@ fn audit(
 const PROBLEMS_FILE: &str = "problems.csv";
 
 /// What an audit writes into its folder, as one set.
-const AUDIT_SET: [&str; 6] = [
+const AUDIT_SET: [&str; 7] = [
     "results.json",
     "report.md",
     "report.html",
+    "report.docx",
     "findings.xlsx",
     "notices",
     PROBLEMS_FILE,

@@ -91,6 +91,9 @@ pub(crate) struct Circular {
     /// Date of issue; default: the 10th working day after the period ends.
     #[serde(default)]
     pub date: Option<NaiveDate>,
+    /// 发文字号, e.g. 皋政务公开〔2019〕3号, printed under the 发文机关标志 of report.docx.
+    #[serde(default)]
+    pub number: Option<String>,
     /// Working days after the circular's date within which findings are to be rectified
     /// (整改期限); default 10.
     #[serde(default)]
@@ -201,6 +204,13 @@ impl AuditConfig {
             "circular.rectification_working_days",
             ranges::DAYS.check_optional(self.circular.rectification_working_days),
         );
+        check(
+            "circular.number",
+            self.circular
+                .number
+                .as_deref()
+                .and_then(document_number_problem),
+        );
         if let Some(sampling) = &self.sampling {
             check(
                 "sampling.confidence",
@@ -212,6 +222,26 @@ impl AuditConfig {
             );
         }
         problems
+    }
+}
+
+/// 发文字号 is one line, with its year in 六角括号 as GB/T 9704 sets it (皋政务公开〔2019〕3号).
+fn document_number_problem(number: &str) -> Option<String> {
+    const LONGEST: usize = 40;
+    let year_in_other_brackets = ["[", "(", "（", "【"].iter().any(|open| {
+        number
+            .split(open)
+            .skip(1)
+            .any(|rest| rest.len() > 4 && rest[..4].bytes().all(|b| b.is_ascii_digit()))
+    });
+    if number.trim().is_empty() || number.contains(['\n', '\r']) {
+        Some("发文字号须为一行非空文字，如 皋政务公开〔2019〕3号".into())
+    } else if number.chars().count() > LONGEST {
+        Some(format!("发文字号超过{LONGEST}个字"))
+    } else if year_in_other_brackets {
+        Some(format!("发文字号的年份须用六角括号“〔〕”括入：{number}"))
+    } else {
+        None
     }
 }
 

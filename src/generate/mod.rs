@@ -1023,6 +1023,10 @@ fn write(
     if let Some(previous) = &options.previous {
         audit.push_str(&format!("previous: {}\n", previous.display()));
     }
+    audit.push_str(&format!(
+        "circular: {{number: {}}}\n",
+        document_number(&units.jurisdiction, g.period)
+    ));
     write_atomic(&out.join("audit.yaml"), audit.as_bytes())?;
     if let Some(waivers) = &waiver {
         write_atomic(&out.join("waivers.yaml"), waivers.as_bytes())?;
@@ -1053,6 +1057,21 @@ fn write(
     };
     write_atomic(&out.join("truth.json"), &serde_json::to_vec_pretty(&truth)?)?;
     Ok(truth)
+}
+
+/// A 发文字号 for the quarter's circular: the city's one-character short name (如皋市 →
+/// 皋), the year it goes out (the fourth quarter's in January) and the quarter as its
+/// number.
+fn document_number(jurisdiction: &str, period: crate::data::Period) -> String {
+    let name: Vec<char> = jurisdiction.chars().collect();
+    let short = match name.as_slice() {
+        [.., short, '市' | '县' | '区'] => *short,
+        [.., last] => *last,
+        [] => '市',
+    };
+    let quarter = period.quarter.unwrap_or(1);
+    let year = period.year + i32::from(quarter == 4);
+    format!("{short}政务公开〔{year}〕{quarter}号")
 }
 
 /// `units:` for audit.yaml: a path relative to the audit folder, or a copy beside it.

@@ -7,6 +7,7 @@
 
 pub(crate) mod annual;
 mod charts;
+mod docx;
 pub(crate) mod escape;
 pub(crate) mod model;
 mod xlsx;
@@ -49,6 +50,7 @@ pub enum Format {
     Md,
     Html,
     Xlsx,
+    Docx,
     All,
 }
 
@@ -127,20 +129,26 @@ pub(crate) fn export_templates(dir: &Path) -> Result<Vec<PathBuf>> {
 /// Renders one output file's bytes.
 type RenderJob<'a> = Box<dyn Fn() -> Result<Vec<u8>> + Send + Sync + 'a>;
 
-/// `notices/U07-市环保局.md`: the unit's id (checked at load against the id pattern) and
-/// its name made safe for a file name.
-fn notice_name(id: &str, name: &str) -> String {
+/// `notices/U01-市政府办公室.md`: the unit's id (checked at load against the id pattern)
+/// and its name made safe for a file name, with the format's extension.
+fn notice_name(id: &str, name: &str, extension: &str) -> String {
     match file_name_part(name) {
-        part if part.is_empty() => format!("notices/{id}.md"),
-        part => format!("notices/{id}-{part}.md"),
+        part if part.is_empty() => format!("notices/{id}.{extension}"),
+        part => format!("notices/{id}-{part}.{extension}"),
     }
 }
 
-/// The top-level names of the circular's files in `format`: what rendering it replaces.
-pub(crate) fn report_names(format: Format, name: &str) -> bool {
-    (format.includes(Format::Md) && (name == "report.md" || name == "notices"))
-        || (format.includes(Format::Html) && name == "report.html")
-        || (format.includes(Format::Xlsx) && name == "findings.xlsx")
+/// The circular's files in `format`, by path in the output folder: what rendering it
+/// replaces (the notices of a format go as a set: a unit without findings keeps none).
+pub(crate) fn report_names(format: Format, path: &str) -> bool {
+    let of = |extension: &str| {
+        path == format!("report.{extension}")
+            || (path.starts_with("notices/") && path.ends_with(&format!(".{extension}")))
+    };
+    (format.includes(Format::Md) && of("md"))
+        || (format.includes(Format::Html) && path == "report.html")
+        || (format.includes(Format::Xlsx) && path == "findings.xlsx")
+        || (format.includes(Format::Docx) && of("docx"))
 }
 
 /// Renders the requested formats of the circular, in memory: (file name, bytes).
@@ -151,6 +159,8 @@ pub(crate) fn render_reports(
     renderer: &Renderer,
 ) -> Result<Files> {
     let circular = circular(results, history);
+    // Notices list every finding of the unit, not the circular's first few.
+    let units = model::unit_sections(results, usize::MAX);
     // Each file is rendered on its own task: the XLSX of a large quarter takes as long as
     // everything else together.
     let mut jobs: Vec<(String, RenderJob<'_>)> = Vec::new();
@@ -159,25 +169,36 @@ pub(crate) fn render_reports(
             "report.md".into(),
             Box::new(|| Ok(renderer.render("circular.md.hbs", &circular)?.into_bytes())),
         ));
-        // Notices list every finding of the unit, not the circular's first few.
-        for unit in model::unit_sections(results, usize::MAX) {
-            let name = notice_name(&unit.id, &unit.name);
-            let circular = &circular;
+    }
+    for unit in &units {
+        let notice = Notice {
+            circular: &circular,
+            unit,
+        };
+        if format.includes(Format::Md) {
             jobs.push((
-                name,
+                notice_name(&unit.id, &unit.name, "md"),
+                Box::new(move || Ok(renderer.render("notice.md.hbs", &notice)?.into_bytes())),
+            ));
+        }
+        if format.includes(Format::Docx) {
+            jobs.push((
+                notice_name(&unit.id, &unit.name, "docx"),
                 Box::new(move || {
-                    Ok(renderer
-                        .render(
-                            "notice.md.hbs",
-                            &Notice {
-                                circular,
-                                unit: &unit,
-                            },
-                        )?
-                        .into_bytes())
+                    let markdown = renderer.render("notice.md.hbs", &notice)?;
+                    docx::document(&markdown, &letterhead(notice.circular, false))
                 }),
             ));
         }
+    }
+    if format.includes(Format::Docx) {
+        jobs.push((
+            "report.docx".into(),
+            Box::new(|| {
+                let markdown = renderer.render("circular.md.hbs", &circular)?;
+                docx::document(&markdown, &letterhead(&circular, true))
+            }),
+        ));
     }
     if format.includes(Format::Html) {
         jobs.push((
@@ -229,8 +250,17 @@ pub(crate) fn render_annual(
     Ok(files)
 }
 
+/// The 版头 and signature of the circular (with its 发文字号) or of a notice.
+fn letterhead(circular: &Circular, numbered: bool) -> docx::Letterhead<'_> {
+    docx::Letterhead {
+        issuer: &circular.issuer,
+        number: Some(circular.number.as_str()).filter(|n| numbered && !n.is_empty()),
+        date: &circular.date,
+    }
+}
+
 /// What the rectification notice template sees.
-#[derive(Serialize)]
+#[derive(Clone, Copy, Serialize)]
 struct Notice<'a> {
     circular: &'a Circular,
     unit: &'a model::UnitSection,

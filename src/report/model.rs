@@ -24,6 +24,8 @@ pub(crate) struct Circular {
     /// 根据《…》（…）和《…》（…）: the standards the circular rests on.
     pub basis: String,
     pub issuer: String,
+    /// 发文字号 (皋政务公开〔2019〕3号), or empty when audit.yaml sets none.
+    pub number: String,
     pub date: String,
     pub period_label: String,
     pub jurisdiction: String,
@@ -288,6 +290,7 @@ pub(crate) fn circular(results: &AuditResults, history: &[AuditResults]) -> Circ
         ),
         basis: basis_text(&results.catalogue.basis),
         issuer: results.catalogue.issuer.clone(),
+        number: results.circular_number.clone().unwrap_or_default(),
         date: chinese_date(results.circular_date),
         period_label: results.period_label.clone(),
         jurisdiction: results.jurisdiction.clone(),

@@ -37,6 +37,9 @@ pub(crate) struct AuditResults {
     pub period_end: NaiveDate,
     /// Date of the circular, and the rectification deadline it sets (N working days on).
     pub circular_date: NaiveDate,
+    /// 发文字号 of the circular, from audit.yaml.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub circular_number: Option<String>,
     pub rectification_working_days: u32,
     pub rectification_deadline: NaiveDate,
     pub catalogue: CatalogueInfo,
@@ -185,6 +188,7 @@ pub(crate) fn build(
         period_start: period.start(),
         period_end: period.end(),
         circular_date: dates.circular,
+        circular_number: data.config.circular.number.clone(),
         rectification_working_days: dates.rectification_working_days,
         rectification_deadline: dates.rectification_deadline,
         catalogue: catalogue_info(catalogue),
