@@ -164,8 +164,10 @@ struct Captions {
 }
 
 fn trend_caption(results: &AuditResults) -> String {
+    let scored = results.units.iter().filter(|u| u.score.is_some()).count();
+    let (top, bottom) = named_counts(scored);
     format!(
-        "图3　各单位得分趋势（灰线为各单位，红线为全{}平均；绿色标出{}得分最高的{NAMED_UNITS}个单位，紫色标出最低的{NAMED_UNITS}个单位）",
+        "图3　各单位得分趋势（灰线为各单位，红线为全{}平均；绿色标出{}得分最高的{top}个单位，紫色标出最低的{bottom}个单位）",
         level_of(&results.jurisdiction),
         results.period_label
     )
@@ -413,8 +415,14 @@ fn trend(periods: &[&AuditResults]) -> Trend {
     }
 }
 
-/// The units named on the trend chart, by id, with `top` or `bottom`: the
-/// [`NAMED_UNITS`] highest and lowest scores of the period (all of them in a small one).
+/// How many units the trend chart names at the top and at the bottom of `scored` units:
+/// [`NAMED_UNITS`] each, or the upper and lower half of a small period.
+fn named_counts(scored: usize) -> (usize, usize) {
+    let top = NAMED_UNITS.min(scored.div_ceil(2));
+    (top, NAMED_UNITS.min(scored - top))
+}
+
+/// The units named on the trend chart, by id, with `top` or `bottom` (see [`named_counts`]).
 fn named_units(results: &AuditResults) -> Vec<(&str, &'static str)> {
     let mut scored: Vec<(&str, f64)> = results
         .units
@@ -422,12 +430,12 @@ fn named_units(results: &AuditResults) -> Vec<(&str, &'static str)> {
         .filter_map(|u| Some((u.id.as_str(), u.score?)))
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-    let top = scored.len().min(NAMED_UNITS);
-    let bottom = scored.len().saturating_sub(NAMED_UNITS).max(top);
+    let (top, bottom) = named_counts(scored.len());
+    let bottom_from = scored.len() - bottom;
     scored
         .iter()
         .enumerate()
-        .filter(|(i, _)| *i < top || *i >= bottom)
+        .filter(|(i, _)| *i < top || *i >= bottom_from)
         .map(|(i, (id, _))| (*id, if i < top { "top" } else { "bottom" }))
         .collect()
 }
@@ -509,6 +517,15 @@ mod tests {
         assert_eq!(grid.len(), 6);
         assert_eq!(grid[0].y, BOTTOM);
         assert_eq!(grid[5].y, TOP);
+    }
+
+    #[test]
+    fn the_trend_chart_names_five_at_each_end_or_halves_of_a_small_period() {
+        assert_eq!(named_counts(60), (5, 5));
+        assert_eq!(named_counts(10), (5, 5));
+        assert_eq!(named_counts(3), (2, 1));
+        assert_eq!(named_counts(1), (1, 0));
+        assert_eq!(named_counts(0), (0, 0));
     }
 
     #[test]

@@ -608,12 +608,15 @@ fn model_text(model: ScoringModel) -> &'static str {
     }
 }
 
-/// The inspectors' worksheets the spot check read: the item worksheet and the unit sheet,
-/// each with the verdicts it gave.
+/// The inspectors' worksheets the spot check read: the item worksheet and the unit sheet
+/// (one entry when both are sheets of one workbook), each with the verdicts it gave.
 fn worksheets(spot: &SpotCheck) -> Vec<String> {
     let items = (!spot.file.is_empty()).then(|| {
         let verdicts = spot.passed + spot.failed + spot.not_applicable;
-        format!("{}（抽查工作底稿，核查结论{verdicts}条）", spot.file)
+        (
+            spot.file.as_str(),
+            format!("抽查工作底稿，核查结论{verdicts}条"),
+        )
     });
     let units = spot
         .unit_verdicts
@@ -621,7 +624,16 @@ fn worksheets(spot: &SpotCheck) -> Vec<String> {
         .filter(|u| !u.file.is_empty())
         .map(|u| {
             let verdicts = u.passed + u.failed + u.not_applicable;
-            format!("{}（单位核查表，核查结论{verdicts}项）", u.file)
+            (u.file.as_str(), format!("单位核查表，核查结论{verdicts}项"))
         });
-    items.into_iter().chain(units).collect()
+    let mut read: Vec<(&str, Vec<String>)> = Vec::new();
+    for (file, what) in items.into_iter().chain(units) {
+        match read.iter_mut().find(|(f, _)| *f == file) {
+            Some((_, parts)) => parts.push(what),
+            None => read.push((file, vec![what])),
+        }
+    }
+    read.into_iter()
+        .map(|(file, parts)| format!("{file}（{}）", parts.join("；")))
+        .collect()
 }
