@@ -637,3 +637,55 @@ fn worksheets(spot: &SpotCheck) -> Vec<String> {
         .map(|(file, parts)| format!("{file}（{}）", parts.join("；")))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn standards() -> BTreeMap<String, StandardName> {
+        let name = StandardName {
+            number: "Q/RGZW 204-2019".into(),
+            title: "依申请公开办理规范".into(),
+        };
+        BTreeMap::from([("ZWGK-204".to_string(), name)])
+    }
+
+    #[test]
+    fn a_clause_is_cited_by_the_standard_s_title_and_number() {
+        let rule = "ZWGK-204/reply-within-limit";
+        assert_eq!(
+            citation(&standards(), rule, "5.1", None),
+            "《依申请公开办理规范》（Q/RGZW 204-2019）第5.1条"
+        );
+        // A rule of an earlier edition cites that edition's number.
+        assert_eq!(
+            citation(&standards(), rule, "5.1", Some("Q/RGZW 204-2018")),
+            "《依申请公开办理规范》（Q/RGZW 204-2018）第5.1条"
+        );
+    }
+
+    #[test]
+    fn results_without_standard_names_cite_the_id() {
+        let none = BTreeMap::new();
+        let rule = "ZWGK-204/reply-within-limit";
+        assert_eq!(citation(&none, rule, "5.1", None), "ZWGK-204 第5.1条");
+        assert_eq!(
+            citation(&none, rule, "5.1", Some("Q/RGZW 204-2018")),
+            "Q/RGZW 204-2018 第5.1条"
+        );
+    }
+
+    #[test]
+    fn every_scoring_model_has_a_chinese_name() {
+        for model in [
+            ScoringModel::Default,
+            ScoringModel::Flat,
+            ScoringModel::FlatUnweighted,
+            ScoringModel::Absolute,
+        ] {
+            let text = model_text(model);
+            assert!(text.contains("模型（"), "{text}");
+            assert!(!text.chars().any(|c| c.is_ascii_alphabetic()), "{text}");
+        }
+    }
+}
