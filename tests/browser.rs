@@ -99,3 +99,63 @@ fn the_html_circular_renders_in_chromium() {
         shot.display()
     );
 }
+
+/// Pages of a PDF as Chromium writes it: one `/Type /Page` dictionary per page (the page
+/// tree's nodes are `/Type /Pages`).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let marker = b"/Type /Page";
+    pdf.windows(marker.len() + 1)
+        .filter(|w| w.starts_with(marker) && w[marker.len()] != b's')
+        .count()
+}
+
+/// The office printed report.html to PDF: each of the 60 units began a page (87 A4 pages,
+/// most nearly empty) and no page had a number.
+#[test]
+fn the_printed_circular_is_compact_and_numbered() {
+    let Some(chromium) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs chromium: .ci/run installs it"
+        );
+        eprintln!("chromium not installed: print test skipped (apt-get install chromium)");
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let out = sandbox.audited_demo();
+    let pdf = sandbox.path().join("report.pdf");
+    let run = headless(&chromium, &sandbox.path().join("profile-pdf"))
+        .arg("--no-pdf-header-footer")
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", out.join("report.html").display()))
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let pages = pdf_pages(&std::fs::read(&pdf).unwrap());
+    // 60 unit sections and 392 findings listed: about 50 pages when units follow one another.
+    assert!((20..60).contains(&pages), "{pages} pages");
+
+    // The page numbers are printed by the @page margin box, so they are in the text.
+    let Ok(text) = Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+    else {
+        eprintln!(
+            "pdftotext not installed: page numbers not checked (apt-get install poppler-utils)"
+        );
+        return;
+    };
+    let text = String::from_utf8_lossy(&text.stdout);
+    // pdftotext spaces the dashes as the layout falls: compare without spaces.
+    let numbered = text
+        .split('\u{c}')
+        .map(|page| page.split_whitespace().collect::<String>())
+        .enumerate()
+        .filter(|(i, page)| page.contains(&format!("—{}—", i + 1)))
+        .count();
+    assert_eq!(numbered, pages, "every page carries its number");
+}

@@ -62,7 +62,7 @@ fn the_circular_reads_like_one() {
     // A reply due under the 2008 regulation breaks the edition then in force, cited by its
     // number.
     assert!(
-        md.contains("| 3 | 新增 | 超期答复 | Q/RGZW 204-2018 第5.1条 |"),
+        md.contains("| 3 | 新增 | 超期答复 | 《依申请公开办理规范》（Q/RGZW 204-2018）第5.1条 |"),
         "{md}"
     );
 }
@@ -75,7 +75,7 @@ fn templates_can_be_exported_overridden_and_are_checked() {
     let out = sandbox
         .run(&["templates", "export", templates.to_str().unwrap()])
         .ok();
-    assert_eq!(out.lines().count(), 7, "{out}");
+    assert_eq!(out.lines().count(), 9, "{out}");
     let md = templates.join("circular.md.hbs");
     std::fs::write(
         &md,
@@ -216,16 +216,15 @@ fn the_demo_circular_stays_small() {
     );
 }
 
-#[test]
-fn annual_roll_up_combines_quarters_and_lists_unrectified_findings() {
-    let sandbox = Sandbox::new();
-    let report = audited_mini(&sandbox);
+/// The mini fixture's results as 2018-Q4 and, with the same findings, as 2018-Q3 (changed
+/// by `edit_q3`), under `audits/` of the sandbox; returns that folder.
+fn mini_year(sandbox: &Sandbox, edit_q3: impl Fn(&mut serde_json::Value)) -> std::path::PathBuf {
+    let report = audited_mini(sandbox);
     let q4: serde_json::Value = read_json(&report.join("results.json"));
-    // The same findings a quarter earlier: a results file for 2018-Q3 with Q4's findings.
     let mut q3 = q4.clone();
     q3["period"] = "2018-Q3".into();
     q3["period_label"] = "2018年第三季度".into();
-    q3["units"][0]["score"] = 50.0.into();
+    edit_q3(&mut q3);
     let audits = sandbox.path().join("audits");
     for (period, results) in [("2018-Q3", &q3), ("2018-Q4", &q4)] {
         let dir = audits.join(period).join("report");
@@ -236,6 +235,13 @@ fn annual_roll_up_combines_quarters_and_lists_unrectified_findings() {
         )
         .unwrap();
     }
+    audits
+}
+
+#[test]
+fn annual_roll_up_combines_quarters_and_lists_unrectified_findings() {
+    let sandbox = Sandbox::new();
+    let audits = mini_year(&sandbox, |q3| q3["units"][0]["score"] = 50.0.into());
     let out = sandbox
         .run(&[
             "annual",
@@ -453,4 +459,83 @@ fn a_waived_rule_gives_no_veto_warning() {
         "{notice}"
     );
     assert!(!notice.contains("首页最近一次更新"), "{notice}");
+}
+
+/// The annual HTML had no issuer line, no addressees and no charts, and its 单项否决 column
+/// named the quarters only.
+#[test]
+fn the_annual_html_reads_like_the_quarterly_one_and_gives_veto_reasons() {
+    let sandbox = Sandbox::new();
+    let audits = mini_year(&sandbox, |_| {});
+    sandbox
+        .run(&["annual", "--year", "2018", audits.to_str().unwrap()])
+        .ok();
+    let html = read(&audits.join("2018-annual/annual.html"));
+    assert!(
+        html.contains("<p class=\"issuer\">如皋市政务公开办公室　2019年1月15日</p>"),
+        "{html}"
+    );
+    assert!(html.contains("各镇（区、街道），市各有关部门："), "{html}");
+    for chart in ["chart-distribution", "chart-subsystems", "chart-trend"] {
+        assert!(html.contains(&format!("id=\"{chart}\"")), "{chart} missing");
+    }
+    // 如城街道 is vetoed in both quarters for a message unanswered for over three months.
+    let reason = "2018年第三季度：留言超过3个月未答复（互动回应差）1项不符合；2018年第四季度：留言超过3个月未答复（互动回应差）1项不符合";
+    assert!(
+        html.contains(&format!("<td class=\"veto-reason\">{reason}</td>")),
+        "{html}"
+    );
+    let md = read(&audits.join("2018-annual/annual.md"));
+    assert!(md.contains(&format!("| 不合格 | {reason} |")), "{md}");
+}
+
+/// The method appendix printed `评分模型：default` and left waivers.yaml out of the files
+/// the audit read.
+#[test]
+fn the_method_appendix_names_the_model_in_chinese_and_every_file_read() {
+    let sandbox = Sandbox::new();
+    let report = audited_mini(&sandbox);
+    for file in ["report.md", "report.html"] {
+        let text = read(&report.join(file));
+        let appendix = &text[text.find("附：考核方法说明").expect(file)..];
+        assert!(
+            appendix.contains("评分模型：默认模型（分层加权平均"),
+            "{appendix}"
+        );
+        for english in ["default", "flat", "absolute"] {
+            assert!(!appendix.contains(english), "{file}: {english}");
+        }
+        assert!(
+            appendix.contains("waivers.yaml（8条，SHA-256 "),
+            "{appendix}"
+        );
+    }
+    let results = read_json(&report.join("results.json"));
+    let files: Vec<&str> = results["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files.last(),
+        Some(&"waivers.yaml"),
+        "results.json lists it too"
+    );
+}
+
+/// Findings cited `ZWGK-203 第5.1条`: an id the units do not know.
+#[test]
+fn findings_cite_the_standard_by_title_and_number() {
+    let sandbox = Sandbox::new();
+    let report = audited_mini(&sandbox);
+    let html = read(&report.join("report.html"));
+    assert!(
+        html.contains("<td>《依申请公开办理规范》（Q/RGZW 204-2018）第5.1条</td>"),
+        "{html}"
+    );
+    assert!(!html.contains("<td>ZWGK-"), "no finding cites a bare id");
+    let notice = read(&report.join("notices/U01-市民政局.md"));
+    assert!(notice.contains("| 《"), "{notice}");
+    assert!(!notice.contains("| ZWGK-"), "{notice}");
 }

@@ -850,6 +850,14 @@ fn both_sheets_of_a_filled_workbook_are_read_and_counted_apart() {
         )),
         "{md}"
     );
+    // The method appendix lists the workbook among the files read, once.
+    let sampled = spot["items_sampled"].as_u64().unwrap();
+    assert!(
+        md.contains(&format!(
+            "worksheet.xlsx（抽查工作底稿，核查结论{sampled}条；单位核查表，核查结论{pairs}项）"
+        )),
+        "{md}"
+    );
 }
 
 /// Runs the audit on a unit sheet whose rows `edit` changed; returns stderr after

@@ -42,6 +42,8 @@ use crate::ranges;
 use table::{read_table, Record, Row, Source};
 
 pub(crate) const AUDIT_FILE: &str = "audit.yaml";
+/// `audits/<period>/waivers.yaml`, optional.
+pub(crate) const WAIVERS_FILE: &str = "waivers.yaml";
 
 /// `audits/units.yaml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -116,17 +118,6 @@ pub(crate) enum ScoringModel {
     Flat,
     FlatUnweighted,
     Absolute,
-}
-
-impl ScoringModel {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            ScoringModel::Default => "default",
-            ScoringModel::Flat => "flat",
-            ScoringModel::FlatUnweighted => "flat-unweighted",
-            ScoringModel::Absolute => "absolute",
-        }
-    }
 }
 
 /// Spot-check sampling parameters.
@@ -293,11 +284,17 @@ impl Dataset {
         // Listed in the data contract's order.
         inputs.sort_by_key(|input| TABLES.iter().position(|t| input.file.starts_with(t)));
 
-        let waivers =
-            load_waivers(&dir.join("waivers.yaml"), &units, catalogue).unwrap_or_else(|p| {
+        let waivers = match load_waivers(&dir.join(WAIVERS_FILE), &units, catalogue) {
+            Ok((waivers, input)) => {
+                // Listed with the tables: the method appendix names every file read.
+                inputs.extend(input);
+                waivers
+            }
+            Err(p) => {
                 problems.extend(p);
                 Vec::new()
-            });
+            }
+        };
         problems.into_result()?;
         skipped.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         Ok(Dataset {
@@ -899,13 +896,14 @@ pub(crate) fn load_units(path: &Path, catalogue: &Catalogue) -> Result<Vec<Unit>
     Ok(file.units)
 }
 
+/// The waivers of `path` and its entry in the inputs list (none when the file is absent).
 fn load_waivers(
     path: &Path,
     units: &[Unit],
     catalogue: &Catalogue,
-) -> Result<Vec<Waiver>, Problems> {
+) -> Result<(Vec<Waiver>, Option<InputFile>), Problems> {
     if !present(path) {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), None));
     }
     let source = crate::yaml::read(path)?;
     let (waivers, locator): (Vec<Waiver>, _) = crate::yaml::parse(path, &source)?;
@@ -944,5 +942,18 @@ fn load_waivers(
         }
     }
     problems.into_result()?;
-    Ok(waivers)
+    let input = InputFile {
+        file: WAIVERS_FILE.into(),
+        rows: waivers.len(),
+        blank_rows: 0,
+        encoding: None,
+        sheet: None,
+        sha256: hex_sha256(source.as_bytes()),
+    };
+    Ok((waivers, Some(input)))
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(bytes))
 }

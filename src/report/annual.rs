@@ -7,6 +7,7 @@ use crate::error::{bail_invalid, Result};
 use rust_xlsxwriter::{Format, Workbook};
 use serde::Serialize;
 
+use super::charts::{self, Charts};
 use super::model::{basis_text, chinese_date};
 use crate::catalogue::{level_of, AnnualRules, UnitKind};
 use crate::results::AuditResults;
@@ -35,6 +36,9 @@ pub(crate) struct Annual {
     pub columns: Vec<String>,
     pub rankings: Vec<AnnualRanking>,
     pub unrectified: Vec<Unrectified>,
+    /// The charts of the HTML circular; geometry, not results, so not in annual.json.
+    #[serde(skip)]
+    pub charts: Charts,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -62,6 +66,8 @@ pub(crate) struct AnnualRow {
     pub grade: String,
     /// Quarters in which the unit was vetoed.
     pub vetoed_in: String,
+    /// Why, quarter by quarter: `2018年第四季度：留言超过3个月未答复（互动回应差）1项不符合`.
+    pub veto_reasons: String,
     #[serde(skip)]
     pub value: Option<f64>,
 }
@@ -123,6 +129,7 @@ pub(crate) fn annual(
                 .filter(|(u, _)| u.is_some_and(|u| !u.vetoes.is_empty()))
                 .map(|(_, (r, _))| r.period_label.clone())
                 .collect();
+            let veto_reasons = veto_reasons(&per_quarter, quarters);
             let grade = grade(last, value, !vetoed_in.is_empty());
             let row = AnnualRow {
                 rank: 0,
@@ -137,6 +144,7 @@ pub(crate) fn annual(
                 score: value.map_or("—".into(), |s| format!("{s:.2}")),
                 grade,
                 vetoed_in: vetoed_in.join("、"),
+                veto_reasons,
                 value,
             };
             (*kind, row)
@@ -215,7 +223,31 @@ pub(crate) fn annual(
             .collect(),
         rankings,
         unrectified: unrectified(quarters),
+        charts: charts::annual_charts(
+            &quarters.iter().map(|(r, _)| r).collect::<Vec<_>>(),
+            &scores,
+        ),
     })
+}
+
+/// The quarters a unit was vetoed in, each with the rules that vetoed it.
+fn veto_reasons(
+    per_quarter: &[Option<&crate::results::UnitResult>],
+    quarters: &[(AuditResults, f64)],
+) -> String {
+    per_quarter
+        .iter()
+        .zip(quarters)
+        .filter_map(|(unit, (results, _))| {
+            let vetoes = &unit.as_ref()?.vetoes;
+            let rules: Vec<String> = vetoes
+                .iter()
+                .map(|v| format!("{}{}项不符合", v.title, v.failing))
+                .collect();
+            (!rules.is_empty()).then(|| format!("{}：{}", results.period_label, rules.join("、")))
+        })
+        .collect::<Vec<_>>()
+        .join("；")
 }
 
 /// Every unit assessed has a year-end review score, and every score a unit.

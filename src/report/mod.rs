@@ -25,8 +25,11 @@ use crate::output::{file_name_part, write_atomic, Files};
 use crate::results::AuditResults;
 
 /// The embedded templates: (file name, text).
-pub(crate) const TEMPLATES: [(&str, &str); 7] = [
+pub(crate) const TEMPLATES: [(&str, &str); 9] = [
     ("circular.md.hbs", include_str!("templates/circular.md.hbs")),
+    // Partials of the HTML circulars, quarterly and annual: `{{> style.html.hbs}}`.
+    ("style.html.hbs", include_str!("templates/style.html.hbs")),
+    ("charts.html.hbs", include_str!("templates/charts.html.hbs")),
     (
         "circular.html.hbs",
         include_str!("templates/circular.html.hbs"),
@@ -236,12 +239,16 @@ pub(crate) fn render_annual(
 ) -> Result<Files> {
     let json = serde_json::to_vec_pretty(annual).map_err(|e| Error::internal("annual.json", e))?;
     let mut files = vec![("annual.json".to_string(), json)];
+    let page = AnnualPage {
+        annual,
+        charts: &annual.charts,
+    };
     if format.includes(Format::Md) {
-        let md = renderer.render("annual.md.hbs", annual)?;
+        let md = renderer.render("annual.md.hbs", &page)?;
         files.push(("annual.md".into(), md.into_bytes()));
     }
     if format.includes(Format::Html) {
-        let html = renderer.render("annual.html.hbs", annual)?;
+        let html = renderer.render("annual.html.hbs", &page)?;
         files.push(("annual.html".into(), html.into_bytes()));
     }
     if format.includes(Format::Xlsx) {
@@ -264,4 +271,12 @@ fn letterhead(circular: &Circular, numbered: bool) -> docx::Letterhead<'_> {
 struct Notice<'a> {
     circular: &'a Circular,
     unit: &'a model::UnitSection,
+}
+
+/// What the annual templates see: the evaluation (as annual.json has it) and its charts.
+#[derive(Serialize)]
+struct AnnualPage<'a> {
+    #[serde(flatten)]
+    annual: &'a annual::Annual,
+    charts: &'a charts::Charts,
 }

@@ -10,7 +10,8 @@ use super::charts::{self, Charts};
 use super::escape;
 use crate::catalogue::{level_of, UnitKind};
 use crate::check::Evidence;
-use crate::results::{AuditResults, UnitResult};
+use crate::data::ScoringModel;
+use crate::results::{AuditResults, SpotCheck, StandardName, UnitResult};
 
 /// Findings shown per unit in the Markdown and HTML circular; the rest are counted and
 /// listed in findings.xlsx, so a 60-unit circular stays quick to open.
@@ -246,15 +247,9 @@ pub(crate) struct Method {
     pub grades: String,
     pub catalogue: String,
     pub calendar: String,
-    pub inputs: Vec<InputRow>,
+    /// Every file the audit read, each as `items.csv（15918行，SHA-256 641d3734c863bc55…）`.
+    pub inputs: Vec<String>,
     pub skipped: usize,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct InputRow {
-    pub file: String,
-    pub rows: usize,
-    pub sha256: String,
 }
 
 /// 2019年1月15日
@@ -429,7 +424,12 @@ fn problems(results: &AuditResults) -> Vec<ProblemRow> {
             no: i + 1,
             rule: rule.into(),
             title: t.title.into(),
-            clause: clause_ref(rule, &t.first.clause, t.first.edition.as_deref()),
+            clause: citation(
+                &results.catalogue.standards,
+                rule,
+                &t.first.clause,
+                t.first.edition.as_deref(),
+            ),
             problem: t.first.code.description().into(),
             units: t.units,
             findings: t.findings,
@@ -438,12 +438,25 @@ fn problems(results: &AuditResults) -> Vec<ProblemRow> {
         .collect()
 }
 
-/// Q/RGZW-style reference to a clause: ZWGK-204 第5.1条.
-/// `ZWGK-204 第5.1条`; a rule of an earlier edition cites that edition's number
-/// (`Q/RGZW 204-2018 第5.1条`), since the current one may word the clause differently.
-fn clause_ref(rule: &str, clause: &str, edition: Option<&str>) -> String {
-    let standard = edition.unwrap_or_else(|| rule.split('/').next().unwrap_or(rule));
-    format!("{standard} 第{clause}条")
+/// The clause a finding rests on, cited as a circular cites a standard: by title and
+/// number, `《依申请公开工作规范》（Q/RGZW 204-2018）第5.1条`. A rule of an earlier edition
+/// cites that edition's number, since the current one may word the clause differently.
+/// Results written before they carried the standards' names cite the id: `ZWGK-204 第5.1条`.
+pub(crate) fn citation(
+    standards: &BTreeMap<String, StandardName>,
+    rule: &str,
+    clause: &str,
+    edition: Option<&str>,
+) -> String {
+    let id = rule.split('/').next().unwrap_or(rule);
+    match standards.get(id) {
+        Some(standard) => format!(
+            "《{}》（{}）第{clause}条",
+            standard.title,
+            edition.unwrap_or(&standard.number)
+        ),
+        None => format!("{} 第{clause}条", edition.unwrap_or(id)),
+    }
 }
 
 /// Units with findings, in ranking order, each with at most `cap` findings listed.
@@ -482,7 +495,8 @@ pub(crate) fn unit_sections(results: &AuditResults, cap: usize) -> Vec<UnitSecti
                         status: if f.repeat { "重复" } else { "新增" }.into(),
                         problem: f.finding.code.description().into(),
                         rule: f.finding.rule.clone(),
-                        clause: clause_ref(
+                        clause: citation(
+                            &results.catalogue.standards,
                             &f.finding.rule,
                             &f.finding.clause,
                             f.finding.edition.as_deref(),
@@ -540,7 +554,7 @@ pub(crate) fn evidence_text(e: &Evidence) -> String {
 fn method(results: &AuditResults) -> Method {
     let scoring = &results.scoring;
     Method {
-        model: scoring.model.name().into(),
+        model: model_text(scoring.model).into(),
         formula: scoring.formula.clone(),
         weights: scoring
             .subsystem_weights
@@ -571,12 +585,110 @@ fn method(results: &AuditResults) -> Method {
         inputs: results
             .inputs
             .iter()
-            .map(|i| InputRow {
-                file: i.file.clone(),
-                rows: i.rows,
-                sha256: i.sha256.chars().take(16).collect(),
+            .map(|i| {
+                let sha256: String = i.sha256.chars().take(16).collect();
+                // A table counts rows; waivers.yaml counts entries.
+                let measure = if i.file.ends_with(".yaml") {
+                    "条"
+                } else {
+                    "行"
+                };
+                format!("{}（{}{measure}，SHA-256 {sha256}…）", i.file, i.rows)
             })
+            .chain(results.spot_check.as_ref().map_or(Vec::new(), worksheets))
             .collect(),
         skipped: results.skipped_rows.len(),
+    }
+}
+
+/// The scoring model by its Chinese name, with what it does in one line (see score.rs).
+fn model_text(model: ScoringModel) -> &'static str {
+    match model {
+        ScoringModel::Default => "默认模型（分层加权平均：要求得分按权重平均为标准得分，标准得分平均为子体系得分，子体系得分按子体系权重加权平均为总分）",
+        ScoringModel::Flat => "扁平加权模型（不分标准和子体系，全部要求得分按要求权重加权平均为总分）",
+        ScoringModel::FlatUnweighted => "扁平等权模型（不分标准和子体系，全部要求得分的算术平均为总分，不计权重）",
+        ScoringModel::Absolute => "全部合格模型（全部计分实例合格得100分，有一处不合格即得0分）",
+    }
+}
+
+/// The inspectors' worksheets the spot check read: the item worksheet and the unit sheet
+/// (one entry when both are sheets of one workbook), each with the verdicts it gave.
+fn worksheets(spot: &SpotCheck) -> Vec<String> {
+    let items = (!spot.file.is_empty()).then(|| {
+        let verdicts = spot.passed + spot.failed + spot.not_applicable;
+        (
+            spot.file.as_str(),
+            format!("抽查工作底稿，核查结论{verdicts}条"),
+        )
+    });
+    let units = spot
+        .unit_verdicts
+        .as_ref()
+        .filter(|u| !u.file.is_empty())
+        .map(|u| {
+            let verdicts = u.passed + u.failed + u.not_applicable;
+            (u.file.as_str(), format!("单位核查表，核查结论{verdicts}项"))
+        });
+    let mut read: Vec<(&str, Vec<String>)> = Vec::new();
+    for (file, what) in items.into_iter().chain(units) {
+        match read.iter_mut().find(|(f, _)| *f == file) {
+            Some((_, parts)) => parts.push(what),
+            None => read.push((file, vec![what])),
+        }
+    }
+    read.into_iter()
+        .map(|(file, parts)| format!("{file}（{}）", parts.join("；")))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn standards() -> BTreeMap<String, StandardName> {
+        let name = StandardName {
+            number: "Q/RGZW 204-2019".into(),
+            title: "依申请公开办理规范".into(),
+        };
+        BTreeMap::from([("ZWGK-204".to_string(), name)])
+    }
+
+    #[test]
+    fn a_clause_is_cited_by_the_standard_s_title_and_number() {
+        let rule = "ZWGK-204/reply-within-limit";
+        assert_eq!(
+            citation(&standards(), rule, "5.1", None),
+            "《依申请公开办理规范》（Q/RGZW 204-2019）第5.1条"
+        );
+        // A rule of an earlier edition cites that edition's number.
+        assert_eq!(
+            citation(&standards(), rule, "5.1", Some("Q/RGZW 204-2018")),
+            "《依申请公开办理规范》（Q/RGZW 204-2018）第5.1条"
+        );
+    }
+
+    #[test]
+    fn results_without_standard_names_cite_the_id() {
+        let none = BTreeMap::new();
+        let rule = "ZWGK-204/reply-within-limit";
+        assert_eq!(citation(&none, rule, "5.1", None), "ZWGK-204 第5.1条");
+        assert_eq!(
+            citation(&none, rule, "5.1", Some("Q/RGZW 204-2018")),
+            "Q/RGZW 204-2018 第5.1条"
+        );
+    }
+
+    #[test]
+    fn every_scoring_model_has_a_chinese_name() {
+        for model in [
+            ScoringModel::Default,
+            ScoringModel::Flat,
+            ScoringModel::FlatUnweighted,
+            ScoringModel::Absolute,
+        ] {
+            let text = model_text(model);
+            assert!(text.contains("模型（"), "{text}");
+            assert!(!text.chars().any(|c| c.is_ascii_alphabetic()), "{text}");
+        }
     }
 }

@@ -67,6 +67,16 @@ pub(crate) struct CatalogueInfo {
     /// The standards the circulars cite as their basis: 《title》（number）.
     #[serde(default)]
     pub basis: Vec<String>,
+    /// Each standard's number and title by id, for the circulars to cite findings by;
+    /// results written before it have none (they cite the id).
+    #[serde(default)]
+    pub standards: BTreeMap<String, StandardName>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct StandardName {
+    pub number: String,
+    pub title: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -352,6 +362,17 @@ fn catalogue_info(catalogue: &Catalogue) -> CatalogueInfo {
             .iter()
             .filter_map(|id| catalogue.standard(id))
             .map(|s| format!("《{}》（{}）", s.title, s.number))
+            .collect(),
+        standards: catalogue
+            .standards
+            .iter()
+            .map(|s| {
+                let name = StandardName {
+                    number: s.number.clone(),
+                    title: s.title.clone(),
+                };
+                (s.id.clone(), name)
+            })
             .collect(),
     }
 }
