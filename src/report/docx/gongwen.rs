@@ -3,8 +3,8 @@
 //! in 黑体 and 楷体 by level, page numbers "— 1 —" in 4号半角宋体 outside the 版心.
 
 use docx_rs::{
-    AlignmentType, BorderType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrPAGE,
-    InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph, ParagraphBorder,
+    AlignmentType, BorderType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer,
+    InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph, ParagraphBorder,
     ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Tab, TabValueType,
     Table, TableCell, TableCellMargins, TableLayoutType, TableRow, WidthType,
 };
@@ -162,16 +162,56 @@ pub(super) fn number_and_rule(number: Option<&str>) -> Paragraph {
     }
 }
 
-/// 标题: 2号小标宋, centred, two lines below the rule (or at the top without one).
-pub(super) fn title(text: &str, after_rule: bool) -> Paragraph {
-    Paragraph::new()
+/// 标题: 2号小标宋, centred, two lines below the rule; a long title breaks where its
+/// words allow (see `title_lines`).
+pub(super) fn title(text: &str) -> Paragraph {
+    let lines = title_lines(
+        text,
+        (TEXT_WIDTH / (SIZE_2 as i32 * 10 + CONDENSED)) as usize,
+    );
+    let mut paragraph = Paragraph::new()
         .align(AlignmentType::Center)
         .snap_to_grid(false)
-        .line_spacing(exact_lines(
-            lines_before(if after_rule { 2 } else { 0 }),
-            LINE,
-        ))
-        .add_run(run(text, XIAOBIAOSONG, SIZE_2))
+        .line_spacing(exact_lines(lines_before(2), LINE));
+    for (i, line) in lines.iter().enumerate() {
+        let mut piece = Run::new().fonts(fonts(XIAOBIAOSONG)).size(SIZE_2);
+        if i > 0 {
+            piece = piece.add_break(BreakType::TextWrapping);
+        }
+        paragraph = paragraph.add_run(piece.add_text(line));
+    }
+    paragraph
+}
+
+/// A title longer than a line, in two lines of `per_line` characters at most, broken as
+/// near the middle as a word ends (GB/T 9704: 回行时词意完整): after the jurisdiction
+/// (市, 县, 区), the period (年, 年度, 季度) or 的 — never inside 年度. A title with no such place
+/// is left to wrap.
+fn title_lines(text: &str, per_line: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let width = |part: &[char]| part.iter().collect::<String>().width().div_ceil(2);
+    if width(&chars) <= per_line {
+        return vec![text.to_string()];
+    }
+    let ends_word = |i: usize| {
+        let next = chars.get(i + 1);
+        match chars[i] {
+            '市' | '县' | '区' | '的' => true,
+            '年' => next != Some(&'度'),
+            '度' => i > 0 && matches!(chars[i - 1], '季' | '年'),
+            _ => false,
+        }
+    };
+    let middle = width(&chars) / 2;
+    (0..chars.len() - 1)
+        .filter(|&i| ends_word(i))
+        .map(|i| chars.split_at(i + 1))
+        .filter(|(first, second)| width(first) <= per_line && width(second) <= per_line)
+        .min_by_key(|(first, _)| width(first).abs_diff(middle))
+        .map_or_else(
+            || vec![text.to_string()],
+            |(first, second)| vec![first.iter().collect(), second.iter().collect()],
+        )
 }
 
 /// 主送机关: one line below the title, flush left.
@@ -401,6 +441,22 @@ mod tests {
         assert!(
             widths[0] >= 4 * (SIZE_5 as i32 * 5) + 2 * CELL_MARGIN,
             "{widths:?}"
+        );
+    }
+
+    #[test]
+    fn a_long_title_breaks_after_a_whole_word_near_its_middle() {
+        assert_eq!(
+            title_lines("关于如皋市2018年第四季度政务公开考核情况的通报", 20),
+            ["关于如皋市2018年第四季度", "政务公开考核情况的通报"]
+        );
+        assert_eq!(
+            title_lines("关于如皋市2018年度政务公开工作年度考核评价结果的通报", 20),
+            ["关于如皋市2018年度", "政务公开工作年度考核评价结果的通报"]
+        );
+        assert_eq!(
+            title_lines("政务公开问题整改通知书", 20),
+            ["政务公开问题整改通知书"]
         );
     }
 

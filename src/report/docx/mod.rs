@@ -36,7 +36,7 @@ pub(crate) fn document(markdown: &str, letterhead: &Letterhead) -> Result<Vec<u8
         docx = match block {
             Block::Heading(1, text) => {
                 after_title = true;
-                docx.add_paragraph(gongwen::title(&text, true))
+                docx.add_paragraph(gongwen::title(&text))
             }
             Block::Paragraph(inlines) if after_title && is_recipient(&inlines) => {
                 after_title = false;
