@@ -9,6 +9,7 @@ pub(crate) mod annual;
 mod charts;
 pub(crate) mod escape;
 pub(crate) mod model;
+pub(crate) mod sheet;
 mod xlsx;
 
 use std::path::{Path, PathBuf};
