@@ -21,3 +21,4 @@ mod sample;
 mod search;
 mod serve;
 mod server;
+mod workbooks;
