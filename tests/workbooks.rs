@@ -231,6 +231,8 @@ fn nth_finding(results: &mut Value, n: usize) -> &mut Value {
         .unwrap()
 }
 
+/// Regression: LibreOffice showed only the last line of a wrapped cell (rows kept the
+/// default height), and a `javascript:` address was written like any other.
 #[test]
 fn findings_xlsx_prints_links_only_web_addresses_and_grows_rows_for_wrapped_text() {
     let sandbox = Sandbox::new();
@@ -447,6 +449,8 @@ fn disclosure_workbook(sandbox: &Sandbox, out: &str) -> PathBuf {
     out.join("全市.xlsx")
 }
 
+/// Regression: the disclosure workbook (and annual.xlsx) carried the time it was written,
+/// so two runs on the same records differed.
 #[test]
 fn the_disclosure_workbook_repeats_its_header_rows_and_stays_the_same() {
     let sandbox = Sandbox::new();

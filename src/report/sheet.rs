@@ -24,14 +24,15 @@ const FOOTER: &str = "&C第 &P 页 / 共 &N 页";
 /// Excel drops a page header longer than 255 characters, codes included.
 const MAX_HEADER: usize = 240;
 
-/// Points a line of 11 pt text takes; LibreOffice's CJK fallback fonts set 11 pt a little
-/// more loosely than Calibri's 15 pt, so a line gets 16.
-pub(crate) const LINE_HEIGHT: f64 = 16.0;
+/// Points a line of wrapped 11 pt text takes. Excel's default row is 15 pt, but
+/// LibreOffice 7.4 sets a line of 11 pt text mixing CJK and latin at about 17.3 pt
+/// (measured in its PDF export), and a row a little too tall reads better than a line cut.
+pub(crate) const LINE_HEIGHT: f64 = 17.5;
 /// Excel's tallest row, in points.
 const MAX_ROW_HEIGHT: f64 = 409.0;
-/// The share of a column's width text may fill: the cell's padding and CJK glyphs a little
-/// wider than two digits take the rest, and a row too tall reads better than a line cut.
-const FILL: f64 = 0.9;
+/// The share of a column's width text may fill, the cell's padding taking the rest.
+/// (LibreOffice fits 30 CJK characters on a line of a 60-wide column; this counts 28.)
+const FILL: f64 = 0.95;
 
 /// How the cells of a printed table are told apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -277,7 +278,8 @@ pub(crate) fn write_none(
     Ok(())
 }
 
-/// Column headers on row 0 with their widths, the header row frozen.
+/// Column headers on row 0 with their widths, the row as tall as the longest heading
+/// needs, and frozen.
 pub(crate) fn write_header(
     sheet: &mut Worksheet,
     columns: &[(&str, f64)],
@@ -287,6 +289,7 @@ pub(crate) fn write_header(
         sheet.write_string_with_format(0, i as u16, *name, &formats.header)?;
         sheet.set_column_width(i as u16, *width)?;
     }
+    fit_row(sheet, 0, columns.iter().copied())?;
     sheet.set_freeze_panes(1, 0)?;
     Ok(())
 }
@@ -304,11 +307,11 @@ mod tests {
 
     #[test]
     fn cjk_characters_count_twice_latin_once() {
-        // 60 columns hold 54 units: 27 CJK characters or 54 latin ones a line.
-        assert_eq!(wrapped_lines(&"办".repeat(27), 60.0), 1);
-        assert_eq!(wrapped_lines(&"办".repeat(28), 60.0), 2);
-        assert_eq!(wrapped_lines(&"a".repeat(54), 60.0), 1);
-        assert_eq!(wrapped_lines(&"a".repeat(55), 60.0), 2);
+        // 60 columns hold 57 units: 28 CJK characters or 57 latin ones a line.
+        assert_eq!(wrapped_lines(&"办".repeat(28), 60.0), 1);
+        assert_eq!(wrapped_lines(&"办".repeat(29), 60.0), 2);
+        assert_eq!(wrapped_lines(&"a".repeat(57), 60.0), 1);
+        assert_eq!(wrapped_lines(&"a".repeat(58), 60.0), 2);
         assert_eq!(wrapped_lines(&"办".repeat(100), 60.0), 4);
     }
 
@@ -333,7 +336,7 @@ mod tests {
     #[test]
     fn the_tallest_wrapped_cell_sets_the_height() {
         let long = "问题描述".repeat(20);
-        // 80 characters of 2 units in 54 a line: 3 lines.
+        // 80 characters of 2 units, 28 a line: 3 lines.
         assert_eq!(
             wrapped_height([("短", 10.0), (long.as_str(), 60.0)]),
             Some(3.0 * LINE_HEIGHT)

@@ -13,7 +13,9 @@ use crate::catalogue::{Catalogue, CheckSpec, Requirement, Standard};
 use crate::data::{Dataset, Item, SamplePlan, Verdict, HEADERS, SHEET, UNIT_HEADERS, UNIT_SHEET};
 use crate::error::Result;
 use crate::output::csv_cell;
-use crate::report::sheet::{fit_row, properties, set_up_printing, write_link, Formats, Rules};
+use crate::report::sheet::{
+    fit_row, properties, set_up_printing, write_header, write_link, Formats, Rules,
+};
 
 const WIDTHS: [f64; 14] = [
     6.0, 8.0, 16.0, 18.0, 36.0, 36.0, 11.0, 24.0, 20.0, 50.0, 10.0, 24.0, 10.0, 11.0,
@@ -196,8 +198,7 @@ pub(crate) fn worksheet_xlsx(
     Ok(workbook.save_to_buffer()?)
 }
 
-/// One sheet: the header, printed on every page, the first four columns frozen (they
-/// identify the row), each cell as its column's kind, rows as tall as their wrapped
+/// One sheet: the header, printed on every page, the first four columns frozen, each cell as its column's kind, rows as tall as their wrapped
 /// text, and the verdict column restricted to 合格/不合格/不适用. The header stays the
 /// sheet's first row: the reader takes row 1 as the header, so a title goes in the page
 /// header, not above the table.
@@ -208,10 +209,14 @@ fn write_sheet<const N: usize>(
     formats: &Formats,
 ) -> Result<()> {
     set_up_printing(sheet, &layout.title, (0, 0), Rules::Gridlines)?;
-    for (c, (name, width)) in layout.headers.iter().zip(layout.widths).enumerate() {
-        sheet.write_string_with_format(0, c as u16, *name, &formats.header)?;
-        sheet.set_column_width(c as u16, *width)?;
-    }
+    let columns: Vec<(&str, f64)> = layout
+        .headers
+        .iter()
+        .copied()
+        .zip(layout.widths.iter().copied())
+        .collect();
+    write_header(sheet, &columns, formats)?;
+    // The first four columns identify the row: they stay in view too.
     sheet.set_freeze_panes(1, 4)?;
     for (r, row) in rows.iter().enumerate() {
         let r = r as u32 + 1;
