@@ -237,28 +237,45 @@ pub(crate) fn fit_row<'a>(
     Ok(())
 }
 
-/// Writes `text` at (`row`, `column`): a link when it is an http(s) address Excel takes,
-/// plain text otherwise, a `javascript:` or `file:` address, a bare path, or one longer
-/// than Excel's limit alike, so that no address stops the workbook.
-pub(crate) fn write_link(
-    sheet: &mut Worksheet,
-    row: u32,
-    column: u16,
-    text: &str,
-    format: &Format,
-) -> Result<()> {
-    if is_web_url(text) {
-        let link = Url::new(text.trim()).set_text(text);
-        // Nothing is written when the address is refused: the text goes in its place.
-        if sheet
-            .write_url_with_format(row, column, link, format)
-            .is_ok()
-        {
-            return Ok(());
-        }
+/// Excel's limit of links on one worksheet.
+const MAX_LINKS: usize = 65_530;
+
+/// The links one worksheet may still take: past Excel's limit, addresses are text.
+pub(crate) struct Links {
+    left: usize,
+}
+
+impl Links {
+    /// A new worksheet's.
+    pub(crate) fn new() -> Links {
+        Links { left: MAX_LINKS }
     }
-    sheet.write_string_with_format(row, column, text, format)?;
-    Ok(())
+
+    /// Writes `text` at (`row`, `column`): a link when it is an http(s) address Excel
+    /// takes and the sheet has room for one more, plain text otherwise — a `javascript:`
+    /// or `file:` address, a bare path, or one longer than Excel's limit alike, so that no
+    /// address stops the workbook.
+    pub(crate) fn write(
+        &mut self,
+        sheet: &mut Worksheet,
+        (row, column): (u32, u16),
+        text: &str,
+        format: &Format,
+    ) -> Result<()> {
+        if self.left > 0 && is_web_url(text) {
+            let link = Url::new(text.trim()).set_text(text);
+            // Nothing is written when the address is refused: the text goes in its place.
+            if sheet
+                .write_url_with_format(row, column, link, format)
+                .is_ok()
+            {
+                self.left -= 1;
+                return Ok(());
+            }
+        }
+        sheet.write_string_with_format(row, column, text, format)?;
+        Ok(())
+    }
 }
 
 /// The row a table with no rows gets instead: `sentence` (本期无扣分问题。) across its
@@ -361,10 +378,40 @@ mod tests {
             "/srv/www/a.html",
             "https://www.rugao.gov.cn/a b.html",
         ];
+        let mut links = Links::new();
         for (row, text) in texts.iter().enumerate() {
-            write_link(sheet, row as u32, 0, text, &formats.cell).unwrap();
+            links
+                .write(sheet, (row as u32, 0), text, &formats.cell)
+                .unwrap();
         }
+        assert_eq!(links.left, MAX_LINKS - 1, "only the last is a link");
         assert!(workbook.save_to_buffer().is_ok());
+    }
+
+    #[test]
+    fn past_excel_s_limit_of_links_a_sheet_gets_text() {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        let mut links = Links { left: 1 };
+        let format = Formats::new().cell;
+        for row in 0..2 {
+            let url = format!("https://www.rugao.gov.cn/{row}.html");
+            links.write(sheet, (row, 0), &url, &format).unwrap();
+        }
+        assert_eq!(links.left, 0);
+        let bytes = workbook.save_to_buffer().unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut archive.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        assert_eq!(xml.matches("<hyperlink ").count(), 1, "{xml}");
+        assert!(
+            xml.contains("r=\"A2\""),
+            "the second address is still written"
+        );
     }
 
     #[test]

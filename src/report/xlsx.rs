@@ -5,7 +5,7 @@ use rust_xlsxwriter::{Workbook, Worksheet};
 
 use super::model::{chinese_date, evidence_text};
 use super::sheet::{
-    fit_row, properties, set_up_printing, write_header, write_link, write_none, Formats, Rules,
+    fit_row, properties, set_up_printing, write_header, write_none, Formats, Links, Rules,
 };
 use crate::results::{AuditResults, UnitResult};
 
@@ -74,9 +74,10 @@ pub(super) fn findings_workbook(results: &AuditResults) -> Result<Vec<u8>> {
 fn findings_sheet(sheet: &mut Worksheet, results: &AuditResults, formats: &Formats) -> Result<()> {
     write_header(sheet, &FINDING_COLUMNS, formats)?;
     let mut row = 1u32;
+    let mut links = Links::new();
     for unit in &results.units {
         for index in 0..unit.findings.len() {
-            write_finding(sheet, row, unit, index, formats)?;
+            write_finding(sheet, row, (unit, index), formats, &mut links)?;
             row += 1;
         }
     }
@@ -98,9 +99,9 @@ fn findings_sheet(sheet: &mut Worksheet, results: &AuditResults, formats: &Forma
 fn write_finding(
     sheet: &mut Worksheet,
     row: u32,
-    unit: &UnitResult,
-    index: usize,
+    (unit, index): (&UnitResult, usize),
     formats: &Formats,
+    links: &mut Links,
 ) -> Result<()> {
     let f = &unit.findings[index];
     let finding = &f.finding;
@@ -131,7 +132,7 @@ fn write_finding(
             &formats.cell
         };
         if *col == 11 {
-            write_link(sheet, row, 11, text, format)?;
+            links.write(sheet, (row, 11), text, format)?;
         } else {
             sheet.write_string_with_format(row, *col as u16, text, format)?;
         }

@@ -14,11 +14,12 @@ use crate::data::{Dataset, Item, SamplePlan, Verdict, HEADERS, SHEET, UNIT_HEADE
 use crate::error::Result;
 use crate::output::csv_cell;
 use crate::report::sheet::{
-    fit_row, properties, set_up_printing, write_header, write_link, Formats, Rules,
+    fit_row, properties, set_up_printing, write_header, Formats, Links, Rules,
 };
 
+/// Column widths; 链接 takes a portal address whole (a link does not wrap in LibreOffice).
 const WIDTHS: [f64; 14] = [
-    6.0, 8.0, 16.0, 18.0, 36.0, 36.0, 11.0, 24.0, 20.0, 50.0, 10.0, 24.0, 10.0, 11.0,
+    6.0, 8.0, 16.0, 18.0, 36.0, 48.0, 11.0, 24.0, 20.0, 50.0, 10.0, 24.0, 10.0, 11.0,
 ];
 
 const UNIT_WIDTHS: [f64; 12] = [
@@ -218,17 +219,23 @@ fn write_sheet<const N: usize>(
     write_header(sheet, &columns, formats)?;
     // The first four columns identify the row: they stay in view too.
     sheet.set_freeze_panes(1, 4)?;
+    let mut links = Links::new();
     for (r, row) in rows.iter().enumerate() {
         let r = r as u32 + 1;
         for (c, text) in row.iter().enumerate() {
-            write_cell(sheet, (r, c as u16), text, layout.kinds[c], formats)?;
+            let cell = Cell {
+                at: (r, c as u16),
+                text,
+                kind: layout.kinds[c],
+            };
+            write_cell(sheet, &cell, formats, &mut links)?;
         }
         fit_row(
             sheet,
             r,
             row.iter()
                 .zip(layout.kinds.iter().zip(layout.widths))
-                .filter(|(_, (kind, _))| **kind == Wrapped || **kind == Link)
+                .filter(|(_, (kind, _))| **kind == Wrapped)
                 .map(|(text, (_, width))| (text.as_str(), *width)),
         )?;
     }
@@ -242,16 +249,23 @@ fn write_sheet<const N: usize>(
     Ok(())
 }
 
-/// A cell as its column's `kind`; text that is not the number or date its column holds
+/// One cell to write: where, its text, its column's kind.
+struct Cell<'a> {
+    at: (u32, u16),
+    text: &'a str,
+    kind: Kind,
+}
+
+/// A cell as its column's kind; text that is not the number or date its column holds
 /// stays text. A blank date or wrapped cell keeps its format for the inspector's entry.
 fn write_cell(
     sheet: &mut Worksheet,
-    (row, column): (u32, u16),
-    text: &str,
-    kind: Kind,
+    cell: &Cell<'_>,
     formats: &Formats,
+    links: &mut Links,
 ) -> Result<()> {
-    match kind {
+    let ((row, column), text) = (cell.at, cell.text);
+    match cell.kind {
         Number => {
             if let Ok(number) = text.parse::<f64>() {
                 sheet.write_number_with_format(row, column, number, &formats.integer)?;
@@ -268,7 +282,7 @@ fn write_cell(
                 return Ok(());
             }
         }
-        Link => return write_link(sheet, row, column, text, &formats.wrap),
+        Link => return links.write(sheet, cell.at, text, &formats.wrap),
         Wrapped => {
             sheet.write_string_with_format(row, column, text, &formats.wrap)?;
             return Ok(());
