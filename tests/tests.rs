@@ -22,3 +22,4 @@ mod sample;
 mod search;
 mod serve;
 mod server;
+mod workbooks;

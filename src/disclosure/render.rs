@@ -2,6 +2,7 @@
 //! and label cells, as the national format draws them), JSON with cells keyed by the
 //! official labels, and a workbook with one sheet per table.
 
+use chrono::NaiveDate;
 use indexmap::IndexMap;
 use rust_xlsxwriter::{Format as CellFormat, FormatAlign, FormatBorder, Workbook};
 use serde::Serialize;
@@ -9,6 +10,7 @@ use serde::Serialize;
 use super::format::{key, Cell, Table};
 use super::Report;
 use crate::error::{Error, Result};
+use crate::report::sheet::{fit_row, properties, set_up_printing, Rules};
 use crate::report::Renderer;
 
 /// Which files to write.
@@ -292,6 +294,11 @@ pub(super) const SHEET_TOP: u32 = 2;
 /// One sheet per table, laid out as the HTML: merged header and label cells, then numbers.
 fn workbook(report: &Report) -> Result<Vec<u8>> {
     let mut workbook = Workbook::new();
+    // Created "on" the last day of the year reported, not now: the same records give the
+    // same file.
+    let year_end = NaiveDate::from_ymd_opt(report.year, 12, 31)
+        .ok_or_else(|| Error::Invalid(format!("{} 不是有效的年份", report.year)))?;
+    workbook.set_properties(&properties(&report.title, &report.issuer, year_end)?);
     let border = CellFormat::new()
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::Center)
@@ -307,51 +314,65 @@ fn workbook(report: &Report) -> Result<Vec<u8>> {
             .take(31)
             .collect();
         let sheet = workbook.add_worksheet().set_name(&name)?;
-        sheet.write_string_with_format(
-            0,
-            0,
-            format!("{} {}", report.title, table.caption),
-            &title,
-        )?;
+        let heading = format!("{} {}", report.title, table.caption);
+        sheet.write_string_with_format(0, 0, &heading, &title)?;
         let view = table_view(table);
         let top = SHEET_TOP;
-        write_spans(sheet, &view.head, top, &label, &border)?;
-        write_spans(
-            sheet,
-            &view.body,
-            top + view.head.len() as u32,
-            &label,
-            &border,
-        )?;
-        let labels = depth(table.rows.iter().map(|r| r.labels.len()));
-        for c in 0..labels {
-            sheet.set_column_width(c as u16, if c + 1 == labels { 36.0 } else { 16.0 })?;
+        let body_top = top + view.head.len() as u32;
+        set_up_printing(sheet, &heading, (top, body_top - 1), Rules::Borders)?;
+        let widths = column_widths(table);
+        for (c, width) in widths.iter().enumerate() {
+            sheet.set_column_width(c as u16, *width)?;
         }
-        for c in labels..labels + table.columns.len() {
-            sheet.set_column_width(c as u16, 12.0)?;
-        }
+        let formats = SpanFormats {
+            label: &label,
+            number: &border,
+        };
+        write_spans(sheet, &view.head, top, &widths, &formats)?;
+        write_spans(sheet, &view.body, body_top, &widths, &formats)?;
     }
     Ok(workbook.save_to_buffer()?)
 }
 
+/// The sheet's column widths: the row labels (the innermost wide), then the figures.
+fn column_widths(table: &Table) -> Vec<f64> {
+    let labels = depth(table.rows.iter().map(|r| r.labels.len()));
+    (0..labels)
+        .map(|c| if c + 1 == labels { 36.0 } else { 16.0 })
+        .chain(table.columns.iter().map(|_| 12.0))
+        .collect()
+}
+
+/// The formats of a table's cells: labels, and figures.
+struct SpanFormats<'a> {
+    label: &'a CellFormat,
+    number: &'a CellFormat,
+}
+
 /// Rows of spanning cells, placed left to right around the cells that spans from rows
-/// above already take; labels in `label`, numbers as numbers in `number`.
+/// above already take; labels in `label`, numbers as numbers in `number`; each row as tall
+/// as the text of its one-row cells needs in the `widths` they span.
 fn write_spans(
     sheet: &mut rust_xlsxwriter::Worksheet,
     rows: &[Vec<Span>],
     top: u32,
-    label: &CellFormat,
-    number: &CellFormat,
+    widths: &[f64],
+    formats: &SpanFormats<'_>,
 ) -> Result<()> {
     let mut taken = vec![Vec::<bool>::new(); rows.len()];
     for (r, spans) in rows.iter().enumerate() {
         let mut c = 0usize;
+        let mut one_row_cells: Vec<(&str, f64)> = Vec::new();
         for span in spans {
             while taken[r].get(c).copied().unwrap_or(false) {
                 c += 1;
             }
             let (row, col) = (top + r as u32, c as u16);
-            let format = if span.label { label } else { number };
+            let format = if span.label {
+                formats.label
+            } else {
+                formats.number
+            };
             if span.colspan > 1 || span.rowspan > 1 {
                 let last_row = row + span.rowspan as u32 - 1;
                 let last_col = (c + span.colspan - 1) as u16;
@@ -360,6 +381,10 @@ fn write_spans(
                 sheet.write_number_with_format(row, col, value, format)?;
             } else {
                 sheet.write_string_with_format(row, col, &span.text, format)?;
+            }
+            if span.rowspan == 1 {
+                let width = widths.iter().skip(c).take(span.colspan).sum();
+                one_row_cells.push((&span.text, width));
             }
             for below in taken.iter_mut().skip(r).take(span.rowspan) {
                 if below.len() < c + span.colspan {
@@ -371,6 +396,7 @@ fn write_spans(
             }
             c += span.colspan;
         }
+        fit_row(sheet, top + r as u32, one_row_cells)?;
     }
     Ok(())
 }

@@ -4,11 +4,15 @@
 use std::collections::BTreeMap;
 
 use crate::error::{bail_invalid, Result};
-use rust_xlsxwriter::{Format, Workbook};
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Workbook, Worksheet};
 use serde::Serialize;
 
 use super::charts::{self, Charts};
 use super::model::{basis_text, chinese_date};
+use super::sheet::{
+    fit_row, properties, set_up_printing, write_header, write_none, Formats, Rules,
+};
 use crate::catalogue::{level_of, AnnualRules, UnitKind};
 use crate::results::AuditResults;
 use crate::score::round2;
@@ -20,6 +24,9 @@ pub(crate) struct Annual {
     pub basis: String,
     pub issuer: String,
     pub date: String,
+    /// The last quarter's circular date, the workbook's creation date.
+    #[serde(skip)]
+    pub circular_date: NaiveDate,
     pub year: i32,
     /// 市 / 县, 全市 / 全县 and 镇（区、街道） / 乡镇（街道）, as the jurisdiction's name ends.
     pub level: String,
@@ -200,6 +207,7 @@ pub(crate) fn annual(
         basis: basis_text(&last.catalogue.basis[..last.catalogue.basis.len().min(1)]),
         issuer: last.catalogue.issuer.clone(),
         date: chinese_date(last.circular_date),
+        circular_date: last.circular_date,
         year,
         level: level_of(&last.jurisdiction).to_string(),
         whole: format!("全{}", level_of(&last.jurisdiction)),
@@ -393,55 +401,119 @@ fn unrectified(quarters: &[(AuditResults, f64)]) -> Vec<Unrectified> {
 /// annual.xlsx: the ranking with the quarters side by side, and the unrectified findings.
 pub(crate) fn annual_workbook(annual: &Annual) -> Result<Vec<u8>> {
     let mut workbook = Workbook::new();
-    let header = Format::new().set_bold().set_background_color("#D9E1F2");
+    // Created "on" the circular's date, not now: the same results give the same file.
+    workbook.set_properties(&properties(
+        &annual.title,
+        &annual.issuer,
+        annual.circular_date,
+    )?);
+    let formats = Formats::new();
     let sheet = workbook.add_worksheet().set_name("年度排名")?;
-    let mut columns: Vec<String> = vec!["类别".into(), "排名".into(), "单位".into()];
-    columns.extend(annual.columns.iter().cloned());
-    columns.extend(["年度得分".into(), "等次".into(), "单项否决".into()]);
-    for (i, name) in columns.iter().enumerate() {
-        sheet.write_string_with_format(0, i as u16, name, &header)?;
-        sheet.set_column_width(i as u16, if i == 2 { 18.0 } else { 12.0 })?;
-    }
-    sheet.set_freeze_panes(1, 0)?;
+    set_up_printing(sheet, &annual.title, (0, 0), Rules::Gridlines)?;
+    ranking_sheet(sheet, annual, &formats)?;
+    let sheet = workbook.add_worksheet().set_name("未整改问题")?;
+    let title = format!("{}（连续未整改问题）", annual.title);
+    set_up_printing(sheet, &title, (0, 0), Rules::Gridlines)?;
+    unrectified_sheet(sheet, annual, &formats)?;
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// Width of the ranking's 单位 column; the others are 12.
+const NAME_WIDTH: f64 = 18.0;
+const RANKING_WIDTH: f64 = 12.0;
+
+/// Both rankings, departments then towns, each unit's quarters side by side.
+fn ranking_sheet(sheet: &mut Worksheet, annual: &Annual, formats: &Formats) -> Result<()> {
+    let mut names: Vec<&str> = vec!["类别", "排名", "单位"];
+    names.extend(annual.columns.iter().map(String::as_str));
+    names.extend(["年度得分", "等次", "单项否决"]);
+    let columns: Vec<(&str, f64)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (*name, if i == 2 { NAME_WIDTH } else { RANKING_WIDTH }))
+        .collect();
+    write_header(sheet, &columns, formats)?;
     let mut r = 1;
     for ranking in &annual.rankings {
         for row in &ranking.rows {
-            sheet.write_string(r, 0, &ranking.label)?;
-            sheet.write_number(r, 1, row.rank as f64)?;
-            sheet.write_string(r, 2, &row.name)?;
-            let mut c = 3;
-            for q in &row.cells {
-                match q.parse::<f64>() {
-                    Ok(v) => sheet.write_number(r, c, v)?,
-                    Err(_) => sheet.write_string(r, c, q)?,
-                };
-                c += 1;
-            }
-            if let Some(v) = row.value {
-                sheet.write_number(r, c, v)?;
-            }
-            sheet.write_string(r, c + 1, &row.grade)?;
-            sheet.write_string(r, c + 2, &row.vetoed_in)?;
+            write_ranking_row(sheet, r, &ranking.label, row, formats)?;
             r += 1;
         }
     }
-    sheet.autofilter(0, 0, r.saturating_sub(1).max(1), columns.len() as u16 - 1)?;
-    let sheet = workbook.add_worksheet().set_name("未整改问题")?;
-    for (i, name) in ["单位", "问题类型", "问题描述", "发现季度", "问题编号"]
-        .iter()
-        .enumerate()
-    {
-        sheet.write_string_with_format(0, i as u16, *name, &header)?;
-        sheet.set_column_width(i as u16, [18.0, 14.0, 60.0, 30.0, 50.0][i])?;
+    let last_column = columns.len() as u16 - 1;
+    if r == 1 {
+        write_none(sheet, 1, last_column + 1, "本年度无考核单位。", formats)?;
+    } else {
+        sheet.autofilter(0, 0, r - 1, last_column)?;
     }
+    Ok(())
+}
+
+/// One unit's row: scores as numbers with two decimals ("—" stays text: not assessed).
+fn write_ranking_row(
+    sheet: &mut Worksheet,
+    r: u32,
+    label: &str,
+    row: &AnnualRow,
+    formats: &Formats,
+) -> Result<()> {
+    sheet.write_string_with_format(r, 0, label, &formats.wrap)?;
+    sheet.write_number_with_format(r, 1, row.rank as f64, &formats.integer)?;
+    sheet.write_string_with_format(r, 2, &row.name, &formats.wrap)?;
+    let mut c = 3;
+    for q in &row.cells {
+        match q.parse::<f64>() {
+            Ok(v) => sheet.write_number_with_format(r, c, v, &formats.score)?,
+            Err(_) => sheet.write_string_with_format(r, c, q, &formats.cell)?,
+        };
+        c += 1;
+    }
+    match row.value {
+        Some(v) => sheet.write_number_with_format(r, c, v, &formats.score)?,
+        None => sheet.write_string_with_format(r, c, &row.score, &formats.cell)?,
+    };
+    sheet.write_string_with_format(r, c + 1, &row.grade, &formats.cell)?;
+    sheet.write_string_with_format(r, c + 2, &row.vetoed_in, &formats.wrap)?;
+    fit_row(
+        sheet,
+        r,
+        [
+            (label, RANKING_WIDTH),
+            (row.name.as_str(), NAME_WIDTH),
+            (row.vetoed_in.as_str(), RANKING_WIDTH),
+        ],
+    )
+}
+
+const UNRECTIFIED_COLUMNS: [(&str, f64); 5] = [
+    ("单位", 18.0),
+    ("问题类型", 14.0),
+    ("问题描述", 60.0),
+    ("发现季度", 30.0),
+    ("问题编号", 50.0),
+];
+
+/// The findings never rectified; a sentence saying so when there are none.
+fn unrectified_sheet(sheet: &mut Worksheet, annual: &Annual, formats: &Formats) -> Result<()> {
+    write_header(sheet, &UNRECTIFIED_COLUMNS, formats)?;
     for (i, u) in annual.unrectified.iter().enumerate() {
         let r = i as u32 + 1;
-        for (c, text) in [&u.unit, &u.problem, &u.message, &u.quarters, &u.id]
-            .into_iter()
-            .enumerate()
-        {
-            sheet.write_string(r, c as u16, text)?;
+        let texts = [&u.unit, &u.problem, &u.message, &u.quarters, &u.id];
+        for (c, text) in texts.into_iter().enumerate() {
+            sheet.write_string_with_format(r, c as u16, text, &formats.wrap)?;
         }
+        fit_row(
+            sheet,
+            r,
+            texts
+                .into_iter()
+                .zip(UNRECTIFIED_COLUMNS)
+                .map(|(text, (_, width))| (text.as_str(), width)),
+        )?;
     }
-    Ok(workbook.save_to_buffer()?)
+    if annual.unrectified.is_empty() {
+        let columns = UNRECTIFIED_COLUMNS.len() as u16;
+        write_none(sheet, 1, columns, "本年度无连续未整改问题。", formats)?;
+    }
+    Ok(())
 }

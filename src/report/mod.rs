@@ -10,6 +10,7 @@ mod charts;
 mod docx;
 pub(crate) mod escape;
 pub(crate) mod model;
+pub(crate) mod sheet;
 mod xlsx;
 
 use std::path::{Path, PathBuf};

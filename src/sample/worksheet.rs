@@ -6,21 +6,62 @@
 
 use std::collections::HashMap;
 
-use chrono::Datelike;
-use rust_xlsxwriter::{DataValidation, DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
+use chrono::NaiveDate;
+use rust_xlsxwriter::{DataValidation, Workbook, Worksheet};
 
 use crate::catalogue::{Catalogue, CheckSpec, Requirement, Standard};
 use crate::data::{Dataset, Item, SamplePlan, Verdict, HEADERS, SHEET, UNIT_HEADERS, UNIT_SHEET};
 use crate::error::Result;
 use crate::output::csv_cell;
+use crate::report::sheet::{
+    fit_row, properties, set_up_printing, write_header, Formats, Links, Rules,
+};
 
+/// Column widths; 链接 takes a portal address whole (a link does not wrap in LibreOffice).
 const WIDTHS: [f64; 14] = [
-    6.0, 8.0, 16.0, 18.0, 36.0, 36.0, 11.0, 24.0, 20.0, 50.0, 10.0, 24.0, 10.0, 11.0,
+    6.0, 8.0, 16.0, 18.0, 36.0, 48.0, 11.0, 24.0, 20.0, 50.0, 10.0, 24.0, 10.0, 11.0,
 ];
 
 const UNIT_WIDTHS: [f64; 12] = [
     6.0, 8.0, 16.0, 30.0, 36.0, 30.0, 50.0, 40.0, 10.0, 24.0, 10.0, 11.0,
 ];
+
+/// What a worksheet column holds, for the workbook (the CSV holds text alike).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// 序号: a number.
+    Number,
+    /// Short text on one line.
+    Text,
+    /// Text wrapped within the column; the row grows to show it.
+    Wrapped,
+    /// A web address, linked when it is one.
+    Link,
+    /// A date (发布日期, and 核查日期 as the inspector types it).
+    Date,
+}
+
+use Kind::{Date, Link, Number, Text, Wrapped};
+
+/// The item sheet's columns, as [`HEADERS`].
+const KINDS: [Kind; 14] = [
+    Number, Text, Wrapped, Text, Wrapped, Link, Date, Wrapped, Wrapped, Wrapped, Text, Wrapped,
+    Text, Date,
+];
+
+/// The unit sheet's columns, as [`UNIT_HEADERS`].
+const UNIT_KINDS: [Kind; 12] = [
+    Number, Text, Wrapped, Text, Wrapped, Wrapped, Wrapped, Wrapped, Text, Wrapped, Text, Date,
+];
+
+/// One sheet's layout: column headers, widths and kinds, the verdict column.
+struct Layout<'a, const N: usize> {
+    title: String,
+    headers: &'a [&'a str; N],
+    widths: &'a [f64; N],
+    kinds: &'a [Kind; N],
+    verdict: u16,
+}
 
 /// `Q/RGZW 302-2018 政务公开日常监测与随机抽查规范 第6.1条`: the clause a verdict rests on.
 fn basis(standard: &Standard, rule: &Requirement) -> String {
@@ -119,67 +160,136 @@ pub(crate) fn worksheet_xlsx(
 ) -> Result<Vec<u8>> {
     let rows = rows(plan, catalogue, data);
     let mut workbook = Workbook::new();
-    // Created "on" the period's last day, not now: the same sample gives the same file.
-    let end = plan.period.end();
-    let created = ExcelDateTime::from_ymd(end.year() as u16, end.month() as u8, end.day() as u8)?;
-    workbook.set_properties(
-        &DocProperties::new()
-            .set_title(format!(
-                "{}{}政务公开随机抽查工作底稿",
-                plan.jurisdiction,
-                plan.period.label_zh()
-            ))
-            .set_creation_datetime(&created),
+    let title = format!(
+        "{}{}政务公开随机抽查工作底稿",
+        plan.jurisdiction,
+        plan.period.label_zh()
     );
+    // Created "on" the period's last day, not now: the same sample gives the same file.
+    workbook.set_properties(&properties(
+        &title,
+        &catalogue.meta.issuer,
+        plan.period.end(),
+    )?);
+    let formats = Formats::new();
     let sheet = workbook.add_worksheet().set_name(SHEET)?;
-    write_sheet(sheet, &HEADERS, &WIDTHS, &rows, &[9], 10)?;
+    let items = Layout {
+        title,
+        headers: &HEADERS,
+        widths: &WIDTHS,
+        kinds: &KINDS,
+        verdict: 10,
+    };
+    write_sheet(sheet, &items, &rows, &formats)?;
     if has_unit_sheet(plan) {
         let sheet = workbook.add_worksheet().set_name(UNIT_SHEET)?;
-        write_sheet(
-            sheet,
-            &UNIT_HEADERS,
-            &UNIT_WIDTHS,
-            &unit_rows(plan, catalogue),
-            &[6, 7],
-            8,
-        )?;
+        let units = Layout {
+            title: format!(
+                "{}{}政务公开单位核查表",
+                plan.jurisdiction,
+                plan.period.label_zh()
+            ),
+            headers: &UNIT_HEADERS,
+            widths: &UNIT_WIDTHS,
+            kinds: &UNIT_KINDS,
+            verdict: 8,
+        };
+        write_sheet(sheet, &units, &unit_rows(plan, catalogue), &formats)?;
     }
     Ok(workbook.save_to_buffer()?)
 }
 
-/// One sheet: the bold header, column widths, the first four columns frozen (they
-/// identify the row), `wrapped` columns wrapping their text, and the `verdict` column
-/// restricted to 合格/不合格/不适用.
+/// One sheet: the header, printed on every page, the first four columns frozen, each cell as its column's kind, rows as tall as their wrapped
+/// text, and the verdict column restricted to 合格/不合格/不适用. The header stays the
+/// sheet's first row: the reader takes row 1 as the header, so a title goes in the page
+/// header, not above the table.
 fn write_sheet<const N: usize>(
     sheet: &mut Worksheet,
-    headers: &[&str; N],
-    widths: &[f64; N],
+    layout: &Layout<'_, N>,
     rows: &[[String; N]],
-    wrapped: &[usize],
-    verdict: u16,
+    formats: &Formats,
 ) -> Result<()> {
-    let header = Format::new().set_bold().set_background_color("#D9E1F2");
-    let wrap = Format::new().set_text_wrap();
-    for (c, (name, width)) in headers.iter().zip(widths).enumerate() {
-        sheet.write_string_with_format(0, c as u16, *name, &header)?;
-        sheet.set_column_width(c as u16, *width)?;
-    }
+    set_up_printing(sheet, &layout.title, (0, 0), Rules::Gridlines)?;
+    let columns: Vec<(&str, f64)> = layout
+        .headers
+        .iter()
+        .copied()
+        .zip(layout.widths.iter().copied())
+        .collect();
+    write_header(sheet, &columns, formats)?;
+    // The first four columns identify the row: they stay in view too.
     sheet.set_freeze_panes(1, 4)?;
+    let mut links = Links::new();
     for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
         for (c, text) in row.iter().enumerate() {
-            if wrapped.contains(&c) {
-                sheet.write_string_with_format(r as u32 + 1, c as u16, text, &wrap)?;
-            } else {
-                sheet.write_string(r as u32 + 1, c as u16, text)?;
-            }
+            let cell = Cell {
+                at: (r, c as u16),
+                text,
+                kind: layout.kinds[c],
+            };
+            write_cell(sheet, &cell, formats, &mut links)?;
         }
+        fit_row(
+            sheet,
+            r,
+            row.iter()
+                .zip(layout.kinds.iter().zip(layout.widths))
+                .filter(|(_, (kind, _))| **kind == Wrapped)
+                .map(|(text, (_, width))| (text.as_str(), *width)),
+        )?;
     }
     if !rows.is_empty() {
         let validation = DataValidation::new()
             .allow_list_strings(&Verdict::ALL.map(Verdict::label))?
             .set_error_message("核查结论只能填写：合格、不合格、不适用")?;
+        let verdict = layout.verdict;
         sheet.add_data_validation(1, verdict, rows.len() as u32, verdict, &validation)?;
     }
+    Ok(())
+}
+
+/// One cell to write: where, its text, its column's kind.
+struct Cell<'a> {
+    at: (u32, u16),
+    text: &'a str,
+    kind: Kind,
+}
+
+/// A cell as its column's kind; text that is not the number or date its column holds
+/// stays text. A blank date or wrapped cell keeps its format for the inspector's entry.
+fn write_cell(
+    sheet: &mut Worksheet,
+    cell: &Cell<'_>,
+    formats: &Formats,
+    links: &mut Links,
+) -> Result<()> {
+    let ((row, column), text) = (cell.at, cell.text);
+    match cell.kind {
+        Number => {
+            if let Ok(number) = text.parse::<f64>() {
+                sheet.write_number_with_format(row, column, number, &formats.integer)?;
+                return Ok(());
+            }
+        }
+        Date => {
+            if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                sheet.write_datetime_with_format(row, column, day, &formats.date)?;
+                return Ok(());
+            }
+            if text.is_empty() {
+                sheet.write_blank(row, column, &formats.date)?;
+                return Ok(());
+            }
+        }
+        Link => return links.write(sheet, cell.at, text, &formats.wrap),
+        Wrapped => {
+            sheet.write_string_with_format(row, column, text, &formats.wrap)?;
+            return Ok(());
+        }
+        Text => {}
+    }
+    sheet.write_string_with_format(row, column, text, &formats.cell)?;
     Ok(())
 }
 
