@@ -1,12 +1,11 @@
 //! report.docx and notices/*.docx read back with an independent reader (the zip and the
 //! WordprocessingML, not the writer's library): the 公文 layout of GB/T 9704-2012.
 
-use std::io::Read;
 use std::path::Path;
 
 use roxmltree::{Document, Node};
 
-use crate::util::Sandbox;
+use crate::util::{package_parts, Sandbox};
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
@@ -15,18 +14,7 @@ struct Package(std::collections::BTreeMap<String, String>);
 
 impl Package {
     fn open(path: &Path) -> Package {
-        let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let mut zip = zip::ZipArchive::new(file).expect("a zip package");
-        let mut parts = std::collections::BTreeMap::new();
-        for i in 0..zip.len() {
-            let mut entry = zip.by_index(i).unwrap();
-            if entry.is_file() {
-                let mut text = String::new();
-                entry.read_to_string(&mut text).unwrap();
-                parts.insert(entry.name().to_string(), text);
-            }
-        }
-        Package(parts)
+        Package(package_parts(path))
     }
 
     fn part(&self, name: &str) -> &str {

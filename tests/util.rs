@@ -254,6 +254,24 @@ pub fn set_circular(path: &Path, fields: &str) -> usize {
     text.lines().count()
 }
 
+/// The XML parts (and relationships) of an Office Open XML package (.docx, .xlsx), by
+/// name: read with the zip and nothing of the writers' crates.
+pub fn package_parts(path: &Path) -> std::collections::BTreeMap<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut archive = zip::ZipArchive::new(file).expect("a zip package");
+    let mut parts = std::collections::BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        if part.name().ends_with(".xml") || part.name().ends_with(".rels") {
+            let mut text = String::new();
+            part.read_to_string(&mut text).unwrap();
+            parts.insert(part.name().to_string(), text);
+        }
+    }
+    parts
+}
+
 /// A JSON file, parsed.
 pub fn read_json(path: &Path) -> serde_json::Value {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -5,13 +5,12 @@
 //! rows, fixed document properties; and the worksheet read back by the audit.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use serde_json::Value;
 
-use crate::util::{read_json, repo, shipped_standards, Sandbox};
+use crate::util::{package_parts, read_json, repo, shipped_standards, Sandbox};
 
 const FOOTER: &str = "&C第 &P 页 / 共 &N 页";
 /// Excel's default row height, in points.
@@ -24,18 +23,9 @@ struct Book {
 
 impl Book {
     fn open(path: &Path) -> Book {
-        let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let mut archive = zip::ZipArchive::new(file).unwrap();
-        let mut parts = BTreeMap::new();
-        for i in 0..archive.len() {
-            let mut part = archive.by_index(i).unwrap();
-            if part.name().ends_with(".xml") || part.name().ends_with(".rels") {
-                let mut text = String::new();
-                part.read_to_string(&mut text).unwrap();
-                parts.insert(part.name().to_string(), text);
-            }
+        Book {
+            parts: package_parts(path),
         }
-        Book { parts }
     }
 
     fn part(&self, name: &str) -> &str {
