@@ -26,14 +26,22 @@ fn headless(chromium: &PathBuf, profile: &std::path::Path) -> Command {
     command
 }
 
-#[test]
-fn the_html_circular_renders_in_chromium() {
-    let Some(chromium) = chromium() else {
+/// Chromium, or `None` (the test is skipped, saying so) on a machine without it; CI has it.
+fn installed_chromium(test: &str) -> Option<std::path::PathBuf> {
+    let found = chromium();
+    if found.is_none() {
         assert!(
             std::env::var_os("CI").is_none(),
             "CI needs chromium: .ci/run installs it"
         );
-        eprintln!("chromium not installed: browser test skipped (apt-get install chromium)");
+        eprintln!("chromium not installed: {test} skipped (apt-get install chromium)");
+    }
+    found
+}
+
+#[test]
+fn the_html_circular_renders_in_chromium() {
+    let Some(chromium) = installed_chromium("browser test") else {
         return;
     };
     let sandbox = Sandbox::new();
@@ -113,12 +121,7 @@ fn pdf_pages(pdf: &[u8]) -> usize {
 /// most nearly empty) and no page had a number.
 #[test]
 fn the_printed_circular_is_compact_and_numbered() {
-    let Some(chromium) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI needs chromium: .ci/run installs it"
-        );
-        eprintln!("chromium not installed: print test skipped (apt-get install chromium)");
+    let Some(chromium) = installed_chromium("print test") else {
         return;
     };
     let sandbox = Sandbox::new();

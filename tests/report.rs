@@ -5,7 +5,7 @@ use std::path::Path;
 
 use calamine::{open_workbook, Data, DataType, Reader, Xlsx};
 
-use crate::util::{read_json, Sandbox};
+use crate::util::{mini_year, read_json, Sandbox};
 
 /// Audits the mini fixture into the sandbox and returns its report folder.
 fn audited_mini(sandbox: &Sandbox) -> std::path::PathBuf {
@@ -214,28 +214,6 @@ fn the_demo_circular_stays_small() {
         md.contains("另有"),
         "long lists are capped, the rest is in the XLSX"
     );
-}
-
-/// The mini fixture's results as 2018-Q4 and, with the same findings, as 2018-Q3 (changed
-/// by `edit_q3`), under `audits/` of the sandbox; returns that folder.
-fn mini_year(sandbox: &Sandbox, edit_q3: impl Fn(&mut serde_json::Value)) -> std::path::PathBuf {
-    let report = audited_mini(sandbox);
-    let q4: serde_json::Value = read_json(&report.join("results.json"));
-    let mut q3 = q4.clone();
-    q3["period"] = "2018-Q3".into();
-    q3["period_label"] = "2018年第三季度".into();
-    edit_q3(&mut q3);
-    let audits = sandbox.path().join("audits");
-    for (period, results) in [("2018-Q3", &q3), ("2018-Q4", &q4)] {
-        let dir = audits.join(period).join("report");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("results.json"),
-            serde_json::to_vec(results).unwrap(),
-        )
-        .unwrap();
-    }
-    audits
 }
 
 #[test]

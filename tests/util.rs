@@ -330,3 +330,28 @@ impl Sandbox {
         out
     }
 }
+
+/// The mini fixture's results as 2018-Q4 and, with the same findings, as 2018-Q3 (changed
+/// by `edit_q3`), under `audits/` of the sandbox; returns that folder.
+pub fn mini_year(
+    sandbox: &Sandbox,
+    edit_q3: impl Fn(&mut serde_json::Value),
+) -> std::path::PathBuf {
+    let report = sandbox.audited_fixture("mini").join("report");
+    let q4: serde_json::Value = read_json(&report.join("results.json"));
+    let mut q3 = q4.clone();
+    q3["period"] = "2018-Q3".into();
+    q3["period_label"] = "2018年第三季度".into();
+    edit_q3(&mut q3);
+    let audits = sandbox.path().join("audits");
+    for (period, results) in [("2018-Q3", &q3), ("2018-Q4", &q4)] {
+        let dir = audits.join(period).join("report");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("results.json"),
+            serde_json::to_vec(results).unwrap(),
+        )
+        .unwrap();
+    }
+    audits
+}
