@@ -6,7 +6,7 @@ fn main() -> ExitCode {
         // Output piped into `head` and closed early is not a failure.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("错误：{err:#}");
             ExitCode::from(exit_code(&err))
         }
     }

@@ -19,6 +19,7 @@ use crate::generate::{generate, generate_year, GenerateOptions, Truth, YearOptio
 use crate::output::{self, write_atomic};
 use crate::report::{
     annual_names, export_templates, render_annual, render_reports, report_names, Format, Renderer,
+    TEMPLATES,
 };
 use crate::results::AuditResults;
 use crate::sample::{unit_worksheet_csv, worksheet_csv, worksheet_xlsx, SampleOptions};
@@ -488,7 +489,27 @@ fn review_scores(
     }
 }
 
-pub(super) fn templates_export(dir: &Path) -> Result<ExitCode> {
+/// Template files in `dir` that differ from the built-in ones: a user's edits, which
+/// exporting again would lose.
+fn edited_templates(dir: &Path) -> Vec<PathBuf> {
+    TEMPLATES
+        .iter()
+        .map(|(name, text)| (dir.join(name), text))
+        .filter(|(path, text)| std::fs::read(path).is_ok_and(|found| found != text.as_bytes()))
+        .map(|(path, _)| path)
+        .collect()
+}
+
+pub(super) fn templates_export(dir: &Path, force: bool) -> Result<ExitCode> {
+    let edited = edited_templates(dir);
+    if !edited.is_empty() && !force {
+        let names: Vec<String> = edited.iter().map(|p| p.display().to_string()).collect();
+        return Err(crate::error::Error::Invalid(format!(
+            "{} 与内置模板不同（可能已修改过），导出会覆盖：请先移走或另存，或加 --force 覆盖",
+            names.join("、")
+        ))
+        .into());
+    }
     let mut stdout = std::io::stdout().lock();
     for path in export_templates(dir)? {
         writeln!(stdout, "{}", path.display())?;
