@@ -40,12 +40,14 @@ pub(crate) const MAX_NODES: u64 = 100_000;
 pub(crate) fn read(path: &Path) -> Result<String, Problems> {
     let bytes = read_bytes(path).map_err(Problems::one)?;
     String::from_utf8(bytes)
-        .map_err(|_| Problems::one(Problem::file(path, "cannot read: not UTF-8 text")))
+        .map_err(|_| Problems::one(Problem::file(path, "无法读取：不是 UTF-8 文本")))
 }
 
 /// Reads a YAML file, refusing it beyond [`MAX_BYTES`] without reading further.
 pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, Problem> {
-    let cannot = |err: std::io::Error| Problem::file(path, format!("cannot read: {err}"));
+    let cannot = |err: std::io::Error| {
+        Problem::file(path, format!("无法读取：{}", crate::error::io_reason(&err)))
+    };
     let file = std::fs::File::open(path).map_err(cannot)?;
     let mut bytes = Vec::new();
     file.take(MAX_BYTES + 1)

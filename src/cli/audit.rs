@@ -68,17 +68,44 @@ fn audit(
             started.elapsed().as_secs_f64()
         )?;
     }
-    let breached = fail_under.is_some_and(|min| {
-        results
-            .units
-            .iter()
-            .any(|u| !u.vetoes.is_empty() || u.score.is_some_and(|s| s < min))
-    });
-    Ok(if breached {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    if !results.skipped_rows.is_empty() {
+        eprintln!(
+            "--keep-going：跳过了 {} 行有问题的数据，已列在 {} 的 skipped_rows 中",
+            results.skipped_rows.len(),
+            out.join("results.json").display()
+        );
+    }
+    let breached = fail_under.map(|min| units_below(&results, min));
+    match breached {
+        Some(units) if !units.is_empty() => {
+            eprintln!(
+                "--fail-under {}：{} 个单位低于该分数或被单项否决：{}",
+                fail_under.unwrap_or_default(),
+                units.len(),
+                units.join("、")
+            );
+            Ok(ExitCode::from(1))
+        }
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// The units scoring below `min` or vetoed, as `name（score）`, in rank order.
+fn units_below(results: &AuditResults, min: f64) -> Vec<String> {
+    results
+        .units
+        .iter()
+        .filter(|u| !u.vetoes.is_empty() || u.score.is_some_and(|s| s < min))
+        .map(|u| {
+            let score = u.score.map_or("—".to_string(), |s| format!("{s:.2}"));
+            let veto = if u.vetoes.is_empty() {
+                ""
+            } else {
+                "，单项否决"
+            };
+            format!("{}（{score}{veto}）", u.name)
+        })
+        .collect()
 }
 
 /// Where every input problem of a failed audit is listed; the terminal shows the first.
@@ -236,7 +263,7 @@ pub(super) fn annual_command(args: AnnualArgs) -> Result<ExitCode> {
         review,
     } = args;
     if weights.len() != 4 || weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
-        bail!("--weights must be four numbers of 0 or more");
+        bail!("--weights 须是四个不小于 0 的数，用逗号分隔，如 1,1,1,1");
     }
     let renderer = Renderer::new(templates.as_deref())?;
     let review = review_scores(&audits, year, review)?;
@@ -387,7 +414,7 @@ pub(super) fn sample_command(args: SampleArgs) -> Result<ExitCode> {
     let level = match (level, &configured.level) {
         (Some(level), _) => level,
         (None, Some(text)) => Level::parse(text).with_context(|| {
-            format!("audit.yaml sampling.level {text} is not S-1…S-4, I, II or III")
+            format!("audit.yaml 的 sampling.level {text} 不是 S-1…S-4、I、II 或 III")
         })?,
         (None, None) => Level::II,
     };
@@ -417,7 +444,7 @@ pub(super) fn sample_command(args: SampleArgs) -> Result<ExitCode> {
         && 0.0 < options.tolerable
         && options.tolerable < 1.0)
     {
-        bail!("--confidence and --tolerable must be between 0 and 1");
+        bail!("--confidence 和 --tolerable 须在 0 和 1 之间");
     }
     let plan = crate::sample::draw(&catalogue, &data, &options)?;
     let out = out.unwrap_or_else(|| dir.join("sample"));
@@ -529,7 +556,7 @@ pub(super) fn generate_command(args: GenerateArgs) -> Result<ExitCode> {
         catalogue,
     } = args;
     if !(scale > 0.0 && scale.is_finite()) {
-        bail!("--scale must be a positive number");
+        bail!("--scale 须是正数");
     }
     let catalogue = super::catalogue::load(&catalogue.standards)?;
     let started = Instant::now();

@@ -10,7 +10,8 @@ use clap::builder::StyledStr;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 /// clap's default template with the usage heading in Chinese.
-const HELP_TEMPLATE: &str = "{before-help}{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+const HELP_TEMPLATE: &str =
+    "{before-help}{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
 const COMMANDS: &str = "命令";
 const ARGUMENTS: &str = "参数";
 const OPTIONS: &str = "选项";
@@ -31,9 +32,12 @@ const CLAP_WORDS: [(&str, &str); 5] = [
 /// The command tree with Chinese help throughout, built (so every subcommand knows its
 /// full name, `zwgk catalogue show`, for its usage line).
 pub(super) fn localized(root: Command) -> Command {
-    let mut root = localize_command(root)
-        .disable_version_flag(true)
-        .arg(flag("version", 'V', ArgAction::Version, "显示版本"));
+    let mut root = localize_command(root).disable_version_flag(true).arg(flag(
+        "version",
+        'V',
+        ArgAction::Version,
+        "显示版本",
+    ));
     root.build();
     root
 }
@@ -95,7 +99,10 @@ fn localize_arg(arg: Arg) -> Arg {
     if let Some(long) = arg.get_long_help().map(with_notes) {
         arg = arg.long_help(long);
     }
-    let short = arg.get_help().map(with_notes).unwrap_or_else(|| notes.join("；"));
+    let short = arg
+        .get_help()
+        .map(with_notes)
+        .unwrap_or_else(|| notes.join("；"));
     arg.help(short)
 }
 
@@ -143,13 +150,18 @@ fn arg_notes(arg: &Arg) -> Vec<String> {
 pub(super) fn localize_text(text: &str) -> String {
     CLAP_WORDS
         .iter()
-        .fold(text.to_string(), |text, (clap, ours)| text.replace(clap, ours))
+        .fold(text.to_string(), |text, (clap, ours)| {
+            text.replace(clap, ours)
+        })
 }
 
 /// The usage line of a built command, without a heading: `zwgk audit [选项] [DIR]`.
 pub(super) fn usage(command: &Command) -> String {
     let rendered = command.clone().render_usage().to_string();
-    localize_text(&rendered).trim_start_matches("用法：").trim().to_string()
+    localize_text(&rendered)
+        .trim_start_matches("用法：")
+        .trim()
+        .to_string()
 }
 
 /// Writes help (or the version) to stdout, styled when stdout is a terminal.
@@ -164,7 +176,10 @@ pub(super) fn print(styled: &StyledStr, out: &mut impl Write, terminal: bool) ->
 }
 
 /// For `zwgk [COMMAND…] help [NAME…]`: the command whose help was asked for.
-pub(super) fn requested<'a>(root: &'a Command, matches: &ArgMatches) -> Result<Option<&'a Command>> {
+pub(super) fn requested<'a>(
+    root: &'a Command,
+    matches: &ArgMatches,
+) -> Result<Option<&'a Command>> {
     let mut command = root;
     let mut matches = matches;
     while let Some((name, sub_matches)) = matches.subcommand() {
