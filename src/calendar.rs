@@ -400,11 +400,11 @@ mod tests {
         let text = problems.to_string();
         assert!(text.contains("calendar.yaml:3: years[0].notices"), "{text}");
         assert!(
-            text.contains("calendar.yaml:5: years[0].off[0]: 春节 ends before"),
+            text.contains("calendar.yaml:5: years[0].off[0]: 春节 的结束日期早于"),
             "{text}"
         );
         assert!(text.contains("calendar.yaml:6: years[0].work[0]"), "{text}");
-        assert!(text.contains("2020 follows 2018"), "{text}");
+        assert!(text.contains("2020 排在 2018 之后"), "{text}");
         assert_eq!(problems.len(), 4, "{text}");
     }
 

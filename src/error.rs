@@ -179,3 +179,41 @@ macro_rules! bail_invalid {
     };
 }
 pub(crate) use bail_invalid;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The OS's English ("No such file or directory") used to reach the user.
+    #[test]
+    fn io_errors_read_in_chinese() {
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let err = Error::io("读取", Path::new("audits/items.csv"), missing);
+        assert_eq!(
+            err.to_string(),
+            "读取 audits/items.csv 失败：文件或文件夹不存在"
+        );
+        assert_eq!(err.exit_code(), 3);
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert_eq!(io_reason(&denied), "没有权限");
+        let other = std::io::Error::other("磁盘坏了");
+        assert_eq!(io_reason(&other), "磁盘坏了");
+    }
+
+    #[test]
+    fn template_errors_read_in_chinese() {
+        let mut registry = handlebars::Handlebars::new();
+        let err = registry
+            .register_template_string("t", "{{#if x}}open")
+            .unwrap_err();
+        let message = template_compile_reason(&err);
+        assert!(message.starts_with("无法编译："), "{message}");
+        registry.set_strict_mode(true);
+        registry
+            .register_template_string("u", "{{nothing}}")
+            .unwrap();
+        let err = registry.render("u", &serde_json::json!({})).unwrap_err();
+        let message = template_render_reason(&err);
+        assert!(message.contains("数据中没有 nothing"), "{message}");
+    }
+}

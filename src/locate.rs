@@ -237,11 +237,30 @@ pub(crate) fn serde_message_zh(message: &str) -> String {
     {
         return format!("长度不对：应为{}，实际有 {got} 项", expected_zh(expected));
     }
+    if let Some((_, zh)) = CHRONO_MESSAGES.iter().find(|(en, _)| *en == message) {
+        return zh.to_string();
+    }
     if let Some(name) = message.strip_prefix("data did not match any variant of untagged enum ") {
         return format!("内容不符合 {name} 的任何一种写法");
     }
     message.to_string()
 }
+
+/// chrono's date parse errors, which reach serde as custom messages.
+const CHRONO_MESSAGES: [(&str, &str); 6] = [
+    ("input is out of range", "日期超出范围"),
+    (
+        "input contains invalid characters",
+        "日期中有无效字符，应为 YYYY-MM-DD",
+    ),
+    ("premature end of input", "日期不完整，应为 YYYY-MM-DD"),
+    ("trailing input", "日期后面有多余的内容，应为 YYYY-MM-DD"),
+    (
+        "input is not enough for unique date and time",
+        "日期不完整，应为 YYYY-MM-DD",
+    ),
+    ("no possible date and time matching input", "没有这个日期"),
+];
 
 /// What serde expected (`a string`, `f64`, `struct Standard` …), in Chinese.
 fn expected_zh(expected: &str) -> String {
@@ -302,6 +321,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn serde_messages_read_in_chinese() {
+        let cases = [
+            ("missing field `weight`", "缺少字段 weight"),
+            (
+                "unknown field `owner`, expected one of `id`, `title`",
+                "没有字段 owner，可用的有：id、title",
+            ),
+            (
+                "invalid type: string \"heavy\", expected u32",
+                "类型不对：应为 整数，实际是 字符串 \"heavy\"",
+            ),
+            (
+                "unknown variant `x`, expected `a` or `b`",
+                "没有值 x，可用的有：a、b",
+            ),
+            ("input is out of range", "日期超出范围"),
+            ("已经是中文", "已经是中文"),
+        ];
+        for (english, chinese) in cases {
+            assert_eq!(serde_message_zh(english), chinese);
+        }
+    }
+
+    #[test]
     fn finds_lines_of_nested_fields() {
         let source = "id: A\nclauses:\n  - no: \"1\"\n    text: x\n  - no: \"2\"\n    title: y\nitems: []\nflow: {a: 1, b: [x, y]}\n";
         let loc = crate::yaml::walk(source).unwrap();
@@ -348,10 +391,6 @@ mod tests {
         let problem = serde_problem(Path::new("f.yaml"), &err);
         assert_eq!(problem.line, Some(2));
         assert_eq!(problem.field, "[1].weight");
-        assert!(
-            problem.message.contains("invalid type"),
-            "{}",
-            problem.message
-        );
+        assert!(problem.message.contains("类型不对"), "{}", problem.message);
     }
 }

@@ -783,20 +783,20 @@ mod tests {
             &problems,
             "ZWGK-204.yaml",
             line,
-            "editions[0].number: edition number Q/RGZW 204-2019 is used twice",
+            "editions[0].number: 版本号 Q/RGZW 204-2019 用了两次",
         );
         assert_reported(
             &problems,
             "ZWGK-204.yaml",
             line + 2,
-            "editions[0].effective: editions are listed oldest first",
+            "editions[0].effective: 历次版本须从旧到新排列",
         );
         assert!(
-            problems.contains(": requirements[1].id: duplicate requirement id reply-document-format (ids are unique across editions)"),
+            problems.contains(": requirements[1].id: 要求编号 reply-document-format 重复（各版本的要求编号不能相同）"),
             "{problems}"
         );
         assert!(
-            problems.contains("requirements[1].clause: ZWGK-204 has no clause 9.9"),
+            problems.contains("requirements[1].clause: ZWGK-204 没有条款 9.9"),
             "{problems}"
         );
     }

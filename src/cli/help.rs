@@ -225,3 +225,27 @@ pub(super) fn walk(command: &Command) -> Vec<&Command> {
     }
     all
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{localize_text, with_notes};
+
+    #[test]
+    fn notes_join_a_closing_parenthesis_and_drop_the_full_stop() {
+        let notes = ["默认：audits".to_string()];
+        assert_eq!(
+            with_notes("考核文件夹（含 audit.yaml）。", &notes),
+            "考核文件夹（含 audit.yaml；默认：audits）"
+        );
+        assert_eq!(with_notes("年份。", &notes), "年份（默认：audits）");
+        assert_eq!(with_notes("年份。", &[]), "年份");
+    }
+
+    #[test]
+    fn clap_words_become_chinese() {
+        assert_eq!(
+            localize_text("Usage: zwgk audit [OPTIONS] [DIR]\n\n选项:\n"),
+            "用法：zwgk audit [选项] [DIR]\n\n选项：\n"
+        );
+    }
+}

@@ -482,3 +482,48 @@ pub struct GenerateArgs {
     #[command(flatten)]
     pub catalogue: CatalogueArgs,
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::{command, help, Cli};
+
+    fn has_chinese(text: &str) -> bool {
+        text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    /// Every command says what it does and every argument what it takes, in Chinese:
+    /// the derive leaves help empty where a doc comment is missing.
+    #[test]
+    fn every_command_and_argument_has_chinese_help() {
+        for tree in [Cli::command(), command()] {
+            for sub in help::walk(&tree) {
+                let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
+                assert!(has_chinese(&about), "{}: about {about:?}", sub.get_name());
+                for arg in sub.get_arguments().filter(|a| !a.is_hide_set()) {
+                    let text = arg.get_help().map(ToString::to_string).unwrap_or_default();
+                    assert!(
+                        has_chinese(&text),
+                        "{} {}: help {text:?}",
+                        sub.get_name(),
+                        arg.get_id()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn help_and_version_flags_are_ours() {
+        let tree = command();
+        for sub in help::walk(&tree) {
+            let help = sub.get_arguments().find(|a| a.get_id() == "help");
+            let text = help.and_then(|a| a.get_help()).map(ToString::to_string);
+            assert_eq!(text.as_deref(), Some("显示帮助"), "{}", sub.get_name());
+        }
+        let version = tree.get_arguments().find(|a| a.get_id() == "version");
+        let text = version.and_then(|a| a.get_help()).map(ToString::to_string);
+        assert_eq!(text.as_deref(), Some("显示版本"));
+    }
+}
