@@ -192,7 +192,8 @@ fn templates_export_keeps_edited_templates_without_force() {
 #[test]
 fn zwgk_standards_names_the_catalogue_for_search() {
     let sandbox = Sandbox::new();
-    let standards = sandbox.copy_standards();
+    let standards = sandbox.path().join("elsewhere");
+    std::fs::rename(sandbox.copy_standards(), &standards).unwrap();
     // No ./standards in the sandbox: only the variable can find the catalogue.
     let run = sandbox.run(&["search", "申请公开多久必须答复"]);
     run.refused_in_chinese(2);
