@@ -339,19 +339,19 @@ fn bad_files_and_configuration_are_clear_errors() {
         .replace("2018-Q4", "2018-Q5");
     std::fs::write(dir.join("audit.yaml"), audit).unwrap();
     let run = sandbox.run(&["audit", dir.to_str().unwrap(), "--standards", s]);
-    assert_eq!(run.code(), 2);
+    run.refused_in_chinese(2);
     assert!(
         run.stderr()
-            .contains("audit.yaml:3: period: period \"2018-Q5\" is not YYYY-Qn"),
+            .contains("audit.yaml:3: period: 期间 \"2018-Q5\" 不是 YYYY-Qn"),
         "{}",
         run.stderr()
     );
 
     let run = sandbox.run(&["audit", "no-such-folder", "--standards", s]);
-    assert_eq!(run.code(), 2);
+    run.refused_in_chinese(2);
     assert!(
         run.stderr()
-            .contains("no-such-folder/audit.yaml: cannot read"),
+            .contains("no-such-folder/audit.yaml: 无法读取：文件或文件夹不存在"),
         "{}",
         run.stderr()
     );

@@ -53,6 +53,7 @@ fn help_of_every_command_is_chinese() {
             assert!(out.contains("选项："), "{what} {flag}:\n{out}");
             assert!(out.contains("显示帮助"), "{what} {flag}:\n{out}");
             assert_no_clap_english(&out, &what);
+            assert_chinese(&out);
             args.pop();
         }
     }

@@ -119,7 +119,7 @@ fn the_index_is_rebuilt_when_the_catalogue_changes() {
     let d = dir.to_str().unwrap();
     let first = sandbox.run(&["search", "--standards", d, "中间库"]);
     assert!(
-        first.stderr().contains("index rebuilt"),
+        first.stderr().contains("已重建搜索索引"),
         "{}",
         first.stderr()
     );
@@ -135,7 +135,7 @@ fn the_index_is_rebuilt_when_the_catalogue_changes() {
     .unwrap();
     let third = sandbox.run(&["search", "--standards", d, "--format", "json", "沙盘推演"]);
     assert!(
-        third.stderr().contains("index rebuilt"),
+        third.stderr().contains("已重建搜索索引"),
         "{}",
         third.stderr()
     );

@@ -171,7 +171,9 @@ pub(super) fn print(styled: &StyledStr, out: &mut impl Write, terminal: bool) ->
     } else {
         styled.to_string()
     };
-    write!(out, "{}", localize_text(&text))?;
+    let text = localize_text(&text);
+    // clap's rendered help has no final line end; a shell prompt would follow it.
+    writeln!(out, "{}", text.trim_end_matches('\n'))?;
     Ok(())
 }
 
