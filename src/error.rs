@@ -102,7 +102,7 @@ pub(crate) fn template_compile_reason(err: &handlebars::TemplateError) -> String
     use handlebars::TemplateErrorReason as Reason;
     let at = err
         .pos()
-        .map(|(line, column)| format!("第 {line} 行第 {column} 列"))
+        .map(|(line, column)| format!("（第 {line} 行第 {column} 列）"))
         .unwrap_or_default();
     let what = match err.reason() {
         Reason::MismatchingClosedHelper(open, close) => {
@@ -116,14 +116,14 @@ pub(crate) fn template_compile_reason(err: &handlebars::TemplateError) -> String
         Reason::NestedSubexpression => "不支持嵌套的子表达式".to_string(),
         other => other.to_string(),
     };
-    format!("无法编译：{at}{what}")
+    format!("无法编译{at}：{what}")
 }
 
 /// A handlebars render error in Chinese.
 pub(crate) fn template_render_reason(err: &handlebars::RenderError) -> String {
     use handlebars::RenderErrorReason as Reason;
     let at = match (err.line_no, err.column_no) {
-        (Some(line), Some(column)) => format!("第 {line} 行第 {column} 列"),
+        (Some(line), Some(column)) => format!("（第 {line} 行第 {column} 列）"),
         _ => String::new(),
     };
     let what = match err.reason() {
@@ -143,7 +143,7 @@ pub(crate) fn template_render_reason(err: &handlebars::RenderError) -> String {
         Reason::Other(text) => text.clone(),
         other => other.to_string(),
     };
-    format!("无法生成：{at}{what}")
+    format!("无法生成{at}：{what}")
 }
 
 impl From<Problems> for Error {
@@ -207,7 +207,7 @@ mod tests {
             .register_template_string("t", "{{#if x}}open")
             .unwrap_err();
         let message = template_compile_reason(&err);
-        assert!(message.starts_with("无法编译："), "{message}");
+        assert!(message.starts_with("无法编译"), "{message}");
         registry.set_strict_mode(true);
         registry
             .register_template_string("u", "{{nothing}}")

@@ -45,9 +45,7 @@ pub(crate) fn read(path: &Path) -> Result<String, Problems> {
 
 /// Reads a YAML file, refusing it beyond [`MAX_BYTES`] without reading further.
 pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, Problem> {
-    let cannot = |err: std::io::Error| {
-        Problem::file(path, format!("无法读取：{}", crate::error::io_reason(&err)))
-    };
+    let cannot = |err: std::io::Error| Problem::unreadable(path, &err);
     let file = std::fs::File::open(path).map_err(cannot)?;
     let mut bytes = Vec::new();
     file.take(MAX_BYTES + 1)
