@@ -243,7 +243,7 @@ pub fn run() -> Result<ExitCode> {
 }
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// 监听地址；默认只监听本机。
+    /// 监听地址，不指定时只监听本机。
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: std::net::SocketAddr,
     /// 考核数据文件夹（每个季度一个含 audit.yaml 的文件夹）。
@@ -464,10 +464,10 @@ pub struct GenerateArgs {
     /// 生成一整年（如 2018）：在 OUT 下写入前后衔接的 YYYY-Q1…YYYY-Q4 四个季度，以及 documents.csv（规范性文件登记）和 YYYY-statistics.yaml（各单位填报数据）。
     #[arg(long, value_name = "YYYY", conflicts_with = "previous")]
     pub year: Option<i32>,
-    /// 随机种子；--year 时第 n 季度的种子为 种子×10000+季末月日（--seed 2018：20180331…20181231）。
+    /// 随机种子；--year 时第 n 季度的种子为 种子×10000+季末月日，如 --seed 2018 得 20180331…20181231。
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// 数量倍数（1 = 样本城市2018年的规模：每季度约15000条信息，全年约775件申请）。
+    /// 数量倍数：1 为样本城市2018年的规模，每季度约15000条信息、全年约775件申请。
     #[arg(long, default_value_t = 1.0)]
     pub scale: f64,
     /// 输出文件夹：--period 时写入 audit.yaml、各 CSV 文件、waivers.yaml 和 truth.json；--year 时为考核数据文件夹（各季度文件夹和年度文件写在其中）。
