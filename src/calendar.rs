@@ -95,7 +95,7 @@ impl Calendar {
         };
 
         if file.years.is_empty() {
-            problems.push(at("years".into(), "no years listed".into()));
+            problems.push(at("years".into(), "没有列出任何年份".into()));
             return Err(problems);
         }
         for (y, spec) in file.years.iter().enumerate() {
@@ -113,7 +113,7 @@ impl Calendar {
                 problems.push(at(
                     format!("years[{}].year", i + 1),
                     format!(
-                        "years must be listed in order without gaps: {} follows {}",
+                        "年份须按顺序连续列出：{} 排在 {} 之后",
                         pair[1].year, pair[0].year
                     ),
                 ));
@@ -129,15 +129,15 @@ impl Calendar {
             if spec.notices.is_empty() {
                 problems.push(at(
                     format!("years[{y}].notices"),
-                    "name the State Council notice the year follows".into(),
+                    "请写明该年依据的国务院办公厅放假通知".into(),
                 ));
             }
             for (r, range) in spec.off.iter().enumerate() {
                 let field = format!("years[{y}].off[{r}]");
                 if range.to < range.from {
-                    problems.push(at(field, format!("{} ends before it starts", range.name)));
+                    problems.push(at(field, format!("{} 的结束日期早于开始日期", range.name)));
                 } else if !covered(range.from) || !covered(range.to) {
-                    problems.push(at(field, "falls outside the calendar's years".into()));
+                    problems.push(at(field, "不在日历所列的年份内".into()));
                 } else {
                     off.extend(range.from.iter_days().take_while(|d| *d <= range.to));
                 }
@@ -145,22 +145,16 @@ impl Calendar {
             for (w, day) in spec.work.iter().enumerate() {
                 let field = format!("years[{y}].work[{w}]");
                 if !is_weekend(*day) {
-                    problems.push(at(
-                        field,
-                        format!("{day} is a weekday, not a weekend day worked"),
-                    ));
+                    problems.push(at(field, format!("{day} 是工作日，不是调休上班的周末")));
                 } else if !covered(*day) {
-                    problems.push(at(field, "falls outside the calendar's years".into()));
+                    problems.push(at(field, "不在日历所列的年份内".into()));
                 } else {
                     work.insert(*day);
                 }
             }
         }
         for day in off.intersection(&work) {
-            problems.push(at(
-                "years".into(),
-                format!("{day} is listed both as a day off and as a working day"),
-            ));
+            problems.push(at("years".into(), format!("{day} 既列为放假又列为上班")));
         }
         problems.into_result()?;
 
@@ -406,11 +400,11 @@ mod tests {
         let text = problems.to_string();
         assert!(text.contains("calendar.yaml:3: years[0].notices"), "{text}");
         assert!(
-            text.contains("calendar.yaml:5: years[0].off[0]: 春节 ends before"),
+            text.contains("calendar.yaml:5: years[0].off[0]: 春节 的结束日期早于"),
             "{text}"
         );
         assert!(text.contains("calendar.yaml:6: years[0].work[0]"), "{text}");
-        assert!(text.contains("2020 follows 2018"), "{text}");
+        assert!(text.contains("2020 排在 2018 之后"), "{text}");
         assert_eq!(problems.len(), 4, "{text}");
     }
 

@@ -184,13 +184,165 @@ pub(crate) fn serde_problem(path: &Path, err: &serde_yaml::Error) -> Problem {
         file: path.to_path_buf(),
         line: err.location().map(|l| l.line()),
         field,
-        message: clip(&message),
+        message: clip(&serde_message_zh(&message)),
+    }
+}
+
+/// serde's messages (`missing field `weight``, `invalid type: string "x", expected f64`
+/// …) in Chinese; our own visitors' messages, already Chinese, as they are.
+pub(crate) fn serde_message_zh(message: &str) -> String {
+    let names = |list: &str| {
+        list.replace('`', "")
+            .replace(", ", "、")
+            .replace(" or ", "、")
+    };
+    if let Some(field) = message.strip_prefix("missing field ") {
+        return format!("缺少字段 {}", names(field));
+    }
+    if let Some(field) = message.strip_prefix("duplicate field ") {
+        return format!("字段 {} 重复", names(field));
+    }
+    for (prefix, what) in [("unknown field ", "字段"), ("unknown variant ", "值")] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            return match rest.split_once(", expected ") {
+                Some((got, expected)) => {
+                    let expected = expected.trim_start_matches("one of ");
+                    format!("没有{what} {}，可用的有：{}", names(got), names(expected))
+                }
+                None => match rest.split_once(", there are no ") {
+                    Some((got, _)) => format!("没有{what} {}", names(got)),
+                    None => format!("没有{what} {}", names(rest)),
+                },
+            };
+        }
+    }
+    for (prefix, what) in [
+        ("invalid type: ", "类型不对"),
+        ("invalid value: ", "值不对"),
+    ] {
+        if let Some((got, expected)) = message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split_once(", expected "))
+        {
+            return format!(
+                "{what}：应为{}，实际是{}",
+                expected_zh(expected),
+                unexpected_zh(got)
+            );
+        }
+    }
+    if let Some((got, expected)) = message
+        .strip_prefix("invalid length ")
+        .and_then(|rest| rest.split_once(", expected "))
+    {
+        return format!("长度不对：应为{}，实际有 {got} 项", expected_zh(expected));
+    }
+    if let Some((_, zh)) = CHRONO_MESSAGES.iter().find(|(en, _)| *en == message) {
+        return zh.to_string();
+    }
+    if let Some(name) = message.strip_prefix("data did not match any variant of untagged enum ") {
+        return format!("内容不符合 {name} 的任何一种写法");
+    }
+    message.to_string()
+}
+
+/// chrono's date parse errors, which reach serde as custom messages.
+const CHRONO_MESSAGES: [(&str, &str); 6] = [
+    ("input is out of range", "日期超出范围"),
+    (
+        "input contains invalid characters",
+        "日期中有无效字符，应为 YYYY-MM-DD",
+    ),
+    ("premature end of input", "日期不完整，应为 YYYY-MM-DD"),
+    ("trailing input", "日期后面有多余的内容，应为 YYYY-MM-DD"),
+    (
+        "input is not enough for unique date and time",
+        "日期不完整，应为 YYYY-MM-DD",
+    ),
+    ("no possible date and time matching input", "没有这个日期"),
+];
+
+/// What serde expected (`a string`, `f64`, `struct Standard` …), in Chinese.
+fn expected_zh(expected: &str) -> String {
+    let expected = expected.trim();
+    let word = match expected {
+        "a string" | "string" | "a borrowed string" | "a character" | "char" => "字符串",
+        "f32" | "f64" | "a number" => "数",
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize"
+        | "an integer" => "整数",
+        "a boolean" | "bool" => "true 或 false",
+        "a sequence" | "a list" => "列表",
+        "a map" => "映射（键: 值）",
+        "unit" => "空值",
+        "a period, YYYY-Qn or YYYY" => "季度 YYYY-Qn 或年份 YYYY",
+        other if other.starts_with("struct ") || other.starts_with("a map") => "映射（键: 值）",
+        other if other.starts_with("a sequence") || other.starts_with("a tuple") => "列表",
+        other if other.starts_with("enum ") || other.starts_with("variant ") => "可选值之一",
+        other => return format!(" {other}"),
+    };
+    format!(" {word}")
+}
+
+/// What serde found (`string "abc"`, `integer `5``, `sequence` …), in Chinese.
+fn unexpected_zh(got: &str) -> String {
+    let got = got.trim();
+    let value = |rest: &str| rest.trim().trim_matches('`').to_string();
+    let (word, shown) = if let Some(rest) = got.strip_prefix("string ") {
+        ("字符串", rest.trim().to_string())
+    } else if let Some(rest) = got.strip_prefix("integer ") {
+        ("整数", value(rest))
+    } else if let Some(rest) = got.strip_prefix("floating point ") {
+        ("小数", value(rest))
+    } else if let Some(rest) = got.strip_prefix("boolean ") {
+        ("真假值", value(rest))
+    } else if let Some(rest) = got.strip_prefix("char ") {
+        ("字符", rest.trim().to_string())
+    } else {
+        let word = match got {
+            "sequence" => "列表",
+            "map" => "映射",
+            "unit value" | "null" => "空值",
+            "Option value" => "可选值",
+            "newtype struct" | "tuple variant" | "struct variant" | "unit variant"
+            | "newtype variant" | "enum" => "标签值",
+            other => return format!(" {other}"),
+        };
+        (word, String::new())
+    };
+    if shown.is_empty() {
+        format!(" {word}")
+    } else {
+        format!(" {word} {shown}")
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serde_messages_read_in_chinese() {
+        let cases = [
+            ("missing field `weight`", "缺少字段 weight"),
+            (
+                "unknown field `owner`, expected one of `id`, `title`",
+                "没有字段 owner，可用的有：id、title",
+            ),
+            (
+                "invalid type: string \"heavy\", expected u32",
+                "类型不对：应为 整数，实际是 字符串 \"heavy\"",
+            ),
+            (
+                "unknown variant `x`, expected `a` or `b`",
+                "没有值 x，可用的有：a、b",
+            ),
+            ("input is out of range", "日期超出范围"),
+            ("已经是中文", "已经是中文"),
+        ];
+        for (english, chinese) in cases {
+            assert_eq!(serde_message_zh(english), chinese);
+        }
+    }
 
     #[test]
     fn finds_lines_of_nested_fields() {
@@ -239,10 +391,6 @@ mod tests {
         let problem = serde_problem(Path::new("f.yaml"), &err);
         assert_eq!(problem.line, Some(2));
         assert_eq!(problem.field, "[1].weight");
-        assert!(
-            problem.message.contains("invalid type"),
-            "{}",
-            problem.message
-        );
+        assert!(problem.message.contains("类型不对"), "{}", problem.message);
     }
 }

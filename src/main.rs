@@ -6,10 +6,26 @@ fn main() -> ExitCode {
         // Output piped into `head` and closed early is not a failure.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("错误：{}", message(&err));
             ExitCode::from(exit_code(&err))
         }
     }
+}
+
+/// The error and its causes, joined. The library's errors already say their OS reason
+/// in Chinese, so the chain stops there; a bare io error gets the same Chinese reason.
+fn message(err: &anyhow::Error) -> String {
+    let mut parts = Vec::new();
+    for cause in err.chain() {
+        match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => parts.push(zwgk::error::io_reason(io)),
+            None => parts.push(cause.to_string()),
+        }
+        if cause.is::<zwgk::error::Error>() {
+            break;
+        }
+    }
+    parts.join("：")
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -17,13 +17,11 @@ use crate::error::{Error, Result};
 /// temporary file (on a full disk it would keep the disk full).
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let (dir, name) = parent_and_name(path);
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating", &dir, e))?;
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io("创建", &dir, e))?;
     let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let written = std::fs::write(&temporary, bytes)
-        .map_err(|e| Error::io("writing", &temporary, e))
-        .and_then(|()| {
-            std::fs::rename(&temporary, path).map_err(|e| Error::io("moving into place", path, e))
-        });
+        .map_err(|e| Error::io("写入", &temporary, e))
+        .and_then(|()| std::fs::rename(&temporary, path).map_err(|e| Error::io("移入", path, e)));
     if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
@@ -56,14 +54,14 @@ pub(crate) fn claim(out: &Path) -> Result<Claim> {
         }
     }
     let (parent, name) = parent_and_name(out);
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io("creating", &parent, e))?;
+    std::fs::create_dir_all(&parent).map_err(|e| Error::io("创建", &parent, e))?;
     let lock_path = parent.join(format!(".{name}.lock"));
     let lock = File::options()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&lock_path)
-        .map_err(|e| Error::io("creating", &lock_path, e))?;
+        .map_err(|e| Error::io("创建", &lock_path, e))?;
     if lock.try_lock().is_err() {
         return Err(Error::Busy(out.to_path_buf()));
     }
@@ -93,19 +91,19 @@ impl Claim {
         let (parent, name) = parent_and_name(&self.out);
         let staging = Staging(parent.join(format!(".{name}.staging-{}", std::process::id())));
         let _ = std::fs::remove_dir_all(&staging.0);
-        std::fs::create_dir_all(&staging.0).map_err(|e| Error::io("creating", &staging.0, e))?;
+        std::fs::create_dir_all(&staging.0).map_err(|e| Error::io("创建", &staging.0, e))?;
         if self.out.is_dir() {
             carry_over(&self.out, &staging.0, &replaces)?;
         }
         for (relative, bytes) in files {
             if !stays_inside(Path::new(relative)) {
-                return Err(Error::internal("naming an output file", relative));
+                return Err(Error::internal("命名输出文件", relative));
             }
             let path = staging.0.join(relative);
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
+                std::fs::create_dir_all(dir).map_err(|e| Error::io("创建", dir, e))?;
             }
-            std::fs::write(&path, bytes).map_err(|e| Error::io("writing", &path, e))?;
+            std::fs::write(&path, bytes).map_err(|e| Error::io("写入", &path, e))?;
         }
         swap_in(&staging.0, &self.out)?;
         Ok(files
@@ -151,9 +149,9 @@ fn carry_over_under(
     prefix: &str,
     replaces: &impl Fn(&str) -> bool,
 ) -> Result<()> {
-    let entries = std::fs::read_dir(from).map_err(|e| Error::io("reading", from, e))?;
+    let entries = std::fs::read_dir(from).map_err(|e| Error::io("读取", from, e))?;
     for entry in entries {
-        let entry = entry.map_err(|e| Error::io("reading", from, e))?;
+        let entry = entry.map_err(|e| Error::io("读取", from, e))?;
         let name = entry.file_name();
         let text = name.to_string_lossy();
         let relative = format!("{prefix}{text}");
@@ -164,7 +162,7 @@ fn carry_over_under(
         let path = entry.path();
         if path.is_dir() {
             let inside = to.join(&name);
-            std::fs::create_dir_all(&inside).map_err(|e| Error::io("creating", &inside, e))?;
+            std::fs::create_dir_all(&inside).map_err(|e| Error::io("创建", &inside, e))?;
             carry_over_under(&path, &inside, &format!("{relative}/"), replaces)?;
         } else {
             keep_file(&path, &to.join(&name))?;
@@ -177,14 +175,14 @@ fn keep_file(from: &Path, to: &Path) -> Result<()> {
     // A hard link costs nothing; across file systems, a copy.
     std::fs::hard_link(from, to)
         .or_else(|_| std::fs::copy(from, to).map(|_| ()))
-        .map_err(|e| Error::io("keeping", from, e))
+        .map_err(|e| Error::io("保留", from, e))
 }
 
 /// Puts the staging folder in the output folder's place: exchanged in one rename where
 /// the system can (Linux), so no moment shows neither set.
 fn swap_in(staging: &Path, out: &Path) -> Result<()> {
     if !out.exists() {
-        return std::fs::rename(staging, out).map_err(|e| Error::io("moving into place", out, e));
+        return std::fs::rename(staging, out).map_err(|e| Error::io("移入", out, e));
     }
     #[cfg(target_os = "linux")]
     {
@@ -194,10 +192,10 @@ fn swap_in(staging: &Path, out: &Path) -> Result<()> {
         }
     }
     let old = PathBuf::from(format!("{}.old", staging.display()));
-    std::fs::rename(out, &old).map_err(|e| Error::io("moving aside", out, e))?;
-    std::fs::rename(staging, out).map_err(|e| Error::io("moving into place", out, e))?;
+    std::fs::rename(out, &old).map_err(|e| Error::io("移开", out, e))?;
+    std::fs::rename(staging, out).map_err(|e| Error::io("移入", out, e))?;
     // The staging folder's guard removes the old set.
-    std::fs::rename(&old, staging).map_err(|e| Error::io("moving aside", &old, e))
+    std::fs::rename(&old, staging).map_err(|e| Error::io("移开", &old, e))
 }
 
 /// Characters that make a spreadsheet read a cell as a formula (or, tab and CR, that hide

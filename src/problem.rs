@@ -32,6 +32,11 @@ impl Problem {
             message: message.into(),
         }
     }
+
+    /// A file that could not be read, with the OS's reason in Chinese.
+    pub(crate) fn unreadable(path: &Path, err: &std::io::Error) -> Problem {
+        Problem::file(path, format!("无法读取：{}", crate::error::io_reason(err)))
+    }
 }
 
 impl fmt::Display for Problem {

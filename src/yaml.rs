@@ -40,12 +40,12 @@ pub(crate) const MAX_NODES: u64 = 100_000;
 pub(crate) fn read(path: &Path) -> Result<String, Problems> {
     let bytes = read_bytes(path).map_err(Problems::one)?;
     String::from_utf8(bytes)
-        .map_err(|_| Problems::one(Problem::file(path, "cannot read: not UTF-8 text")))
+        .map_err(|_| Problems::one(Problem::file(path, "无法读取：不是 UTF-8 文本")))
 }
 
 /// Reads a YAML file, refusing it beyond [`MAX_BYTES`] without reading further.
 pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, Problem> {
-    let cannot = |err: std::io::Error| Problem::file(path, format!("cannot read: {err}"));
+    let cannot = |err: std::io::Error| Problem::unreadable(path, &err);
     let file = std::fs::File::open(path).map_err(cannot)?;
     let mut bytes = Vec::new();
     file.take(MAX_BYTES + 1)
@@ -176,12 +176,53 @@ fn syntax_refusal(err: ScanError) -> Refusal {
     let message = if err.info() == "recursion limit exceeded" {
         too_deep()
     } else {
-        format!("YAML 语法错误：{}", err.info())
+        format!("YAML 语法错误：{}", scan_message_zh(err.info()))
     };
     Refusal {
         line: err.marker().line(),
         message,
     }
+}
+
+/// yaml-rust2's commonest syntax errors in Chinese, with what usually causes them; the
+/// others as they are.
+fn scan_message_zh(info: &str) -> String {
+    const KNOWN: [(&str, &str); 9] = [
+        (
+            "invalid indentation in quoted scalar",
+            "引号内的缩进不对（引号是否没有闭合？）",
+        ),
+        ("unclosed quoted scalar", "引号没有闭合"),
+        (
+            "mapping values are not allowed in this context",
+            "这里不能写“键: 值”（冒号后的内容是否应加引号？）",
+        ),
+        (
+            "did not find expected key",
+            "缺少应有的键（缩进是否对齐？）",
+        ),
+        ("did not find expected node content", "缺少应有的内容"),
+        (
+            "did not find expected ',' or ']'",
+            "列表缺少逗号或右方括号 ]",
+        ),
+        (
+            "did not find expected ',' or '}'",
+            "映射缺少逗号或右花括号 }",
+        ),
+        (
+            "found character that cannot start any token",
+            "有不能作为开头的字符（是否用了制表符缩进？）",
+        ),
+        (
+            "found unexpected end of stream",
+            "文件意外结束（引号或括号是否没有闭合？）",
+        ),
+    ];
+    KNOWN
+        .iter()
+        .find(|(en, _)| info.starts_with(en))
+        .map_or_else(|| info.to_string(), |(_, zh)| zh.to_string())
 }
 
 fn too_deep() -> String {

@@ -175,6 +175,41 @@ fn fail_under_sets_exit_code_one() {
     );
 }
 
+/// `--fail-under` used to exit 1 without saying which units fell short.
+#[test]
+fn fail_under_names_the_units_below_it() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.fixture("mini");
+    let standards = shipped_standards();
+    let (d, s) = (dir.to_str().unwrap(), standards.to_str().unwrap());
+    let run = sandbox.run(&["audit", d, "--standards", s, "-q", "--fail-under", "0"]);
+    let err = run.refused_in_chinese(1);
+    let results = read_json(&dir.join("report/results.json"));
+    let vetoed = results["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| !u["vetoes"].as_array().unwrap().is_empty())
+        .expect("a vetoed unit");
+    let name = vetoed["name"].as_str().unwrap();
+    assert!(err.contains("--fail-under 0"), "{err}");
+    assert!(err.contains(&format!("{name}（")), "{err}");
+    assert!(err.contains("单项否决"), "{err}");
+    // A threshold above every score names every unit, each with its score.
+    let run = sandbox.run(&["audit", d, "--standards", s, "-q", "--fail-under", "100.5"]);
+    let err = run.refused_in_chinese(1);
+    let scored = |u: &&serde_json::Value| {
+        u["score"].is_number() || !u["vetoes"].as_array().unwrap().is_empty()
+    };
+    for unit in results["units"].as_array().unwrap().iter().filter(scored) {
+        let score = unit["score"]
+            .as_f64()
+            .map_or("—".to_string(), |v| format!("{v:.2}"));
+        let line = format!("{}（{score}", unit["name"].as_str().unwrap());
+        assert!(err.contains(&line), "missing {line} in {err}");
+    }
+}
+
 #[test]
 fn bad_rows_are_reported_with_file_line_and_column() {
     let sandbox = Sandbox::new();
@@ -247,6 +282,10 @@ fn bad_rows_are_reported_with_file_line_and_column() {
         "-q",
     ]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
+    // It says how many rows it skipped, and where they are listed.
+    let err = run.stderr();
+    assert!(err.contains("跳过了 13 行"), "{err}");
+    assert!(err.contains("results.json 的 skipped_rows"), "{err}");
     let results = read_json(&dir.join("report/results.json"));
     assert_eq!(
         results["skipped_rows"].as_array().unwrap().len(),
@@ -301,19 +340,19 @@ fn bad_files_and_configuration_are_clear_errors() {
         .replace("2018-Q4", "2018-Q5");
     std::fs::write(dir.join("audit.yaml"), audit).unwrap();
     let run = sandbox.run(&["audit", dir.to_str().unwrap(), "--standards", s]);
-    assert_eq!(run.code(), 2);
+    run.refused_in_chinese(2);
     assert!(
         run.stderr()
-            .contains("audit.yaml:3: period: period \"2018-Q5\" is not YYYY-Qn"),
+            .contains("audit.yaml:3: period: 期间 \"2018-Q5\" 不是 YYYY-Qn"),
         "{}",
         run.stderr()
     );
 
     let run = sandbox.run(&["audit", "no-such-folder", "--standards", s]);
-    assert_eq!(run.code(), 2);
+    run.refused_in_chinese(2);
     assert!(
         run.stderr()
-            .contains("no-such-folder/audit.yaml: cannot read"),
+            .contains("no-such-folder/audit.yaml: 无法读取：文件或文件夹不存在"),
         "{}",
         run.stderr()
     );

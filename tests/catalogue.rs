@@ -48,8 +48,8 @@ fn shipped_catalogue_is_clean() {
             standards.to_str().unwrap(),
         ])
         .ok();
-    assert!(out.contains("39 standards"), "{out}");
-    assert!(out.contains("no problems"), "{out}");
+    assert!(out.contains("标准 39 项"), "{out}");
+    assert!(out.contains("没有问题"), "{out}");
 }
 
 #[test]
@@ -97,55 +97,59 @@ fn check_reports_every_problem_with_file_line_and_field() {
     assert_eq!(run.code(), 2, "{}", run.stdout());
     let out = run.stdout();
     let subsystems = |n| at(&dir, "catalogue.yaml", "subsystems:", 1, n);
-    let expected =
-        [
-            format!(
-            "{}: requirements[1].in_force: in force at the same time as reply-early for clause 5.1",
-            at(&dir, "ZWGK-204.yaml", "id: reply-within-limit-2019", 1, "id:")
+    let expected = [
+        format!(
+            "{}: requirements[1].in_force: 与 reply-early 同时对条款 5.1 有效",
+            at(
+                &dir,
+                "ZWGK-204.yaml",
+                "id: reply-within-limit-2019",
+                1,
+                "id:"
+            )
         ),
-            format!(
-                "{}: requirements[2].clause: ZWGK-204 has no clause 9.9",
-                at(&dir, "ZWGK-204.yaml", "clause: \"9.9\"", 1, "clause")
-            ),
-            format!(
-                "{}: items[1].code: duplicate item code 215-01",
-                at(&dir, "ZWGK-215.yaml", "code: \"215-01\"", 2, "code")
-            ),
-            // …which leaves two requirements naming the row that is gone.
-            format!(
-                "{}: requirements[0].codes[1]: no catalogue row with code 215-02",
-                at(&dir, "ZWGK-215.yaml", "\"215-02\"", 1, "215-02")
-            ),
-            format!(
-                "{}: requirements[1].codes[1]: no catalogue row with code 215-02",
-                at(&dir, "ZWGK-215.yaml", "\"215-02\"", 2, "215-02")
-            ),
-            format!(
-                "{}: requirements[0].codes[6]: no catalogue row with code 202-99",
-                at(&dir, "ZWGK-203.yaml", "\"202-99\"", 1, "202-99")
-            ),
-            "ZWGK-105.yaml:4: subsystem: ZWGK-105 belongs to 支持与保障 by its id, not 公开与运行"
-                .into(),
-            format!(
-            "{}: subsystems[0].standards: 支持与保障 declares 12 standards but the folder has 11",
+        format!(
+            "{}: requirements[2].clause: ZWGK-204 没有条款 9.9",
+            at(&dir, "ZWGK-204.yaml", "clause: \"9.9\"", 1, "clause")
+        ),
+        format!(
+            "{}: items[1].code: 事项编码 215-01 重复",
+            at(&dir, "ZWGK-215.yaml", "code: \"215-01\"", 2, "code")
+        ),
+        // …which leaves two requirements naming the row that is gone.
+        format!(
+            "{}: requirements[0].codes[1]: 没有编码为 215-02 的目录事项",
+            at(&dir, "ZWGK-215.yaml", "\"215-02\"", 1, "215-02")
+        ),
+        format!(
+            "{}: requirements[1].codes[1]: 没有编码为 215-02 的目录事项",
+            at(&dir, "ZWGK-215.yaml", "\"215-02\"", 2, "215-02")
+        ),
+        format!(
+            "{}: requirements[0].codes[6]: 没有编码为 202-99 的目录事项",
+            at(&dir, "ZWGK-203.yaml", "\"202-99\"", 1, "202-99")
+        ),
+        "ZWGK-105.yaml:4: subsystem: 按编号 ZWGK-105 属于 支持与保障，不属于 公开与运行".into(),
+        format!(
+            "{}: subsystems[0].standards: 支持与保障 声明有 12 项标准，但文件夹中有 11 项",
             subsystems("支持与保障")
         ),
-            format!(
-            "{}: subsystems[1].standards: 公开与运行 declares 18 standards but the folder has 19",
+        format!(
+            "{}: subsystems[1].standards: 公开与运行 声明有 18 项标准，但文件夹中有 19 项",
             subsystems("公开与运行")
         ),
-            format!(
-            "{}: subsystems[2].standards: 监督与评价 declares 9 standards but the folder has 10",
+        format!(
+            "{}: subsystems[2].standards: 监督与评价 声明有 9 项标准，但文件夹中有 10 项",
             subsystems("监督与评价")
         ),
-            "ZWGK-399.yaml:1: id: id ZWGK-301 does not match the file name ZWGK-399.yaml".into(),
-            "ZWGK-399.yaml:1: id: duplicate id ZWGK-301".into(),
-        ];
+        "ZWGK-399.yaml:1: id: 编号 ZWGK-301 与文件名 ZWGK-399.yaml 不符".into(),
+        "ZWGK-399.yaml:1: id: 编号 ZWGK-301 重复".into(),
+    ];
     for line in &expected {
         assert!(out.contains(line.as_str()), "missing {line:?} in:\n{out}");
     }
     assert_eq!(out.lines().count(), expected.len(), "{out}");
-    assert!(run.stderr().contains("12 problem(s)"), "{}", run.stderr());
+    assert!(run.stderr().contains("中有 12 个问题"), "{}", run.stderr());
 }
 
 #[test]
@@ -176,15 +180,15 @@ fn files_that_do_not_read_are_each_reported() {
     let out = run.stdout();
     let expected = [
         format!(
-            "{}: subsystems[1].weight: invalid type: string \"sixty\", expected f64",
+            "{}: subsystems[1].weight: 类型不对：应为 数，实际是 字符串 \"sixty\"",
             at(&dir, "catalogue.yaml", "weight: sixty", 1, "sixty")
         ),
-        "ZWGK-106.yaml:4: unknown field `owner`, expected one of".into(),
-        "ZWGK-107.yaml:7: effective: input is out of range".into(),
+        "ZWGK-106.yaml:4: 没有字段 owner，可用的有：".into(),
+        "ZWGK-107.yaml:7: effective: 日期超出范围".into(),
         // An unclosed quote is reported on the line that opens it.
-        "ZWGK-109.yaml:3: YAML 语法错误：invalid indentation in quoted scalar".into(),
+        "ZWGK-109.yaml:3: YAML 语法错误：引号内的缩进不对".into(),
         format!(
-            "{}: requirements[0].weight: invalid type: string \"heavy\", expected u32",
+            "{}: requirements[0].weight: 类型不对：应为 整数，实际是 字符串 \"heavy\"",
             at(&dir, "ZWGK-204.yaml", "weight: heavy", 1, "heavy")
         ),
     ];
@@ -243,8 +247,7 @@ fn a_missing_folder_is_a_clear_error() {
     let run = sandbox.run(&["catalogue", "check", "--standards", "nowhere"]);
     assert_eq!(run.code(), 2);
     assert!(
-        run.stdout()
-            .contains("nowhere: cannot read the standards folder"),
+        run.stdout().contains("nowhere: 无法读取标准文件夹"),
         "{}",
         run.stdout()
     );
@@ -291,7 +294,7 @@ fn list_filters_by_subsystem_and_prints_json() {
     ]);
     assert_eq!(run.code(), 2);
     assert!(
-        run.stderr().contains("no sub-system 公开运行"),
+        run.stderr().contains("没有子体系 公开运行"),
         "{}",
         run.stderr()
     );
@@ -333,5 +336,5 @@ fn show_prints_clauses_rows_and_requirements() {
     assert_eq!(json["items"][0]["time_limit"]["display_working_days"], 7);
     let run = sandbox.run(&["catalogue", "show", "999", "--standards", dir]);
     assert_eq!(run.code(), 2);
-    assert!(run.stderr().contains("no standard 999"), "{}", run.stderr());
+    assert!(run.stderr().contains("中没有标准 999"), "{}", run.stderr());
 }

@@ -28,8 +28,7 @@ fn audit_with(sandbox: &Sandbox, dir: &Path, env: &[(&str, &str)]) -> Run {
 
 /// Asserts a refused input: exit 2, every `expected` text on stderr, no results written.
 fn refused(run: &Run, dir: &Path, expected: &[&str]) -> String {
-    let err = run.stderr();
-    assert_eq!(run.code(), 2, "{err}");
+    let err = run.refused_in_chinese(2);
     for text in expected {
         assert!(err.contains(text), "missing {text:?} in:\n{err}");
     }

@@ -44,7 +44,7 @@ fn another_countys_catalogue_checks_and_searches() {
     assert!(
         check
             .ok()
-            .contains("临江县政务公开标准体系 2021.1: 7 standards"),
+            .contains("临江县政务公开标准体系 2021.1：标准 7 项"),
         "{}",
         check.stdout()
     );

@@ -385,7 +385,7 @@ fn a_second_run_into_the_same_folder_fails_at_once() {
     let held = std::fs::File::open(dir.join(".report.lock")).unwrap();
     held.try_lock().expect("the first run has ended");
     let run = audit(&sandbox, &dir, &[]);
-    assert_eq!(run.code(), 3, "{}", run.stderr());
+    run.refused_in_chinese(3);
     assert!(
         run.stderr().contains("另一个 zwgk 正在写入"),
         "{}",
@@ -413,7 +413,7 @@ fn a_render_failure_leaves_the_previous_set_whole() {
         &dir,
         &["--templates", templates.to_str().unwrap()],
     );
-    assert_eq!(run.code(), 2, "{}", run.stderr());
+    run.refused_in_chinese(2);
     assert!(
         before == snapshot(&dir.join("report")),
         "the old set, untouched"
@@ -472,7 +472,7 @@ fn a_full_disk_leaves_the_previous_set_whole_and_no_partial_files() {
     // The shipped quarter's results.json alone is 2 MB: it cannot fit.
     let quarter = sandbox.demo_quarters(&["2018-Q4"]).join("2018-Q4");
     let run = audit(&sandbox, &quarter, &["--out", out.to_str().unwrap()]);
-    assert_eq!(run.code(), 3, "{}", run.stderr());
+    run.refused_in_chinese(3);
     assert!(before == snapshot(&out), "the previous set, whole");
     assert_eq!(free(), free_before, "nothing partial left on the disk");
 }

@@ -6,6 +6,7 @@ mod audit;
 mod browser;
 mod catalogue;
 mod cdp;
+mod cli;
 mod disclosure;
 mod disclosure_year;
 mod docx;

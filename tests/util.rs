@@ -73,15 +73,22 @@ impl Sandbox {
 
     /// Runs `zwgk ARGS` in the sandbox with its own cache folder.
     pub fn run(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        self.run_with_env(args, &[])
+    }
+
+    /// Runs `zwgk ARGS` with these environment variables set too.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &Path)]) -> Run {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_zwgk"));
+        command
             .args(args)
             .current_dir(self.path())
             .env("ZWGK_CACHE_DIR", self.cache())
             .env_remove("ZWGK_STANDARDS")
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("run zwgk");
-        Run(output)
+            .env("NO_COLOR", "1");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        Run(command.output().expect("run zwgk"))
     }
 }
 
@@ -354,4 +361,46 @@ pub fn mini_year(
         .unwrap();
     }
     audits
+}
+
+/// English a Chinese official should not meet in the tool's messages.
+const ENGLISH_WORDS: [&str; 12] = [
+    "error:",
+    "Error:",
+    "reading",
+    "writing",
+    "creating",
+    "failed",
+    "No such file",
+    "not found",
+    "Usage",
+    "problem(s)",
+    "invalid type",
+    "cannot",
+];
+
+/// Asserts a message the tool printed reads in Chinese: some CJK, none of the English words.
+pub fn assert_chinese(text: &str) {
+    assert!(
+        text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "no Chinese in:\n{text}"
+    );
+    for word in ENGLISH_WORDS {
+        assert!(!text.contains(word), "English {word:?} in:\n{text}");
+    }
+}
+
+impl Run {
+    /// Asserts the run failed with `code` and said why in Chinese; returns stderr.
+    pub fn refused_in_chinese(&self, code: i32) -> String {
+        let err = self.stderr();
+        assert_eq!(
+            self.code(),
+            code,
+            "stdout:\n{}\nstderr:\n{err}",
+            self.stdout()
+        );
+        assert_chinese(&err);
+        err
+    }
 }

@@ -77,10 +77,7 @@ impl Catalogue {
             let path = dir.join(name);
             match files.iter().find(|(p, _)| *p == path) {
                 Some((_, bytes)) => text(&path, bytes),
-                None => Err(Problems::one(Problem::file(
-                    &path,
-                    "cannot read: not found",
-                ))),
+                None => Err(Problems::one(Problem::file(&path, "无法读取：文件不存在"))),
             }
         };
         let meta =
@@ -326,13 +323,18 @@ fn read_folder(dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, Problems> {
     let entries = std::fs::read_dir(dir).map_err(|err| {
         Problems::one(Problem::file(
             dir,
-            format!("cannot read the standards folder: {err}"),
+            format!("无法读取标准文件夹：{}", crate::error::io_reason(&err)),
         ))
     })?;
     let mut paths = Vec::new();
     for entry in entries {
         let path = entry
-            .map_err(|err| Problems::one(Problem::file(dir, format!("cannot list: {err}"))))?
+            .map_err(|err| {
+                Problems::one(Problem::file(
+                    dir,
+                    format!("无法列出文件：{}", crate::error::io_reason(&err)),
+                ))
+            })?
             .path();
         if matches!(
             path.extension().and_then(|e| e.to_str()),
@@ -364,7 +366,7 @@ fn is_standard_file(path: &Path) -> bool {
 
 fn text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Problems> {
     std::str::from_utf8(bytes)
-        .map_err(|_| Problems::one(Problem::file(path, "cannot read: not UTF-8 text")))
+        .map_err(|_| Problems::one(Problem::file(path, "无法读取：不是 UTF-8 文本")))
 }
 
 fn parse_yaml<T: serde::de::DeserializeOwned>(

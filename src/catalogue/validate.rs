@@ -25,11 +25,7 @@ pub(super) fn catalogue(
         if let Some(first) = first_with_id.insert(&s.record.id, s) {
             out(s.problem(
                 "id",
-                format!(
-                    "duplicate id {}: also in {}",
-                    s.record.id,
-                    first.path.display()
-                ),
+                format!("编号 {} 重复：{} 中也有", s.record.id, first.path.display()),
             ));
         }
         for (i, item) in s.record.items.iter().enumerate() {
@@ -37,7 +33,7 @@ pub(super) fn catalogue(
                 out(s.problem(
                     format!("items[{i}].code"),
                     format!(
-                        "duplicate item code {}: also in {}",
+                        "事项编码 {} 重复：{} 中也有",
                         item.code,
                         first.path.display()
                     ),
@@ -54,10 +50,7 @@ pub(super) fn catalogue(
         check_standard(s, &meta.record, &mut out);
         for (i, id) in s.record.supersedes.iter().enumerate() {
             if !first_with_id.contains_key(id.as_str()) {
-                out(s.problem(
-                    format!("supersedes[{i}]"),
-                    format!("no standard {id} in the catalogue"),
-                ));
+                out(s.problem(format!("supersedes[{i}]"), format!("目录中没有标准 {id}")));
             }
         }
         for part in parts(&s.record) {
@@ -110,7 +103,7 @@ fn check_meta(meta: &Sourced<CatalogueMeta>, out: &mut impl FnMut(Problem)) {
         if !digits.insert(sub.digit) {
             out(meta.problem(
                 format!("subsystems[{i}].digit"),
-                format!("digit {} used twice", sub.digit),
+                format!("首位数字 {} 用了两次", sub.digit),
             ));
         }
         let at = |name: &str| format!("subsystems[{i}].{name}");
@@ -120,13 +113,10 @@ fn check_meta(meta: &Sourced<CatalogueMeta>, out: &mut impl FnMut(Problem)) {
     }
     let total: f64 = m.subsystems.iter().map(|s| s.weight).sum();
     if total <= 0.0 {
-        out(meta.problem(
-            "subsystems",
-            "sub-system weights must add up to more than 0",
-        ));
+        out(meta.problem("subsystems", "各子体系权重之和须大于 0"));
     }
     if m.grades.is_empty() {
-        out(meta.problem("grades", "at least one grade band is needed"));
+        out(meta.problem("grades", "至少需要一个等次"));
     }
     for (i, band) in m.grades.iter().enumerate() {
         report(meta, format!("grades[{i}].min"), SCORE.check(band.min), out);
@@ -135,10 +125,7 @@ fn check_meta(meta: &Sourced<CatalogueMeta>, out: &mut impl FnMut(Problem)) {
         if pair[1].min >= pair[0].min {
             out(meta.problem(
                 format!("grades[{}].min", i + 1),
-                format!(
-                    "grade bands must go from best to worst: {} is not below {}",
-                    pair[1].min, pair[0].min
-                ),
+                format!("等次须从高到低排列：{} 不低于 {}", pair[1].min, pair[0].min),
             ));
         }
     }
@@ -190,47 +177,36 @@ fn check_standard(
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     if stem != std.id {
-        out(s.problem(
-            "id",
-            format!("id {} does not match the file name {stem}.yaml", std.id),
-        ));
+        out(s.problem("id", format!("编号 {} 与文件名 {stem}.yaml 不符", std.id)));
     }
     let digits = std.id.strip_prefix(&format!("{}-", meta.id_prefix));
     let digits = digits.filter(|d| d.len() == 3 && d.bytes().all(|b| b.is_ascii_digit()));
     match digits {
         None => out(s.problem(
             "id",
-            format!("id {} is not {}-NNN (three digits)", std.id, meta.id_prefix),
+            format!("编号 {} 不是 {}-NNN（三位数字）", std.id, meta.id_prefix),
         )),
         Some(digits) => {
             let first = digits.as_bytes()[0] - b'0';
             match meta.subsystems.iter().find(|sub| sub.digit == first) {
-                None => {
-                    out(s.problem("id", format!("no sub-system has ids starting with {first}")))
-                }
+                None => out(s.problem("id", format!("没有哪个子体系的编号以 {first} 开头"))),
                 Some(sub) if sub.name != std.subsystem => out(s.problem(
                     "subsystem",
                     format!(
-                        "{} belongs to {} by its id, not {}",
+                        "按编号 {} 属于 {}，不属于 {}",
                         std.id, sub.name, std.subsystem
                     ),
                 )),
                 Some(_) => {}
             }
             if !std.number.contains(digits) {
-                out(s.problem(
-                    "number",
-                    format!("number {} does not contain {digits}", std.number),
-                ));
+                out(s.problem("number", format!("标准号 {} 不含 {digits}", std.number)));
             }
             for (i, item) in std.items.iter().enumerate() {
                 if !item.code.starts_with(&format!("{digits}-")) {
                     out(s.problem(
                         format!("items[{i}].code"),
-                        format!(
-                            "row code {} must start with the standard's number {digits}-",
-                            item.code
-                        ),
+                        format!("事项编码 {} 须以本标准的编号 {digits}- 开头", item.code),
                     ));
                 }
                 check_item(s, i, item, meta, out);
@@ -238,20 +214,20 @@ fn check_standard(
         }
     }
     if !meta.subsystems.iter().any(|sub| sub.name == std.subsystem) {
-        out(s.problem("subsystem", format!("unknown sub-system {}", std.subsystem)));
+        out(s.problem("subsystem", format!("没有子体系 {}", std.subsystem)));
     }
     if std.effective < std.issued {
         out(s.problem(
             "effective",
             format!(
-                "takes effect ({}) before it is issued ({})",
+                "实施日期（{}）早于发布日期（{}）",
                 std.effective, std.issued
             ),
         ));
     }
     for (field, text) in [("title", &std.title), ("scope", &std.scope)] {
         if text.trim().is_empty() {
-            out(s.problem(field, "must not be empty"));
+            out(s.problem(field, "不能为空"));
         }
     }
     let mut ids = HashSet::new();
@@ -261,10 +237,7 @@ fn check_standard(
             if !ids.insert(req.id.as_str()) {
                 out(s.problem(
                     format!("{}requirements[{i}].id", part.prefix),
-                    format!(
-                        "duplicate requirement id {} (ids are unique across editions)",
-                        req.id
-                    ),
+                    format!("要求编号 {} 重复（各版本的要求编号不能相同）", req.id),
                 ));
             }
         }
@@ -304,24 +277,18 @@ fn parts(std: &StandardRecord) -> Vec<Part<'_>> {
 fn check_clauses(s: &Sourced<StandardRecord>, part: &Part<'_>, out: &mut impl FnMut(Problem)) {
     let prefix = &part.prefix;
     if part.clauses.is_empty() {
-        out(s.problem(
-            format!("{prefix}clauses"),
-            "a standard needs at least one clause",
-        ));
+        out(s.problem(format!("{prefix}clauses"), "标准至少需要一个条款"));
     }
     let mut seen = HashSet::new();
     for (i, clause) in part.clauses.iter().enumerate() {
         if !seen.insert(clause.no.as_str()) {
             out(s.problem(
                 format!("{prefix}clauses[{i}].no"),
-                format!("duplicate clause number {}", clause.no),
+                format!("条款号 {} 重复", clause.no),
             ));
         }
         if clause.text.trim().is_empty() {
-            out(s.problem(
-                format!("{prefix}clauses[{i}].text"),
-                "clause text must not be empty",
-            ));
+            out(s.problem(format!("{prefix}clauses[{i}].text"), "条款正文不能为空"));
         }
     }
 }
@@ -337,20 +304,17 @@ fn check_editions(s: &Sourced<StandardRecord>, out: &mut impl FnMut(Problem)) {
         if !edition.number.contains(digits) {
             out(s.problem(
                 at("number"),
-                format!("number {} does not contain {digits}", edition.number),
+                format!("标准号 {} 不含 {digits}", edition.number),
             ));
         }
         if !numbers.insert(edition.number.as_str()) {
-            out(s.problem(
-                at("number"),
-                format!("edition number {} is used twice", edition.number),
-            ));
+            out(s.problem(at("number"), format!("版本号 {} 用了两次", edition.number)));
         }
         if edition.effective < edition.issued {
             out(s.problem(
                 at("effective"),
                 format!(
-                    "takes effect ({}) before it is issued ({})",
+                    "实施日期（{}）早于发布日期（{}）",
                     edition.effective, edition.issued
                 ),
             ));
@@ -365,7 +329,7 @@ fn check_editions(s: &Sourced<StandardRecord>, out: &mut impl FnMut(Problem)) {
             out(s.problem(
                 at("effective"),
                 format!(
-                    "editions are listed oldest first: {} takes effect {}, not before {} ({})",
+                    "历次版本须从旧到新排列：{} 实施于 {}，不早于 {}（{}）",
                     edition.number, edition.effective, next.1, next.0
                 ),
             ));
@@ -384,14 +348,14 @@ fn check_item(
     if let Some(area) = item.area.as_ref().filter(|a| !meta.areas.contains(a)) {
         out(s.problem(
             field("area"),
-            format!("unknown area {area} (see catalogue.yaml areas)"),
+            format!("没有领域 {area}（见 catalogue.yaml 的 areas）"),
         ));
     }
     for (c, channel) in item.channels.iter().enumerate() {
         if !meta.channels.contains(channel) {
             out(s.problem(
                 format!("items[{i}].channels[{c}]"),
-                format!("unknown channel {channel} (see catalogue.yaml channels)"),
+                format!("没有渠道 {channel}（见 catalogue.yaml 的 channels）"),
             ));
         }
     }
@@ -403,15 +367,12 @@ fn check_item(
         ("level", item.level.is_empty()),
     ] {
         if empty {
-            out(s.problem(field(name), "must list at least one value"));
+            out(s.problem(field(name), "至少需要列出一个值"));
         }
     }
     let limit = &item.time_limit;
     if limit.raw.trim().is_empty() {
-        out(s.problem(
-            field("time_limit.raw"),
-            "keep the time limit as printed in the catalogue",
-        ));
+        out(s.problem(field("time_limit.raw"), "请照目录原文写出时限"));
     }
     for (name, days) in [
         ("working_days", limit.working_days),
@@ -425,14 +386,11 @@ fn check_item(
     if limit.working_days.is_some() && limit.calendar_days.is_some() {
         out(s.problem(
             field("time_limit"),
-            "give working_days or calendar_days, not both",
+            "working_days 和 calendar_days 只能给一个",
         ));
     }
     if limit.kind.is_some() && (typed || limit.display_working_days.is_some()) {
-        out(s.problem(
-            field("time_limit.kind"),
-            "kind is for limits that have no number of days",
-        ));
+        out(s.problem(field("time_limit.kind"), "kind 只用于没有天数的时限"));
     }
 }
 
@@ -456,14 +414,14 @@ fn check_requirement(
     {
         out(s.problem(
             at("id"),
-            format!("requirement id {} must be kebab-case (a-z, 0-9, -)", req.id),
+            format!(
+                "要求编号 {} 须由小写字母、数字和连字符组成（a-z、0-9、-）",
+                req.id
+            ),
         ));
     }
     if !part.clauses.iter().any(|c| c.no == req.clause) {
-        out(s.problem(
-            at("clause"),
-            format!("{} has no clause {}", std.id, req.clause),
-        ));
+        out(s.problem(at("clause"), format!("{} 没有条款 {}", std.id, req.clause)));
     }
     report(s, at("weight"), WEIGHT.check(req.weight), out);
     report(s, at("veto_at"), COUNT.check_optional(req.veto_at), out);
@@ -475,7 +433,7 @@ fn check_requirement(
         out,
     );
     if req.veto && req.veto_at.is_some() {
-        out(s.problem(at("veto_at"), "give veto or veto_at, not both"));
+        out(s.problem(at("veto_at"), "veto 和 veto_at 只能给一个"));
     }
     if let Some(window) = &req.in_force {
         if window
@@ -483,7 +441,7 @@ fn check_requirement(
             .zip(window.from)
             .is_some_and(|(to, from)| to < from)
         {
-            out(s.problem(at("in_force"), "in_force ends before it starts"));
+            out(s.problem(at("in_force"), "in_force 的结束日期早于开始日期"));
         }
     }
     if let Some(applies) = &req.applies_to {
@@ -491,7 +449,7 @@ fn check_requirement(
             if !meta.areas.contains(area) {
                 out(s.problem(
                     at(&format!("applies_to.areas[{a}]")),
-                    format!("unknown area {area} (see catalogue.yaml areas)"),
+                    format!("没有领域 {area}（见 catalogue.yaml 的 areas）"),
                 ));
             }
         }
@@ -503,33 +461,29 @@ fn check_requirement(
         if needed.contains(&param) && !set {
             out(s.problem(
                 at("check"),
-                format!("check {} needs `{}`", req.check.name(), param.name()),
+                format!("检查 {} 需要 `{}`", req.check.name(), param.name()),
             ));
         } else if set && !needed.contains(&param) && !allowed.contains(&param) {
             out(s.problem(
                 at(param.name()),
-                format!(
-                    "`{}` is not used by check {}",
-                    param.name(),
-                    req.check.name()
-                ),
+                format!("检查 {1} 不用 `{0}`", param.name(), req.check.name()),
             ));
         }
     }
     if req.check == CheckKind::Freshness && req.columns.is_none() && req.channel.is_none() {
         out(s.problem(
             at("check"),
-            "check freshness needs `columns` (or `channel`, for every column on it)",
+            "检查 freshness 需要 `columns`（或 `channel`，表示该渠道的全部栏目）",
         ));
     }
     if let Some(channel) = req.channel.as_ref().filter(|c| !meta.channels.contains(c)) {
         out(s.problem(
             at("channel"),
-            format!("unknown channel {channel} (see catalogue.yaml channels)"),
+            format!("没有渠道 {channel}（见 catalogue.yaml 的 channels）"),
         ));
     }
     if req.page.as_ref().is_some_and(|p| p.trim().is_empty()) {
-        out(s.problem(at("page"), "name the page the columns form (首页)"));
+        out(s.problem(at("page"), "请写明这些栏目所在的页面（如 首页）"));
     }
     if let Some(limit) = &req.limit {
         if let Some(message) = limit_problem(req.check, limit) {
@@ -550,33 +504,27 @@ fn check_requirement(
     }
     for (c, channel) in req.channels.iter().flatten().enumerate() {
         if !meta.channels.contains(channel) {
-            out(s.problem(
-                at(&format!("channels[{c}]")),
-                format!("unknown channel {channel}"),
-            ));
+            out(s.problem(at(&format!("channels[{c}]")), format!("没有渠道 {channel}")));
         }
     }
     for (c, code) in req.codes.iter().flatten().enumerate() {
         let field = at(&format!("codes[{c}]"));
         match items.get(code.as_str()) {
-            None => out(s.problem(field, format!("no catalogue row with code {code}"))),
+            None => out(s.problem(field, format!("没有编码为 {code} 的目录事项"))),
             Some(item)
                 if req.check == CheckKind::Display
                     && item.time_limit.display_working_days.is_none() =>
             {
                 out(s.problem(
                     field,
-                    format!("row {code} has no display_working_days for a display check"),
+                    format!("目录事项 {code} 没有 display_working_days，无法做公示期检查"),
                 ))
             }
             Some(_) => {}
         }
     }
     if req.codes.as_ref().is_some_and(|c| c.is_empty()) {
-        out(s.problem(
-            at("codes"),
-            "list at least one row code (or leave codes out where allowed)",
-        ));
+        out(s.problem(at("codes"), "至少列出一个事项编码（允许时可省略 codes）"));
     }
 }
 
@@ -596,13 +544,13 @@ fn report<T>(
 fn limit_problem(check: CheckKind, limit: &RuleLimit) -> Option<String> {
     let days = limit.working_days.is_some() as u8 + limit.calendar_days.is_some() as u8;
     if days != 1 {
-        return Some("give exactly one of working_days or calendar_days".into());
+        return Some("working_days 和 calendar_days 须给且只给一个".into());
     }
     if limit.extension_working_days.is_some() && check != CheckKind::Response {
-        return Some("extension_working_days applies to response checks only".into());
+        return Some("extension_working_days 只用于答复期限检查".into());
     }
     if check == CheckKind::Interpretation && limit.calendar_days.is_some() {
-        return Some("interpretation limits are in working_days".into());
+        return Some("解读的期限须按 working_days 计".into());
     }
     None
 }
@@ -637,7 +585,7 @@ fn check_in_force_overlaps(s: &Sourced<StandardRecord>, out: &mut impl FnMut(Pro
                     out(s.problem(
                         field.clone(),
                         format!(
-                            "in force at the same time as {} for clause {} ({}): their windows overlap",
+                            "与 {} 同时对条款 {} 有效（{}）：有效期重叠",
                             a.id,
                             a.clause,
                             a.check.name()
@@ -664,7 +612,7 @@ fn check_counts(
             out(meta.problem(
                 format!("subsystems[{i}].standards"),
                 format!(
-                    "{} declares {} standards but the folder has {found}",
+                    "{} 声明有 {} 项标准，但文件夹中有 {found} 项",
                     sub.name, sub.standards
                 ),
             ));
@@ -835,20 +783,20 @@ mod tests {
             &problems,
             "ZWGK-204.yaml",
             line,
-            "editions[0].number: edition number Q/RGZW 204-2019 is used twice",
+            "editions[0].number: 版本号 Q/RGZW 204-2019 用了两次",
         );
         assert_reported(
             &problems,
             "ZWGK-204.yaml",
             line + 2,
-            "editions[0].effective: editions are listed oldest first",
+            "editions[0].effective: 历次版本须从旧到新排列",
         );
         assert!(
-            problems.contains(": requirements[1].id: duplicate requirement id reply-document-format (ids are unique across editions)"),
+            problems.contains(": requirements[1].id: 要求编号 reply-document-format 重复（各版本的要求编号不能相同）"),
             "{problems}"
         );
         assert!(
-            problems.contains("requirements[1].clause: ZWGK-204 has no clause 9.9"),
+            problems.contains("requirements[1].clause: ZWGK-204 没有条款 9.9"),
             "{problems}"
         );
     }

@@ -19,6 +19,7 @@ use crate::generate::{generate, generate_year, GenerateOptions, Truth, YearOptio
 use crate::output::{self, write_atomic};
 use crate::report::{
     annual_names, export_templates, render_annual, render_reports, report_names, Format, Renderer,
+    TEMPLATES,
 };
 use crate::results::AuditResults;
 use crate::sample::{unit_worksheet_csv, worksheet_csv, worksheet_xlsx, SampleOptions};
@@ -67,17 +68,44 @@ fn audit(
             started.elapsed().as_secs_f64()
         )?;
     }
-    let breached = fail_under.is_some_and(|min| {
-        results
-            .units
-            .iter()
-            .any(|u| !u.vetoes.is_empty() || u.score.is_some_and(|s| s < min))
-    });
-    Ok(if breached {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    if !results.skipped_rows.is_empty() {
+        eprintln!(
+            "--keep-going：跳过了 {} 行有问题的数据，已列在 {} 的 skipped_rows 中",
+            results.skipped_rows.len(),
+            out.join("results.json").display()
+        );
+    }
+    let breached = fail_under.map(|min| units_below(&results, min));
+    match breached {
+        Some(units) if !units.is_empty() => {
+            eprintln!(
+                "--fail-under {}：{} 个单位低于该分数或被单项否决：{}",
+                fail_under.unwrap_or_default(),
+                units.len(),
+                units.join("、")
+            );
+            Ok(ExitCode::from(1))
+        }
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// The units scoring below `min` or vetoed, as `name（score）`, in rank order.
+fn units_below(results: &AuditResults, min: f64) -> Vec<String> {
+    results
+        .units
+        .iter()
+        .filter(|u| !u.vetoes.is_empty() || u.score.is_some_and(|s| s < min))
+        .map(|u| {
+            let score = u.score.map_or("—".to_string(), |s| format!("{s:.2}"));
+            let veto = if u.vetoes.is_empty() {
+                ""
+            } else {
+                "，单项否决"
+            };
+            format!("{}（{score}{veto}）", u.name)
+        })
+        .collect()
 }
 
 /// Where every input problem of a failed audit is listed; the terminal shows the first.
@@ -236,7 +264,7 @@ pub(super) fn annual_command(args: AnnualArgs) -> Result<ExitCode> {
         review,
     } = args;
     if weights.len() != 4 || weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
-        bail!("--weights must be four numbers of 0 or more");
+        bail!("--weights 须是四个不小于 0 的数，用逗号分隔，如 1,1,1,1");
     }
     let renderer = Renderer::new(templates.as_deref())?;
     let review = review_scores(&audits, year, review)?;
@@ -387,7 +415,7 @@ pub(super) fn sample_command(args: SampleArgs) -> Result<ExitCode> {
     let level = match (level, &configured.level) {
         (Some(level), _) => level,
         (None, Some(text)) => Level::parse(text).with_context(|| {
-            format!("audit.yaml sampling.level {text} is not S-1…S-4, I, II or III")
+            format!("audit.yaml 的 sampling.level {text} 不是 S-1…S-4、I、II 或 III")
         })?,
         (None, None) => Level::II,
     };
@@ -417,7 +445,7 @@ pub(super) fn sample_command(args: SampleArgs) -> Result<ExitCode> {
         && 0.0 < options.tolerable
         && options.tolerable < 1.0)
     {
-        bail!("--confidence and --tolerable must be between 0 and 1");
+        bail!("--confidence 和 --tolerable 须在 0 和 1 之间");
     }
     let plan = crate::sample::draw(&catalogue, &data, &options)?;
     let out = out.unwrap_or_else(|| dir.join("sample"));
@@ -489,7 +517,27 @@ fn review_scores(
     }
 }
 
-pub(super) fn templates_export(dir: &Path) -> Result<ExitCode> {
+/// Template files in `dir` that differ from the built-in ones: a user's edits, which
+/// exporting again would lose.
+fn edited_templates(dir: &Path) -> Vec<PathBuf> {
+    TEMPLATES
+        .iter()
+        .map(|(name, text)| (dir.join(name), text))
+        .filter(|(path, text)| std::fs::read(path).is_ok_and(|found| found != text.as_bytes()))
+        .map(|(path, _)| path)
+        .collect()
+}
+
+pub(super) fn templates_export(dir: &Path, force: bool) -> Result<ExitCode> {
+    let edited = edited_templates(dir);
+    if !edited.is_empty() && !force {
+        let names: Vec<String> = edited.iter().map(|p| p.display().to_string()).collect();
+        return Err(crate::error::Error::Invalid(format!(
+            "{} 与内置模板不同（可能已修改过），导出会覆盖：请先移走或另存，或加 --force 覆盖",
+            names.join("、")
+        ))
+        .into());
+    }
     let mut stdout = std::io::stdout().lock();
     for path in export_templates(dir)? {
         writeln!(stdout, "{}", path.display())?;
@@ -509,7 +557,7 @@ pub(super) fn generate_command(args: GenerateArgs) -> Result<ExitCode> {
         catalogue,
     } = args;
     if !(scale > 0.0 && scale.is_finite()) {
-        bail!("--scale must be a positive number");
+        bail!("--scale 须是正数");
     }
     let catalogue = super::catalogue::load(&catalogue.standards)?;
     let started = Instant::now();

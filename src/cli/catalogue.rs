@@ -20,9 +20,9 @@ pub(super) fn load(dir: &Path) -> Result<Catalogue> {
 
 fn problems_error(dir: &Path, problems: &Problems) -> anyhow::Error {
     anyhow::anyhow!(
-        "{problems}\n{} problem(s) in the catalogue {}; run `zwgk catalogue check` after fixing them",
-        problems.len(),
-        dir.display()
+        "{problems}\n标准目录 {} 中有 {} 个问题；改正后运行 zwgk catalogue check 复查",
+        dir.display(),
+        problems.len()
     )
 }
 
@@ -38,7 +38,7 @@ pub(super) fn catalogue_check(dir: &Path) -> Result<ExitCode> {
             let (first, last) = catalogue.calendar.years();
             writeln!(
                 std::io::stdout(),
-                "{} {}: {} standards, {} clauses, {} catalogue rows, {} requirements; calendar {first}–{last}: no problems",
+                "{} {}：标准 {} 项、条款 {} 条、目录事项 {} 项、考核要求 {} 项；工作日历 {first}–{last} 年：没有问题",
                 catalogue.meta.name,
                 catalogue.meta.version,
                 catalogue.standards.len(),
@@ -52,7 +52,7 @@ pub(super) fn catalogue_check(dir: &Path) -> Result<ExitCode> {
             for problem in problems.iter() {
                 writeln!(std::io::stdout(), "{problem}")?;
             }
-            eprintln!("{} problem(s) in {}", problems.len(), dir.display());
+            eprintln!("{} 中有 {} 个问题", dir.display(), problems.len());
             Ok(ExitCode::from(EXIT_BAD_INPUT))
         }
     }
@@ -71,17 +71,14 @@ fn selected<'a>(
                 .iter()
                 .map(|s| s.name.as_str())
                 .collect();
-            bail!(
-                "no sub-system {name}; the catalogue has {}",
-                names.join(", ")
-            );
+            bail!("没有子体系 {name}；目录中的子体系有 {}", names.join("、"));
         }
     }
     let status = match status {
         None => None,
         Some(label) => Some(
             Status::from_label(label)
-                .with_context(|| format!("no status {label}; use 现行, 即将实施 or 废止"))?,
+                .with_context(|| format!("没有状态 {label}；请用 现行、即将实施 或 废止"))?,
         ),
     };
     Ok(catalogue
@@ -154,7 +151,7 @@ pub(super) fn catalogue_show(
 ) -> Result<ExitCode> {
     let Some(s) = catalogue.lookup(id) else {
         bail!(
-            "no standard {id} in {}; `zwgk catalogue list` shows them all",
+            "{} 中没有标准 {id}；运行 zwgk catalogue list 查看全部标准",
             catalogue.dir.display()
         );
     };
@@ -294,14 +291,14 @@ fn search(
 ) -> Result<ExitCode> {
     if let Some(label) = &request.status {
         if Status::from_label(label).is_none() {
-            bail!("no status {label}; use 现行, 即将实施 or 废止");
+            bail!("没有状态 {label}；请用 现行、即将实施 或 废止");
         }
     }
     let (index, freshness) = CatalogueIndex::open(dir, cache)?;
     match freshness {
         Freshness::Reused => {}
         Freshness::Rebuilt => eprintln!(
-            "index rebuilt: {} documents in {}",
+            "已重建搜索索引：{} 个文档，在 {}",
             index.documents,
             index.dir.display()
         ),
@@ -371,7 +368,7 @@ pub(super) fn rebuild_index(dir: &Path, cache: &Path) -> Result<ExitCode> {
     let index = CatalogueIndex::build(&catalogue, cache)?;
     writeln!(
         std::io::stdout(),
-        "indexed {} standards as {} documents in {:.0} ms: {}",
+        "已为 {} 项标准建立索引，共 {} 个文档，用时 {:.0} 毫秒：{}",
         catalogue.standards.len(),
         index.documents,
         started.elapsed().as_secs_f64() * 1000.0,

@@ -142,7 +142,7 @@ impl CsvReader {
             let n = self
                 .file
                 .read(&mut raw[filled..])
-                .map_err(|err| Problem::file(&self.path, format!("无法读取：{err}")))?;
+                .map_err(|err| Problem::unreadable(&self.path, &err))?;
             if n == 0 {
                 self.eof = true;
                 break;

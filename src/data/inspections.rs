@@ -375,12 +375,15 @@ impl Record for Filled {
 /// neither has a verdict filled in yet.
 pub(crate) fn load(found: &Found, catalogue: &Catalogue) -> Result<Option<Inspections>, Problems> {
     let plan_path = &found.plan;
-    let text = std::fs::read(plan_path)
-        .map_err(|e| Problems::one(Problem::file(plan_path, format!("无法读取：{e}"))))?;
+    let text =
+        std::fs::read(plan_path).map_err(|e| Problems::one(Problem::unreadable(plan_path, &e)))?;
     let plan: SamplePlan = serde_json::from_slice(&text).map_err(|e| {
         Problems::one(Problem::file(
             plan_path,
-            format!("不是 zwgk 抽样文件 sample.json：{e}"),
+            format!(
+                "不是 zwgk 抽样文件 sample.json：{}",
+                crate::locate::serde_message_zh(&e.to_string())
+            ),
         ))
     })?;
     let mut problems = Problems::default();

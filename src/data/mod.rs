@@ -855,7 +855,7 @@ pub(crate) fn load_units(path: &Path, catalogue: &Catalogue) -> Result<Vec<Unit>
         })
     };
     if file.units.len() > usize::from(UnitIx::MAX) {
-        at("units".into(), format!("at most {} units", UnitIx::MAX));
+        at("units".into(), format!("最多 {} 个单位", UnitIx::MAX));
     }
     let mut seen = HashSet::new();
     for (i, unit) in file.units.iter().enumerate() {
@@ -880,14 +880,14 @@ pub(crate) fn load_units(path: &Path, catalogue: &Catalogue) -> Result<Vec<Unit>
         if !seen.insert(unit.id.as_str()) {
             at(
                 format!("units[{i}].id"),
-                format!("duplicate unit id {}", unit.id),
+                format!("单位编号 {} 重复", unit.id),
             );
         }
         for (a, area) in unit.areas.iter().enumerate() {
             if !catalogue.meta.areas.contains(area) {
                 at(
                     format!("units[{i}].areas[{a}]"),
-                    format!("unknown area {area} (see catalogue.yaml areas)"),
+                    format!("没有领域 {area}（见 catalogue.yaml 的 areas）"),
                 );
             }
         }
@@ -919,7 +919,7 @@ fn load_waivers(
             })
         };
         if !units.iter().any(|u| u.id == waiver.unit) {
-            at("unit", format!("unknown unit {}", waiver.unit));
+            at("unit", format!("没有单位 {}", waiver.unit));
         }
         let known = waiver.rule.split_once('/').is_some_and(|(standard, rule)| {
             catalogue

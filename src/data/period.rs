@@ -14,7 +14,7 @@ pub(crate) struct Period {
 
 impl Period {
     pub(crate) fn parse(text: &str) -> Result<Period, String> {
-        let bad = || format!("period {text:?} is not YYYY-Qn (2018-Q4) or YYYY (2018)");
+        let bad = || format!("期间 {text:?} 不是 YYYY-Qn（如 2018-Q4）或 YYYY（如 2018）");
         let (year, quarter) = match text.split_once("-Q") {
             Some((y, q)) => (y, Some(q.parse::<u32>().map_err(|_| bad())?)),
             None => (text, None),

@@ -83,8 +83,7 @@ impl Source {
         sheet: Option<&str>,
         formulas: bool,
     ) -> Result<Source, Problem> {
-        let meta = std::fs::metadata(path)
-            .map_err(|err| Problem::file(path, format!("无法读取：{err}")))?;
+        let meta = std::fs::metadata(path).map_err(|err| Problem::unreadable(path, &err))?;
         if !meta.is_file() {
             return Err(Problem::file(path, "不是文件（是文件夹？）"));
         }
@@ -95,8 +94,7 @@ impl Source {
             let sheet = SheetReader::open(path, meta.len(), sheet, formulas)?;
             return Ok(Source::Sheet(sheet));
         }
-        let file =
-            File::open(path).map_err(|err| Problem::file(path, format!("无法读取：{err}")))?;
+        let file = File::open(path).map_err(|err| Problem::unreadable(path, &err))?;
         Ok(Source::Csv(CsvReader::open(path, file)))
     }
 

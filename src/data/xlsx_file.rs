@@ -94,7 +94,7 @@ fn open_book(path: &Path, size: u64) -> Result<(Workbook, String), Problem> {
             MAX_FILE >> 20
         )));
     }
-    let bytes = std::fs::read(path).map_err(|err| fail(format!("无法读取：{err}")))?;
+    let bytes = std::fs::read(path).map_err(|err| Problem::unreadable(path, &err))?;
     let sha256 = format!("{:x}", Sha256::digest(&bytes));
     check_parts(path, &bytes)?;
     let book: Workbook = open_workbook_from_rs(Cursor::new(bytes)).map_err(|err| {
@@ -113,7 +113,7 @@ pub(crate) type SheetCells = Vec<((u32, u32), String)>;
 /// any workbook read.
 pub(crate) fn read_sheets(path: &Path) -> Result<Vec<(String, SheetCells)>, Problem> {
     let size = std::fs::metadata(path)
-        .map_err(|err| Problem::file(path, format!("无法读取：{err}")))?
+        .map_err(|err| Problem::unreadable(path, &err))?
         .len();
     let (mut book, _) = open_book(path, size)?;
     let mut sheets = Vec::new();

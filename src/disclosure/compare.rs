@@ -140,7 +140,10 @@ fn read(path: &Path) -> Result<Figures> {
     let value: serde_yaml::Value = serde_yaml::from_str(&source).map_err(|e| {
         Error::Input(Problems::one(Problem::file(
             path,
-            format!("不是 YAML 或 JSON：{e}"),
+            format!(
+                "不是 YAML 或 JSON：{}",
+                crate::locate::serde_message_zh(&e.to_string())
+            ),
         )))
     })?;
     // The report's own JSON holds the figures under `tables`.
@@ -151,7 +154,10 @@ fn read(path: &Path) -> Result<Figures> {
     serde_yaml::from_value(figures).map_err(|e| {
         Error::Input(Problems::one(Problem::file(
             path,
-            format!("应为 表 → 行 → 列 → 数字 的结构（与报告的 JSON 相同）：{e}"),
+            format!(
+                "应为 表 → 行 → 列 → 数字 的结构（与报告的 JSON 相同）：{}",
+                crate::locate::serde_message_zh(&e.to_string())
+            ),
         )))
     })
 }

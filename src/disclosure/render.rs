@@ -49,7 +49,7 @@ pub(crate) fn render(
         }
         if output.includes(Output::Json) {
             let json = serde_json::to_vec_pretty(&json(report))
-                .map_err(|e| Error::internal("disclosure json", e))?;
+                .map_err(|e| Error::internal("写入年度报告 JSON", e))?;
             files.push((format!("{stem}.json"), json));
         }
         if output.includes(Output::Xlsx) {

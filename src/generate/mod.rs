@@ -977,7 +977,7 @@ fn write(
     waiver: Option<String>,
 ) -> Result<Truth> {
     let out = &options.out;
-    std::fs::create_dir_all(out).map_err(|e| Error::io("creating", out, e))?;
+    std::fs::create_dir_all(out).map_err(|e| Error::io("创建", out, e))?;
     let read = crate::data::text_codes(g.catalogue);
     let items = g.q.items.iter().filter(|i| !i.deleted);
     if options.full_text {
@@ -1092,7 +1092,7 @@ fn copy_units(out: &Path, units: &UnitsFile) -> Result<String> {
     write_atomic(
         &out.join("units.yaml"),
         serde_yaml::to_string(units)
-            .map_err(|e| Error::internal("writing units.yaml", e))?
+            .map_err(|e| Error::internal("写入 units.yaml", e))?
             .as_bytes(),
     )?;
     Ok("units.yaml".into())
@@ -1115,16 +1115,16 @@ fn write_csv_with_header<'r, T: Serialize + 'r>(
     if !header.is_empty() {
         writer
             .write_record(header)
-            .map_err(|e| Error::internal(format!("writing {}", path.display()), e))?;
+            .map_err(|e| Error::internal(format!("写入 {}", path.display()), e))?;
     }
     for row in rows {
         writer
             .serialize(row)
-            .map_err(|e| Error::internal(format!("writing {}", path.display()), e))?;
+            .map_err(|e| Error::internal(format!("写入 {}", path.display()), e))?;
     }
     let bytes = writer
         .into_inner()
-        .map_err(|e| Error::internal(format!("writing {}", path.display()), e))?;
+        .map_err(|e| Error::internal(format!("写入 {}", path.display()), e))?;
     write_atomic(path, &bytes)
 }
 

@@ -231,17 +231,16 @@ impl CatalogueIndex {
         // leaves a half-written index where a search would open it.
         let staging = dir.with_extension(format!("building-{}", std::process::id()));
         if staging.exists() {
-            std::fs::remove_dir_all(&staging).map_err(|e| Error::io("removing", &staging, e))?;
+            std::fs::remove_dir_all(&staging).map_err(|e| Error::io("删除", &staging, e))?;
         }
-        std::fs::create_dir_all(&staging)
-            .map_err(|e| Error::io("creating index folder", &staging, e))?;
+        std::fs::create_dir_all(&staging).map_err(|e| Error::io("创建索引文件夹", &staging, e))?;
         let (schema, fields) = Fields::schema();
         let index = Index::create_in_dir(&staging, schema)
-            .map_err(|e| Error::internal(format!("creating index in {}", staging.display()), e))?;
+            .map_err(|e| Error::internal(format!("在 {} 建立索引", staging.display()), e))?;
         let manifest = fill(&index, &fields, catalogue)?;
         let manifest_path = staging.join(MANIFEST);
         std::fs::write(&manifest_path, serde_json::to_vec_pretty(&manifest)?)
-            .map_err(|e| Error::io("writing", &manifest_path, e))?;
+            .map_err(|e| Error::io("写入", &manifest_path, e))?;
         drop(index);
 
         // A file in the folder's place is replaced too.
@@ -252,9 +251,8 @@ impl CatalogueIndex {
         } else {
             Ok(())
         };
-        removed.map_err(|e| Error::io("removing old index", &dir, e))?;
-        std::fs::rename(&staging, &dir)
-            .map_err(|e| Error::io("moving the new index into", &dir, e))?;
+        removed.map_err(|e| Error::io("删除旧索引", &dir, e))?;
+        std::fs::rename(&staging, &dir).map_err(|e| Error::io("移入新索引", &dir, e))?;
         CatalogueIndex::open_dir(&dir, &manifest)
     }
 
@@ -269,14 +267,13 @@ impl CatalogueIndex {
     /// Opens the index in `dir`, refusing one whose files fail their checksums or that
     /// does not hold the documents its manifest says.
     fn open_dir(dir: &Path, manifest: &Manifest) -> Result<CatalogueIndex> {
-        let opening = |e: tantivy::TantivyError| {
-            Error::internal(format!("opening index {}", dir.display()), e)
-        };
+        let opening =
+            |e: tantivy::TantivyError| Error::internal(format!("打开索引 {}", dir.display()), e);
         let index = Index::open_in_dir(dir).map_err(opening)?;
         if has_cut_segment_file(dir) || !index.validate_checksum().map_err(opening)?.is_empty() {
             return Err(Error::internal(
-                "opening index",
-                format!("{} is damaged", dir.display()),
+                "打开索引",
+                format!("{} 已损坏", dir.display()),
             ));
         }
         // An index of another shape (written by another version under the same format
@@ -284,15 +281,15 @@ impl CatalogueIndex {
         let (schema, fields) = Fields::schema();
         if index.schema() != schema {
             return Err(Error::internal(
-                "opening index",
-                format!("{} has another schema", dir.display()),
+                "打开索引",
+                format!("{} 的结构与本版本不同", dir.display()),
             ));
         }
         let opened = CatalogueIndex::with_reader(index, fields, dir.to_path_buf(), manifest)?;
         if opened.reader.searcher().num_docs() != manifest.documents {
             return Err(Error::internal(
-                "opening index",
-                format!("{} is incomplete", dir.display()),
+                "打开索引",
+                format!("{} 不完整", dir.display()),
             ));
         }
         Ok(opened)
@@ -393,7 +390,7 @@ fn load_catalogue(dir: &Path) -> Result<Catalogue> {
     match Catalogue::load(dir) {
         Ok(catalogue) => Ok(catalogue),
         Err(problems) => crate::error::bail_invalid!(
-            "the catalogue in {} has {} problem(s); fix them before searching:\n{problems}",
+            "{} 中的标准目录有 {} 个问题，请先改正再检索：\n{problems}",
             dir.display(),
             problems.len()
         ),
@@ -536,7 +533,7 @@ pub fn row_text(item: &CatalogueItem) -> String {
 fn index_dir(standards_dir: &Path, cache_dir: &Path) -> Result<PathBuf> {
     let canonical = standards_dir
         .canonicalize()
-        .map_err(|e| Error::io("finding the standards folder", standards_dir, e))?;
+        .map_err(|e| Error::io("查找标准文件夹", standards_dir, e))?;
     let digest = Sha256::digest(canonical.to_string_lossy().as_bytes());
     let name = format!("index-{:x}", digest);
     Ok(cache_dir.join(&name[..22]))

@@ -98,7 +98,7 @@ pub(crate) fn annual(
     review: Option<&BTreeMap<String, f64>>,
 ) -> Result<Annual> {
     let Some((last, _)) = quarters.last() else {
-        bail_invalid!("no quarterly results for {year}: audit at least one quarter first");
+        bail_invalid!("{year} 年没有季度考核结果：请先至少考核一个季度");
     };
     let rules = &last.scoring.annual;
     if let Some(review) = review {

@@ -84,10 +84,10 @@ impl Renderer {
             let (text, origin) = match overrides.map(|dir| dir.join(name)).filter(|p| p.exists()) {
                 Some(path) => {
                     let text = std::fs::read_to_string(&path)
-                        .map_err(|e| Error::io("reading template", &path, e))?;
+                        .map_err(|e| Error::io("读取模板", &path, e))?;
                     (text, path.display().to_string())
                 }
-                None => (embedded.to_string(), format!("built-in {name}")),
+                None => (embedded.to_string(), format!("内置 {name}")),
             };
             let registry = if name.ends_with(".html.hbs") {
                 &mut html
@@ -98,7 +98,7 @@ impl Renderer {
                 .register_template_string(name, text)
                 .map_err(|err| Error::Template {
                     name: origin,
-                    message: err.to_string(),
+                    message: crate::error::template_compile_reason(&err),
                 })?;
         }
         Ok(Renderer { markdown, html })
@@ -112,14 +112,14 @@ impl Renderer {
         };
         registry.render(name, data).map_err(|err| Error::Template {
             name: name.into(),
-            message: format!("rendering failed: {err}"),
+            message: crate::error::template_render_reason(&err),
         })
     }
 }
 
 /// Writes the embedded templates into `dir` for editing.
 pub(crate) fn export_templates(dir: &Path) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("创建", dir, e))?;
     TEMPLATES
         .iter()
         .map(|(name, text)| {
@@ -238,7 +238,8 @@ pub(crate) fn render_annual(
     format: Format,
     renderer: &Renderer,
 ) -> Result<Files> {
-    let json = serde_json::to_vec_pretty(annual).map_err(|e| Error::internal("annual.json", e))?;
+    let json =
+        serde_json::to_vec_pretty(annual).map_err(|e| Error::internal("写入 annual.json", e))?;
     let mut files = vec![("annual.json".to_string(), json)];
     let page = AnnualPage {
         annual,

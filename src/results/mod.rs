@@ -152,16 +152,17 @@ pub(crate) struct UnitFinding {
 
 impl AuditResults {
     pub(crate) fn read(path: &Path) -> Result<AuditResults> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io("reading", path, e))?;
+        let bytes = std::fs::read(path).map_err(|e| Error::io("读取", path, e))?;
         let results: AuditResults = serde_json::from_slice(&bytes).map_err(|e| {
             Error::Invalid(format!(
-                "{} is not a zwgk results file: {e}",
-                path.display()
+                "{} 不是 zwgk 的考核结果文件：{}",
+                path.display(),
+                crate::locate::serde_message_zh(&e.to_string())
             ))
         })?;
         if results.schema != SCHEMA {
             crate::error::bail_invalid!(
-                "{}: schema {} is not {SCHEMA}",
+                "{}：结果文件格式版本 {} 不是本版本的 {SCHEMA}",
                 path.display(),
                 results.schema
             );

@@ -78,11 +78,11 @@ pub(crate) fn draw(
         .collect();
     if units.is_empty() {
         bail_invalid!(
-            "no published items in the period{}: nothing to sample",
+            "本期{}没有已发布的信息，无从抽样",
             if options.focus.is_empty() {
                 ""
             } else {
-                " within the focus"
+                "在 --focus 范围内"
             }
         );
     }
@@ -238,9 +238,9 @@ fn check_rule(catalogue: &Catalogue, rule: &str) -> Result<()> {
     match catalogue.requirement(rule) {
         Some((_, r)) if r.check() == CheckKind::Manual => Ok(()),
         Some(_) => {
-            bail_invalid!("{rule} is not a manual requirement: verdicts are recorded under one")
+            bail_invalid!("{rule} 不是人工核查要求：核查结论须记在人工核查要求下")
         }
-        None => bail_invalid!("no requirement {rule} in the catalogue"),
+        None => bail_invalid!("目录中没有要求 {rule}"),
     }
 }
 
@@ -275,7 +275,7 @@ fn focus_codes(catalogue: &Catalogue, focus: &[String]) -> Result<Option<HashSet
                 .map(|s| format!("{}, {}", s.id, s.id.rsplit('-').next().unwrap_or_default()))
                 .unwrap_or_default();
             bail_invalid!(
-                "--focus {name}: neither a standard ({example}) nor an area of catalogue.yaml"
+                "--focus {name}：既不是标准（如 {example}），也不是 catalogue.yaml 中的领域"
             );
         }
     }

@@ -306,7 +306,7 @@ pub(crate) fn worksheet_csv(
     }
     writer
         .into_inner()
-        .map_err(|e| crate::error::Error::internal("writing worksheet.csv", e))
+        .map_err(|e| crate::error::Error::internal("写入 worksheet.csv", e))
 }
 
 /// The unit sheet as CSV (`unit_worksheet.csv`); `None` when no drawn unit has
@@ -326,5 +326,5 @@ pub(crate) fn unit_worksheet_csv(
     writer
         .into_inner()
         .map(Some)
-        .map_err(|e| crate::error::Error::internal("writing unit_worksheet.csv", e))
+        .map_err(|e| crate::error::Error::internal("写入 unit_worksheet.csv", e))
 }

@@ -133,7 +133,7 @@ fn templates() -> Result<Handlebars<'static>> {
             .and_then(|_| pages.register_template_string(name, text))
             .map_err(|e| Error::Template {
                 name: format!("serve/{name}.hbs"),
-                message: e.to_string(),
+                message: crate::error::template_compile_reason(&e),
             })?;
     }
     Ok(pages)
@@ -154,14 +154,14 @@ pub(crate) fn serve(
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::internal("starting the server", e))?;
+        .map_err(|e| Error::internal("启动服务", e))?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
-            .map_err(|e| Error::internal(format!("listening on {addr}"), e))?;
+            .map_err(|e| Error::internal(format!("监听 {addr}"), e))?;
         let local = listener
             .local_addr()
-            .map_err(|e| Error::internal("listening", e))?;
+            .map_err(|e| Error::internal("监听", e))?;
         ready(local);
         tokio::spawn(reload_when_changed(app.clone()));
         axum::serve(listener, router(app))
@@ -169,7 +169,7 @@ pub(crate) fn serve(
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await
-            .map_err(|e| Error::internal("serving", e))
+            .map_err(|e| Error::internal("提供服务", e))
     })
 }
 

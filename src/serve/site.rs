@@ -95,7 +95,7 @@ fn load_periods(sources: &Sources) -> Result<Vec<PeriodSite>> {
             .filter(|p| p.join(AUDIT_FILE).is_file())
             .collect(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(Error::io("reading", &sources.audits, e)),
+        Err(e) => return Err(Error::io("读取", &sources.audits, e)),
     };
     folders.sort();
     let renderer = Renderer::new(None)?;
