@@ -171,7 +171,7 @@ fn templates_export_keeps_edited_templates_without_force() {
     let sandbox = Sandbox::new();
     let dir = sandbox.path().join("templates");
     let written = export(&sandbox, &dir, false).ok();
-    assert_eq!(written.lines().count(), 7, "{written}");
+    assert_eq!(written.lines().count(), 9, "{written}");
     // Identical files are fine to export over.
     export(&sandbox, &dir, false).ok();
     let edited = dir.join("circular.md.hbs");

@@ -127,8 +127,14 @@ fn another_countys_generated_quarter_audits_to_its_truth_and_renders_in_its_own_
     ] {
         texts.push(std::fs::read_to_string(dir.join(file)).unwrap());
     }
+    // The Word documents too: their words are in document.xml.
+    texts.push(package_parts(&out.join("report.docx"))["word/document.xml"].clone());
     for entry in std::fs::read_dir(out.join("notices")).unwrap() {
-        texts.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        let path = entry.unwrap().path();
+        texts.push(match path.extension().and_then(|e| e.to_str()) {
+            Some("docx") => package_parts(&path)["word/document.xml"].clone(),
+            _ => std::fs::read_to_string(&path).unwrap(),
+        });
     }
     for text in &texts {
         for word in [
