@@ -286,7 +286,7 @@ fn every_notice_is_written_as_docx_beside_its_markdown() {
 }
 
 #[test]
-fn rendering_one_format_keeps_the_others_notices() {
+fn rendering_one_format_keeps_the_others_notices_and_renders_the_same_bytes() {
     let sandbox = Sandbox::new();
     let report = sandbox.audited_fixture("mini").join("report");
     let results = report.join("results.json");
@@ -296,6 +296,7 @@ fn rendering_one_format_keeps_the_others_notices() {
         .find(|p| p.extension().is_some_and(|e| e == "docx"))
         .unwrap();
     let before = std::fs::read(&notice).unwrap();
+    let circular = std::fs::read(report.join("report.docx")).unwrap();
     sandbox
         .run(&["report", results.to_str().unwrap(), "--format", "md"])
         .ok();
