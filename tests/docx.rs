@@ -319,6 +319,11 @@ fn rendering_one_format_keeps_the_others_notices_and_renders_the_same_bytes() {
         !report.join("report.md").exists(),
         "docx renders only .docx"
     );
+    assert_eq!(
+        std::fs::read(report.join("report.docx")).unwrap(),
+        circular,
+        "the same results render the same Word document"
+    );
 }
 
 #[test]
