@@ -41,7 +41,7 @@ awk -v items="$items" -v bytes="$bytes" -v t1="$t1" -v t2="$t2" -v tr="$tr" -v k
   printf "  2 threads: %.2f s, %.0f items/s (target >= 300000)\n", t2, items / t2
   printf "  peak RSS %.0f MB = %.2f x input (target <= 1.5)\n", kb / 1024, kb * 1024 / bytes
   printf "  1 thread: %.2f s; speed-up %.2fx (target >= 1.6)\n", t1, t1 / t2
-  printf "  with the circular (Markdown, HTML, XLSX, notices): %.2f s\n", tr
+  printf "  with the circular (Markdown, HTML, Word, XLSX, notices): %.2f s\n", tr
 }'
 if python3 -c "import duckdb" 2>/dev/null; then
   python3 scripts/duckdb_compare.py "$work/big/2018-Q4" --zwgk "$bin" | tail -4
