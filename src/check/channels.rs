@@ -15,8 +15,8 @@ pub(super) fn check(
 ) -> Vec<Instance> {
     let codes = &spec.codes;
     let mut instances = Vec::new();
-    for entry in &unit.register {
-        if !codes.iter().any(|c| **c == *entry.item_code) || !rule.in_force_on(entry.formed_on) {
+    for entry in unit.register_coded(codes) {
+        if !rule.in_force_on(entry.formed_on) {
             continue;
         }
         let Some(items) = unit.publications.get(&*entry.id) else {

@@ -28,9 +28,8 @@ pub(super) fn check(
             // One publication on several channels is one item: count register entries
             // (or the item itself when it has none).
             let published: HashSet<&str> = unit
-                .items
-                .iter()
-                .filter(|i| codes.iter().any(|c| **c == *i.item_code))
+                .items_coded(codes)
+                .into_iter()
                 .filter(|i| i.published_on >= first && i.published_on <= last)
                 .map(|i| i.register_ref().unwrap_or(i.id()))
                 .collect();

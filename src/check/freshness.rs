@@ -33,7 +33,7 @@ pub(super) fn check(
 }
 
 fn one_column(ctx: &Ctx<'_>, spec: &FreshnessSpec, column: &str, unit: &UnitData<'_>) -> Instance {
-    let days = update_days(unit, |i| i.column() == column);
+    let days = update_days(unit.items_in_columns(&[column.to_string()]), |_| true);
     if days.is_empty() {
         return Instance::other(column, ctx.period.end(), Outcome::NotApplicable);
     }
@@ -41,7 +41,7 @@ fn one_column(ctx: &Ctx<'_>, spec: &FreshnessSpec, column: &str, unit: &UnitData
 }
 
 fn together(ctx: &Ctx<'_>, spec: &FreshnessSpec, name: &str, unit: &UnitData<'_>) -> Instance {
-    let days = update_days(unit, |i| on_page(spec, i));
+    let days = update_days(page_items(spec, unit), |i| on_page(spec, i));
     if days.is_empty() && spec.channel.is_some() {
         return Instance::other(name, ctx.period.end(), Outcome::NotApplicable);
     }
@@ -60,11 +60,19 @@ pub(super) fn on_page(spec: &FreshnessSpec, item: &Item) -> bool {
     column_ok && channel_ok
 }
 
-/// Publication days of the unit's items that pass `counts`, sorted, without repeats.
-pub(super) fn update_days(unit: &UnitData<'_>, counts: impl Fn(&Item) -> bool) -> Vec<NaiveDate> {
-    let mut days: Vec<NaiveDate> = unit
-        .items
-        .iter()
+/// The unit's items a page or channel rule reads: those in its columns, or all of them
+/// for a channel.
+pub(super) fn page_items<'a>(spec: &FreshnessSpec, unit: &UnitData<'a>) -> Vec<&'a Item> {
+    if spec.columns.is_empty() {
+        return unit.items.clone();
+    }
+    unit.items_in_columns(&spec.columns)
+}
+
+/// Publication days of `items` that pass `counts`, sorted, without repeats.
+pub(super) fn update_days(items: Vec<&Item>, counts: impl Fn(&Item) -> bool) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = items
+        .into_iter()
         .filter(|i| counts(i))
         .map(|i| i.published_on)
         .collect();

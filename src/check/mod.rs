@@ -157,6 +157,11 @@ pub(crate) struct UnitData<'a> {
     pub messages: Vec<&'a Message>,
     /// Publications of each register entry, by entry id.
     pub publications: FxHashMap<&'a str, Vec<&'a Item>>,
+    /// Items and register entries by catalogue code, items by column, each in file order:
+    /// a check reads the few it covers instead of scanning the unit's every record.
+    items_by_code: FxHashMap<&'a str, Vec<&'a Item>>,
+    items_by_column: FxHashMap<&'a str, Vec<&'a Item>>,
+    register_by_code: FxHashMap<&'a str, Vec<&'a RegisterEntry>>,
 }
 
 /// What every check may read.
@@ -239,7 +244,7 @@ pub(crate) fn run(
     let mut units: Vec<Vec<RuleResult>> = grouped
         .into_par_iter()
         .map(|mut unit| {
-            unit.index_publications();
+            unit.index();
             let results = check_unit(&ctx, &unit);
             on_unit();
             results
@@ -250,18 +255,7 @@ pub(crate) fn run(
 }
 
 fn group_by_unit(data: &Dataset) -> Vec<UnitData<'_>> {
-    let mut units: Vec<UnitData<'_>> = data
-        .units
-        .iter()
-        .map(|unit| UnitData {
-            unit,
-            items: Vec::new(),
-            register: Vec::new(),
-            applications: Vec::new(),
-            messages: Vec::new(),
-            publications: FxHashMap::default(),
-        })
-        .collect();
+    let mut units: Vec<UnitData<'_>> = data.units.iter().map(UnitData::new).collect();
     for item in &data.items {
         units[item.unit as usize].items.push(item);
     }
@@ -279,14 +273,76 @@ fn group_by_unit(data: &Dataset) -> Vec<UnitData<'_>> {
     units
 }
 
-impl UnitData<'_> {
-    fn index_publications(&mut self) {
-        for item in &self.items {
+impl<'a> UnitData<'a> {
+    /// No records yet.
+    pub(crate) fn new(unit: &'a Unit) -> UnitData<'a> {
+        UnitData {
+            unit,
+            items: Vec::new(),
+            register: Vec::new(),
+            applications: Vec::new(),
+            messages: Vec::new(),
+            publications: FxHashMap::default(),
+            items_by_code: FxHashMap::default(),
+            items_by_column: FxHashMap::default(),
+            register_by_code: FxHashMap::default(),
+        }
+    }
+
+    /// Files the records by entry, code and column, once they are all in.
+    pub(crate) fn index(&mut self) {
+        for &item in &self.items {
             if let Some(entry) = item.register_ref() {
                 self.publications.entry(entry).or_default().push(item);
             }
+            let code = self.items_by_code.entry(&item.item_code).or_default();
+            code.push(item);
+            self.items_by_column
+                .entry(item.column())
+                .or_default()
+                .push(item);
+        }
+        for &entry in &self.register {
+            self.register_by_code
+                .entry(&entry.item_code)
+                .or_default()
+                .push(entry);
         }
     }
+
+    /// The unit's items with one of `codes`, in file order.
+    pub(crate) fn items_coded(&self, codes: &[String]) -> Vec<&'a Item> {
+        gather(&self.items_by_code, codes, |item| item.line)
+    }
+
+    /// The unit's items in one of `columns`, in file order.
+    pub(crate) fn items_in_columns(&self, columns: &[String]) -> Vec<&'a Item> {
+        gather(&self.items_by_column, columns, |item| item.line)
+    }
+
+    /// The unit's register entries with one of `codes`, in file order.
+    pub(crate) fn register_coded(&self, codes: &[String]) -> Vec<&'a RegisterEntry> {
+        gather(&self.register_by_code, codes, |entry| entry.line)
+    }
+}
+
+/// The records filed under any of `keys`, in file order (by `line`, unique in a file).
+fn gather<'a, T>(
+    index: &FxHashMap<&str, Vec<&'a T>>,
+    keys: &[String],
+    line: impl Fn(&T) -> u32,
+) -> Vec<&'a T> {
+    let mut found: Vec<&'a T> = keys
+        .iter()
+        .filter_map(|key| index.get(key.as_str()))
+        .flatten()
+        .copied()
+        .collect();
+    if keys.len() > 1 {
+        found.sort_unstable_by_key(|record| line(record));
+        found.dedup_by_key(|record| line(record));
+    }
+    found
 }
 
 /// Every requirement for one unit, in catalogue order.
@@ -354,13 +410,11 @@ pub(crate) fn applies(rule: &Requirement, unit: &Unit) -> bool {
 /// Items of the unit with one of the codes, in force on their publication date.
 pub(crate) fn items_with_codes<'a>(
     rule: &'a Requirement,
-    codes: &'a [String],
-    unit: &'a UnitData<'a>,
+    codes: &[String],
+    unit: &UnitData<'a>,
 ) -> impl Iterator<Item = &'a Item> + 'a {
-    unit.items
-        .iter()
-        .copied()
-        .filter(move |item| codes.iter().any(|c| **c == *item.item_code))
+    unit.items_coded(codes)
+        .into_iter()
         .filter(move |item| rule.in_force_on(item.published_on))
 }
 

@@ -10,10 +10,12 @@ pub(super) fn check(
     spec: &ReviewSpec,
     unit: &UnitData<'_>,
 ) -> Vec<Instance> {
-    let codes = spec.codes.as_deref();
-    unit.items
-        .iter()
-        .filter(|item| codes.is_none_or(|codes| codes.iter().any(|c| **c == *item.item_code)))
+    let items = match spec.codes.as_deref() {
+        Some(codes) => unit.items_coded(codes),
+        None => unit.items.clone(),
+    };
+    items
+        .into_iter()
         .filter(|item| rule.in_force_on(item.published_on))
         .filter(|item| ctx.placement(item.published_on) == Placement::Within)
         .map(|item| {

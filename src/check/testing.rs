@@ -121,20 +121,13 @@ impl Fixture {
     }
 
     pub(crate) fn data(&self) -> UnitData<'_> {
-        let mut publications: rustc_hash::FxHashMap<&str, Vec<&Item>> = Default::default();
-        for item in &self.items {
-            if let Some(entry) = item.register_ref() {
-                publications.entry(entry).or_default().push(item);
-            }
-        }
-        UnitData {
-            unit: &self.unit,
-            items: self.items.iter().collect(),
-            register: self.register.iter().collect(),
-            applications: self.applications.iter().collect(),
-            messages: self.messages.iter().collect(),
-            publications,
-        }
+        let mut data = UnitData::new(&self.unit);
+        data.items = self.items.iter().collect();
+        data.register = self.register.iter().collect();
+        data.applications = self.applications.iter().collect();
+        data.messages = self.messages.iter().collect();
+        data.index();
+        data
     }
 }
 

@@ -57,6 +57,11 @@ impl Batch {
         self.records.len()
     }
 
+    /// The buffers, to read more records into.
+    pub(super) fn into_buffers(self) -> (Vec<u8>, Vec<u32>, Vec<Span>) {
+        (self.text, self.ends, self.records)
+    }
+
     /// Record `i`, or `Err(line)` when its text is not UTF-8.
     pub(super) fn record(&self, i: usize) -> Result<RawRecord<'_>, usize> {
         let span = self.records[i];

@@ -10,6 +10,7 @@
 
 use std::fs::File;
 use std::io::Read;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use csv_core::ReadRecordResult;
@@ -21,6 +22,8 @@ use crate::problem::{quote, Problem};
 
 /// Bytes read per block.
 const BLOCK: usize = 8 << 20;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// No record of the data contract comes near this (15 fields of at most 32,767
 /// characters): a record still open after it is a quote left open.
@@ -61,6 +64,8 @@ pub(super) struct CsvReader {
     /// The text from the start of the record in progress at the end of the last block: it
     /// is read again, whole, with the next block.
     pending: Vec<u8>,
+    /// Buffers of blocks already read, to read the next ones into.
+    spare: Spare,
     /// Line breaks before `pending`.
     lines: Lines,
     started: bool,
@@ -79,6 +84,7 @@ impl CsvReader {
             encoding: None,
             decoder: None,
             pending: Vec::new(),
+            spare: Spare::default(),
             lines: Lines::default(),
             started: false,
             eof: false,
@@ -107,13 +113,21 @@ impl CsvReader {
         if self.eof && self.pending.is_empty() {
             return Ok(None);
         }
-        let raw = self.read_raw()?;
-        // Hash this block on another core while it is parsed.
+        // The record in progress, then the next block read straight after it.
+        let mut input = std::mem::take(&mut self.spare.input);
+        input.clear();
+        input.extend_from_slice(&self.pending);
+        let kept = input.len();
+        self.read_block(&mut input)?;
         let mut hasher = std::mem::take(&mut self.hasher);
-        let (parsed, ()) = rayon::join(|| self.parse_block(&raw), || hasher.update(&raw));
+        let unhashed = self.into_text(&mut input, kept, &mut hasher)?;
+        // Hash the bytes read on another core while they are parsed.
+        let (parsed, ()) = rayon::join(|| self.parse(&input), || hasher.update(&input[unhashed]));
         self.hasher = hasher;
-        let (input, parsed) = parsed?;
-        self.pending = input[parsed.consumed..].to_vec();
+        let parsed = parsed?;
+        self.pending.clear();
+        self.pending.extend_from_slice(&input[parsed.consumed..]);
+        self.spare.input = input;
         if self.pending.len() > MAX_RECORD {
             return Err(self.oversized_record());
         }
@@ -125,58 +139,60 @@ impl CsvReader {
         )))
     }
 
-    /// The record in progress and the block `raw` after it, as UTF-8 text, and its
-    /// records.
-    fn parse_block(&mut self, raw: &[u8]) -> Result<(Vec<u8>, Parsed), Problem> {
-        let mut input = std::mem::take(&mut self.pending);
-        self.append_text(&mut input, raw)?;
-        let parsed = self.parse(&input)?;
-        Ok((input, parsed))
+    /// Takes back the buffers of a batch that was read: the next batches are read into
+    /// them instead of into memory fresh from the system.
+    pub(super) fn recycle(&mut self, batch: Batch) {
+        let (text, ends, spans) = batch.into_buffers();
+        self.spare.text = text;
+        self.spare.ends = ends;
+        self.spare.spans = spans;
     }
 
-    /// The next block of the file's bytes.
-    fn read_raw(&mut self) -> Result<Vec<u8>, Problem> {
-        let mut raw = vec![0; BLOCK];
-        let mut filled = 0;
-        while filled < raw.len() {
-            let n = self
-                .file
-                .read(&mut raw[filled..])
-                .map_err(|err| Problem::unreadable(&self.path, &err))?;
-            if n == 0 {
-                self.eof = true;
-                break;
-            }
-            filled += n;
+    /// Appends the next block of the file's bytes to `input`.
+    fn read_block(&mut self, input: &mut Vec<u8>) -> Result<(), Problem> {
+        input.reserve(BLOCK);
+        let read = (&mut self.file)
+            .take(BLOCK as u64)
+            .read_to_end(input)
+            .map_err(|err| Problem::unreadable(&self.path, &err))?;
+        if read < BLOCK {
+            self.eof = true;
         }
-        raw.truncate(filled);
-        Ok(raw)
+        Ok(())
     }
 
-    /// Appends `raw` to `input` as UTF-8 text, deciding the encoding on the first block
-    /// that is not all ASCII.
-    fn append_text(&mut self, input: &mut Vec<u8>, mut raw: &[u8]) -> Result<(), Problem> {
-        if !std::mem::replace(&mut self.started, true) {
-            raw = self.opening(raw)?;
+    /// Makes the bytes just read (`input[kept..]`) UTF-8 text in place, deciding the
+    /// encoding on the first block that is not all ASCII. Bytes that change on the way
+    /// (a byte order mark, GB18030 text) are hashed here; the rest, returned, are hashed
+    /// as they are.
+    fn into_text(
+        &mut self,
+        input: &mut Vec<u8>,
+        kept: usize,
+        hasher: &mut Sha256,
+    ) -> Result<Range<usize>, Problem> {
+        if !std::mem::replace(&mut self.started, true) && self.opening(&input[kept..])? {
+            hasher.update(BOM);
+            input.drain(kept..kept + BOM.len());
         }
-        if self.encoding.is_none() && !raw.is_ascii() {
-            self.encoding = Some(self.detect(input, raw)?);
+        if self.encoding.is_none() && !input[kept..].is_ascii() {
+            self.encoding = Some(self.detect(&input[..kept], &input[kept..])?);
         }
-        match self.encoding {
-            Some(Encoding::Gb18030) => self.decode(input, raw),
-            _ => {
-                input.extend_from_slice(raw);
-                Ok(())
-            }
+        if self.encoding != Some(Encoding::Gb18030) {
+            return Ok(kept..input.len());
         }
+        let raw = input.split_off(kept);
+        hasher.update(&raw);
+        self.decode(input, &raw)?;
+        Ok(0..0)
     }
 
-    /// The file's first bytes without a UTF-8 byte order mark; files that are not CSV
-    /// text at all are refused by what they start with.
-    fn opening<'a>(&mut self, raw: &'a [u8]) -> Result<&'a [u8], Problem> {
-        if let Some(rest) = raw.strip_prefix(b"\xEF\xBB\xBF") {
+    /// Whether the file starts with a UTF-8 byte order mark; files that are not CSV text
+    /// at all are refused by what they start with.
+    fn opening(&mut self, raw: &[u8]) -> Result<bool, Problem> {
+        if raw.starts_with(BOM) {
             self.encoding = Some(Encoding::Utf8Bom);
-            return Ok(rest);
+            return Ok(true);
         }
         let refuse = |message: String| Err(Problem::file(&self.path, message));
         if raw.starts_with(b"\xFF\xFE") || raw.starts_with(b"\xFE\xFF") {
@@ -190,7 +206,7 @@ impl CsvReader {
                 CONVERT.trim_start_matches('请')
             ));
         }
-        Ok(raw)
+        Ok(false)
     }
 
     /// UTF-8 when the first non-ASCII block is UTF-8, else GB18030 when it decodes as that.
@@ -248,9 +264,16 @@ impl CsvReader {
     fn parse(&mut self, input: &[u8]) -> Result<Parsed, Problem> {
         let mut reader = csv_core::Reader::new();
         let mut parsed = Parsed {
-            out: vec![0; input.len() + 1],
+            out: std::mem::take(&mut self.spare.text),
+            ends: std::mem::take(&mut self.spare.ends),
+            spans: std::mem::take(&mut self.spare.spans),
             ..Parsed::default()
         };
+        // Unquoted text is never longer than the input; what is left of a recycled
+        // buffer needs no clearing, as only what csv-core writes is kept.
+        parsed.out.resize(parsed.out.len().max(input.len() + 1), 0);
+        parsed.ends.clear();
+        parsed.spans.clear();
         let mut fields = vec![0usize; 32];
         let (mut pos, mut out_len, mut nfields) = (0, 0, 0);
         let (mut record_start, mut out_start) = (0, 0);
@@ -390,6 +413,15 @@ impl CsvReader {
             },
         }
     }
+}
+
+/// Buffers to read blocks into.
+#[derive(Default)]
+struct Spare {
+    input: Vec<u8>,
+    text: Vec<u8>,
+    ends: Vec<u32>,
+    spans: Vec<Span>,
 }
 
 /// What parsing one block gave.

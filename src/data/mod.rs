@@ -15,9 +15,9 @@ mod yearly;
 #[cfg(test)]
 mod mutations;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -324,7 +324,21 @@ struct Loaded<T> {
 /// Items whose `interprets` names no item of the file: an interpretation must point at
 /// the policy document it interprets, or the interpretation check cannot see it.
 fn dangling_interpretations(dir: &Path, items: &[Item], inputs: &[InputFile]) -> Vec<Problem> {
-    let ids: rustc_hash::FxHashSet<&str> = items.iter().map(Item::id).collect();
+    // The few ids interpreted, looked up among all ids: a set that stays in cache, where a
+    // set of every id would not.
+    let mut targets: FxHashMap<&str, bool> = items
+        .iter()
+        .filter_map(Item::interprets)
+        .map(|target| (target, false))
+        .collect();
+    if targets.is_empty() {
+        return Vec::new();
+    }
+    for item in items {
+        if let Some(found) = targets.get_mut(item.id()) {
+            *found = true;
+        }
+    }
     let file = inputs
         .iter()
         .find(|input| input.file.starts_with("items."))
@@ -332,7 +346,7 @@ fn dangling_interpretations(dir: &Path, items: &[Item], inputs: &[InputFile]) ->
     items
         .iter()
         .filter_map(|item| {
-            let target = item.interprets().filter(|t| !ids.contains(t))?;
+            let target = item.interprets().filter(|t| !targets[t])?;
             Some(Problem {
                 file: dir.join(file),
                 line: Some(item.line as usize),
@@ -415,7 +429,7 @@ pub(crate) fn present(path: &Path) -> bool {
 
 /// Reads the table `name` (`name.csv` or `name.xlsx`); an optional table that is absent
 /// gives no records.
-fn read<T: Record + Send>(
+fn read<T: Record + Send + Sync>(
     dir: &Path,
     name: &str,
     columns: &[&str],
@@ -489,13 +503,13 @@ impl Collector {
 
 /// What row validation needs: units by id, the catalogue's codes and channels, the calendar.
 struct Context<'a> {
-    units: HashMap<&'a str, UnitIx>,
+    units: FxHashMap<&'a str, UnitIx>,
     unit_ids: Vec<&'a str>,
     /// Catalogue row codes and channels, shared by every record that names them.
-    codes: HashMap<&'a str, Arc<str>>,
-    channels: HashMap<&'a str, Arc<str>>,
+    codes: FxHashMap<&'a str, Arc<str>>,
+    channels: FxHashMap<&'a str, Arc<str>>,
     /// Codes whose items' text the elements checks read.
-    text_codes: HashSet<&'a str>,
+    text_codes: FxHashSet<&'a str>,
     years: (i32, i32),
     period_end: NaiveDate,
 }
@@ -818,7 +832,7 @@ impl<'a> Context<'a> {
 
 /// The item codes whose body text an audit reads: those an elements check covers. Other
 /// items' text is not loaded.
-pub(crate) fn text_codes(catalogue: &Catalogue) -> HashSet<&str> {
+pub(crate) fn text_codes(catalogue: &Catalogue) -> FxHashSet<&str> {
     catalogue
         .standards
         .iter()

@@ -6,11 +6,12 @@
 //! while the next one is read. Results keep file order.
 
 use std::fs::File;
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use super::batch::{Batch, RawRecord};
 use super::csv_file::CsvReader;
@@ -105,6 +106,13 @@ impl Source {
         }
     }
 
+    /// Takes back a batch that was validated.
+    fn recycle(&mut self, batch: Batch) {
+        if let Source::Csv(reader) = self {
+            reader.recycle(batch);
+        }
+    }
+
     /// The column names and the header's line.
     fn header(&self) -> (&[String], usize) {
         match self {
@@ -169,10 +177,12 @@ pub(super) struct Columns<'a> {
 
 impl Columns<'_> {
     /// Where `column` is. Parsers name columns by the same constants the header is
-    /// checked against, so the names are usually found by address, without comparing.
+    /// checked against, so a name is usually found by its address alone; comparing text
+    /// is the fallback (a copy of the constant in another part of the program).
     pub(super) fn index(&self, column: &str) -> Option<usize> {
-        let same = |name: &&str| std::ptr::eq(*name, column) || *name == column;
-        self.names.iter().find(|(n, _)| same(n)).map(|(_, i)| *i)
+        let found =
+            |same: &dyn Fn(&str) -> bool| self.names.iter().find(|(n, _)| same(n)).map(|(_, i)| *i);
+        found(&|name| std::ptr::eq(name, column)).or_else(|| found(&|name| name == column))
     }
 }
 
@@ -212,7 +222,7 @@ impl Table<'_> {
 /// parses every row with `parse` (which records problems on the row and returns `None`
 /// when it cannot build a record). Duplicate ids are row problems too. `Err` is a
 /// problem with the file itself.
-pub(super) fn read_table<T: Record + Send>(
+pub(super) fn read_table<T: Record + Send + Sync>(
     mut source: Source,
     path: &Path,
     columns: &[&str],
@@ -230,14 +240,15 @@ pub(super) fn read_table<T: Record + Send>(
     };
     let (mut records, mut row_problems) = (Vec::new(), Vec::new());
     let (mut rows, mut blank_rows) = (0, 0);
-    while let Some(current) = batch.take() {
+    while let Some(mut current) = batch.take() {
         // Validate this batch on every core while the next one is read.
         let (parsed, next) = rayon::join(
             || validate(&table, &current, &parse),
             || source.next_batch(),
         );
         rows += current.refused.len();
-        row_problems.extend(current.refused);
+        row_problems.append(&mut current.refused);
+        source.recycle(current);
         for piece in parsed {
             rows += piece.rows;
             blank_rows += piece.blank;
@@ -433,20 +444,38 @@ fn check_header<'a>(
     })
 }
 
-fn duplicate_ids<T: Record>(table: &Table<'_>, records: &[T]) -> Vec<Problem> {
-    // FxHash: ids are ours to read, not attacker-chosen keys, and SipHash would make this
-    // one of the slowest steps of a large load.
-    let mut first: FxHashMap<&str, u32> =
-        FxHashMap::with_capacity_and_hasher(records.len(), Default::default());
-    let mut problems = Vec::new();
-    for record in records {
-        if let Some(line) = first.insert(record.id(), record.line()) {
-            first.insert(record.id(), line);
-            let message = format!("编号 {} 重复：第{line}行已有", quote(record.id()));
-            problems.push(table.problem(record.line() as usize, T::ID_COLUMN, message));
-        }
+/// Ids are filed in shards by their hash: each shard's set is small enough to stay in
+/// cache, and the shards are checked on every core. One set of a million ids would be one
+/// of the slowest steps of a large load.
+const ID_SHARDS: usize = 64;
+
+fn duplicate_ids<T: Record + Sync>(table: &Table<'_>, records: &[T]) -> Vec<Problem> {
+    // FxHash: ids are ours to read, not attacker-chosen keys.
+    let hashes: Vec<u64> = records
+        .par_iter()
+        .map(|record| FxBuildHasher.hash_one(record.id()))
+        .collect();
+    let mut shards = vec![Vec::new(); ID_SHARDS];
+    for (i, hash) in hashes.iter().enumerate() {
+        shards[(hash >> 58) as usize % ID_SHARDS].push(i);
     }
-    problems
+    shards
+        .into_par_iter()
+        .flat_map_iter(|shard| {
+            let mut first: FxHashMap<&str, u32> =
+                FxHashMap::with_capacity_and_hasher(shard.len(), Default::default());
+            let mut problems = Vec::new();
+            // In file order within a shard: the first line with an id keeps it.
+            for record in shard.into_iter().map(|i| &records[i]) {
+                let line = *first.entry(record.id()).or_insert(record.line());
+                if line != record.line() {
+                    let message = format!("编号 {} 重复：第{line}行已有", quote(record.id()));
+                    problems.push(table.problem(record.line() as usize, T::ID_COLUMN, message));
+                }
+            }
+            problems
+        })
+        .collect()
 }
 
 /// One data row; typed getters record a problem when a field does not parse.
@@ -461,7 +490,7 @@ impl<'a> Row<'a> {
     /// The field, trimmed; `None` when empty.
     pub(super) fn text(&mut self, column: &str) -> Option<&'a str> {
         let i = self.table.columns.index(column)?;
-        Some(self.record.field(i).trim()).filter(|v| !v.is_empty())
+        Some(trim(self.record.field(i))).filter(|v| !v.is_empty())
     }
 
     /// A field that must not be empty (`""` after recording the problem).
@@ -515,13 +544,15 @@ impl<'a> Row<'a> {
     /// 是/否, true/false, 1/0, y/n; `None` when empty.
     pub(super) fn flag(&mut self, column: &str) -> Option<bool> {
         let value = self.text(column)?;
-        match value.to_lowercase().as_str() {
-            "是" | "true" | "1" | "y" | "yes" => Some(true),
-            "否" | "false" | "0" | "n" | "no" => Some(false),
-            _ => {
-                self.problem(column, format!("{}应为“是”或“否”", quote(value)));
-                None
-            }
+        // Compared without case and without a lower-cased copy of every field.
+        let one_of = |words: [&str; 5]| words.iter().any(|w| w.eq_ignore_ascii_case(value));
+        if one_of(["是", "true", "1", "y", "yes"]) {
+            Some(true)
+        } else if one_of(["否", "false", "0", "n", "no"]) {
+            Some(false)
+        } else {
+            self.problem(column, format!("{}应为“是”或“否”", quote(value)));
+            None
         }
     }
 
@@ -531,21 +562,34 @@ impl<'a> Row<'a> {
     }
 }
 
+/// `value` without white space around it; most fields have none, which is seen from their
+/// first and last bytes without decoding them.
+fn trim(value: &str) -> &str {
+    let plain = |byte: Option<&u8>| byte.is_some_and(|b| b.is_ascii_graphic());
+    if plain(value.as_bytes().first()) && plain(value.as_bytes().last()) {
+        return value;
+    }
+    value.trim()
+}
+
 /// A date as office software writes it, year first: `YYYY-MM-DD`, and `YYYY/M/D` or
 /// `YYYY-M-D` (what Excel makes of a date in a CSV it opened). Day-first dates are never
 /// guessed.
 pub(crate) fn parse_date(value: &str) -> Option<NaiveDate> {
-    let separator = if value.contains('/') { '/' } else { '-' };
-    let mut parts = value.split(separator);
+    let bytes = value.as_bytes();
+    let separator = if bytes.contains(&b'/') { b'/' } else { b'-' };
+    let mut parts = bytes.split(|&b| b == separator);
     let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() || year.len() != 4 || month.len() > 2 || day.len() > 2 {
         return None;
     }
-    let number = |part: &str| -> Option<u32> {
-        if part.is_empty() || !part.bytes().all(|c| c.is_ascii_digit()) {
+    let number = |part: &[u8]| -> Option<u32> {
+        if part.is_empty() {
             return None;
         }
-        part.parse().ok()
+        part.iter().try_fold(0, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
     };
     NaiveDate::from_ymd_opt(number(year)? as i32, number(month)?, number(day)?)
 }
