@@ -43,8 +43,9 @@ awk -v items="$items" -v bytes="$bytes" -v t1="$t1" -v t2="$t2" -v tr="$tr" -v k
   printf "  1 thread: %.2f s; speed-up %.2fx (target >= 1.6)\n", t1, t1 / t2
   printf "  with the circular (Markdown, HTML, Word, XLSX, notices): %.2f s\n", tr
 }'
-if python3 -c "import duckdb" 2>/dev/null; then
-  python3 scripts/duckdb_compare.py "$work/big/2018-Q4" --zwgk "$bin" | tail -4
+if python3 -c "import duckdb, yaml" 2>/dev/null; then
+  cargo build --release --quiet --example csv_floor
+  python3 scripts/bench_duckdb.py "$work/big/2018-Q4" --runs "$runs" | tail -8
 else
-  echo "(pip install duckdb to compare with DuckDB: scripts/duckdb_compare.py)"
+  echo "(pip install duckdb pyyaml to compare with DuckDB: scripts/bench_duckdb.py)"
 fi

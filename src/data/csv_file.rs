@@ -65,7 +65,7 @@ pub(super) struct CsvReader {
     /// is read again, whole, with the next block.
     pending: Vec<u8>,
     /// Buffers of blocks already read, to read the next ones into.
-    spare: Spare,
+    spare: Box<Spare>,
     /// Line breaks before `pending`.
     lines: Lines,
     started: bool,
@@ -84,7 +84,7 @@ impl CsvReader {
             encoding: None,
             decoder: None,
             pending: Vec::new(),
-            spare: Spare::default(),
+            spare: Box::default(),
             lines: Lines::default(),
             started: false,
             eof: false,
@@ -120,7 +120,7 @@ impl CsvReader {
         let kept = input.len();
         self.read_block(&mut input)?;
         let mut hasher = std::mem::take(&mut self.hasher);
-        let unhashed = self.into_text(&mut input, kept, &mut hasher)?;
+        let unhashed = self.decode_block(&mut input, kept, &mut hasher)?;
         // Hash the bytes read on another core while they are parsed.
         let (parsed, ()) = rayon::join(|| self.parse(&input), || hasher.update(&input[unhashed]));
         self.hasher = hasher;
@@ -165,7 +165,7 @@ impl CsvReader {
     /// encoding on the first block that is not all ASCII. Bytes that change on the way
     /// (a byte order mark, GB18030 text) are hashed here; the rest, returned, are hashed
     /// as they are.
-    fn into_text(
+    fn decode_block(
         &mut self,
         input: &mut Vec<u8>,
         kept: usize,
