@@ -33,7 +33,7 @@ pub(super) fn check(
 }
 
 fn one_column(ctx: &Ctx<'_>, spec: &FreshnessSpec, column: &str, unit: &UnitData<'_>) -> Instance {
-    let days = update_days(unit.items_in_columns(&[column.to_string()]), |_| true);
+    let days = update_days(unit.items_in_columns(&[column]), |_| true);
     if days.is_empty() {
         return Instance::other(column, ctx.period.end(), Outcome::NotApplicable);
     }

@@ -295,8 +295,10 @@ impl<'a> UnitData<'a> {
             if let Some(entry) = item.register_ref() {
                 self.publications.entry(entry).or_default().push(item);
             }
-            let code = self.items_by_code.entry(&item.item_code).or_default();
-            code.push(item);
+            self.items_by_code
+                .entry(&item.item_code)
+                .or_default()
+                .push(item);
             self.items_by_column
                 .entry(item.column())
                 .or_default()
@@ -316,7 +318,7 @@ impl<'a> UnitData<'a> {
     }
 
     /// The unit's items in one of `columns`, in file order.
-    pub(crate) fn items_in_columns(&self, columns: &[String]) -> Vec<&'a Item> {
+    pub(crate) fn items_in_columns(&self, columns: &[impl AsRef<str>]) -> Vec<&'a Item> {
         gather(&self.items_by_column, columns, |item| item.line)
     }
 
@@ -329,12 +331,12 @@ impl<'a> UnitData<'a> {
 /// The records filed under any of `keys`, in file order (by `line`, unique in a file).
 fn gather<'a, T>(
     index: &FxHashMap<&str, Vec<&'a T>>,
-    keys: &[String],
+    keys: &[impl AsRef<str>],
     line: impl Fn(&T) -> u32,
 ) -> Vec<&'a T> {
     let mut found: Vec<&'a T> = keys
         .iter()
-        .filter_map(|key| index.get(key.as_str()))
+        .filter_map(|key| index.get(key.as_ref()))
         .flatten()
         .copied()
         .collect();

@@ -177,12 +177,10 @@ pub(super) struct Columns<'a> {
 
 impl Columns<'_> {
     /// Where `column` is. Parsers name columns by the same constants the header is
-    /// checked against, so a name is usually found by its address alone; comparing text
-    /// is the fallback (a copy of the constant in another part of the program).
+    /// checked against, so the names are usually found by address, without comparing.
     pub(super) fn index(&self, column: &str) -> Option<usize> {
-        let found =
-            |same: &dyn Fn(&str) -> bool| self.names.iter().find(|(n, _)| same(n)).map(|(_, i)| *i);
-        found(&|name| std::ptr::eq(name, column)).or_else(|| found(&|name| name == column))
+        let same = |name: &&str| std::ptr::eq(*name, column) || *name == column;
+        self.names.iter().find(|(n, _)| same(n)).map(|(_, i)| *i)
     }
 }
 
