@@ -236,16 +236,17 @@ fn judged_questions_against_plain_bm25_on_both_splits() {
     }
     let (tune, held_out) = (&tallies[&("tune", "zwgk")], &tallies[&("held-out", "zwgk")]);
     let (tune_bm25, held_out_bm25) = (&tallies[&("tune", "bm25")], &tallies[&("held-out", "bm25")]);
-    // Floors a little below the figures last measured (tune 0.966, held-out 0.955; BM25
-    // 0.861 and 0.769; right clause first 78 % and 76 %), so that a change that loses
-    // ground fails here. The bar of 85 % right clause first is not reached.
+    // Floors a little below the figures last measured (tune 0.972, held-out 0.968; BM25
+    // 0.861 and 0.769; right clause first 85 % and 81 %), so that a change that loses
+    // ground fails here. The bar of 85 % right clause first is not reached on the
+    // held-out split.
     for (split, zwgk, bm25) in [
         ("tune", tune, tune_bm25),
         ("held-out", held_out, held_out_bm25),
     ] {
         assert!(
-            zwgk.mrr() >= 0.94,
-            "{split}: MRR@10 {:.3} < 0.94",
+            zwgk.mrr() >= 0.95,
+            "{split}: MRR@10 {:.3} < 0.95",
             zwgk.mrr()
         );
         assert!(
@@ -255,7 +256,7 @@ fn judged_questions_against_plain_bm25_on_both_splits() {
             bm25.mrr()
         );
         assert!(
-            zwgk.clause_share() >= 0.74,
+            zwgk.clause_share() >= 0.79,
             "{split}: right clause first {:.2}",
             zwgk.clause_share()
         );

@@ -385,3 +385,65 @@ fn snippets_show_whole_sentences_and_mark_synonyms_of_the_query_words() {
     );
     assert!(!snippet.contains("<em>的</em>"), "{snippet}");
 }
+
+/// The standard and clause a question lands on first, and the words it searched.
+fn first_answer(sandbox: &Sandbox, standards: &str, query: &str) -> (String, String, Vec<String>) {
+    let results = search(sandbox, standards, &[query]);
+    let first = &results["hits"][0];
+    let terms = results["terms"].as_array().unwrap();
+    (
+        first["id"].as_str().unwrap().to_string(),
+        first["clauses"][0]["no"].as_str().unwrap().to_string(),
+        terms
+            .iter()
+            .map(|t| t.as_str().unwrap().to_string())
+            .collect(),
+    )
+}
+
+#[test]
+fn a_common_misspelling_finds_the_word_meant() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let (id, clause, terms) =
+        first_answer(&sandbox, dir.to_str().unwrap(), "对考核结果有意义怎么办");
+    assert_eq!((id.as_str(), clause.as_str()), ("ZWGK-301", "4.10"));
+    assert!(!terms.iter().any(|t| t == "怎么" || t == "办"), "{terms:?}");
+}
+
+#[test]
+fn yes_or_no_questions_and_colloquial_forms_are_understood() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let (id, clause, terms) = first_answer(
+        &sandbox,
+        dir.to_str().unwrap(),
+        "网站老是打不开会不会被一票否决",
+    );
+    assert_eq!((id.as_str(), clause.as_str()), ("ZWGK-304", "4.2"));
+    assert!(
+        !terms.iter().any(|t| t.contains('不') && t != "打不开"),
+        "{terms:?}"
+    );
+}
+
+#[test]
+fn dates_and_question_numbers_are_not_searched_as_words() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let dir = dir.to_str().unwrap();
+    let (_, _, terms) = first_answer(&sandbox, dir, "2021年度年报要不要写信息处理费");
+    assert_eq!(terms, ["年报", "写", "信息处理费"]);
+    let (_, _, terms) = first_answer(&sandbox, dir, "投诉举报查实了扣几分");
+    assert_eq!(terms, ["投诉举报", "查实", "扣分"]);
+}
+
+#[test]
+fn a_foreword_does_not_answer_before_the_clause_it_summarises() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let query = "现在依申请公开还能收检索、复印、邮寄的成本费吗";
+    let (id, clause, _) = first_answer(&sandbox, dir.to_str().unwrap(), query);
+    assert_eq!(id, "ZWGK-204");
+    assert_ne!(clause, "0", "前言 ranked first");
+}

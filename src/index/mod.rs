@@ -27,13 +27,20 @@ use crate::search::question::query_only_words;
 use tokenizer::Entry;
 
 /// Bumped whenever the schema or the documents change shape, so old caches are rebuilt.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 const MANIFEST: &str = "zwgk-index.json";
 /// Names of the fast fields, which tantivy reads by name.
 pub const STANDARD: &str = "standard";
 pub const IN_FORCE_FROM: &str = "in_force_from";
 pub const IN_FORCE_TO: &str = "in_force_to";
-pub const IS_ROW: &str = "is_row";
+pub const ROLE: &str = "role";
+
+/// What a document is to ranking (the fast field [`ROLE`]): a clause (or scope), a
+/// catalogue row, which restates a clause for one disclosure, or a foreword (前言), which
+/// says what an edition changed, not what it requires.
+pub const ROLE_CLAUSE: u64 = 0;
+pub const ROLE_ROW: u64 = 1;
+pub const ROLE_FOREWORD: u64 = 2;
 
 /// A day as the in-force fields hold it.
 pub fn day_number(day: NaiveDate) -> u64 {
@@ -97,8 +104,8 @@ pub struct Fields {
     /// `u64::MAX` for open ends): a clause of an earlier edition ends before today.
     pub in_force_from: Field,
     pub in_force_to: Field,
-    /// 1 for a catalogue row (fast), else 0.
-    pub is_row: Field,
+    /// One of the `ROLE_*` values (fast).
+    pub role: Field,
     /// The standard's dates (YYYY-MM-DD), on each of its documents.
     pub issued: Field,
     pub effective: Field,
@@ -143,7 +150,7 @@ impl Fields {
             standard: b.add_u64_field(STANDARD, FAST),
             in_force_from: b.add_u64_field(IN_FORCE_FROM, FAST),
             in_force_to: b.add_u64_field(IN_FORCE_TO, FAST),
-            is_row: b.add_u64_field(IS_ROW, FAST),
+            role: b.add_u64_field(ROLE, FAST),
             issued: b.add_text_field("issued", STORED),
             effective: b.add_text_field("effective", STORED),
             area: b.add_text_field("area", STRING),
@@ -430,7 +437,7 @@ fn documents_of(standard: &Standard, ordinal: u64, f: &Fields) -> Vec<TantivyDoc
                 f.standard => ordinal,
                 f.in_force_from => window.from.map_or(0, day_number),
                 f.in_force_to => window.to.map_or(u64::MAX, day_number),
-                f.is_row => u64::from(kind == DocKind::Row),
+                f.role => role(kind, heading),
                 f.issued => standard.issued.to_string(),
                 f.effective => standard.effective.to_string(),
             );
@@ -493,6 +500,14 @@ fn documents_of(standard: &Standard, ordinal: u64, f: &Fields) -> Vec<TantivyDoc
         }
     }
     documents
+}
+
+fn role(kind: DocKind, heading: &str) -> u64 {
+    match kind {
+        DocKind::Row => ROLE_ROW,
+        _ if heading == "前言" => ROLE_FOREWORD,
+        _ => ROLE_CLAUSE,
+    }
 }
 
 /// Since when a clause of the current edition has read as it does: from the first of the

@@ -5,7 +5,8 @@
 //! (多久, 几天, 什么 …) are dropped. Each remaining word matches the standard title,
 //! clause heading, keywords and text (titles weigh more) or, for recall when the text was
 //! segmented differently, all of its character bigrams. Documents matching every word rank
-//! first; documents matching only some follow. Adjacent words found next to each other get
+//! first; documents matching only some follow. Within a tier a document gains by its
+//! focus: how much of the question one of its sentences answers (see `focus`). Adjacent words found next to each other get
 //! a phrase boost. Fuzzy matching is used only for Latin words and long numbers: on Chinese
 //! two-character words it would match almost anything. Hits are grouped by standard, each
 //! with its best clauses and a highlighted snippet.
@@ -31,15 +32,18 @@ use crate::index::fold::fold;
 use crate::index::tokenizer::{bigrams, words, Word};
 use crate::index::{
     day_number, doc_kind, stored, CatalogueIndex, DocKind, Fields, IN_FORCE_FROM, IN_FORCE_TO,
-    IS_ROW, STANDARD,
+    ROLE, ROLE_FOREWORD, ROLE_ROW, STANDARD,
 };
 use crate::reference::{self, Reference};
 
+mod focus;
 pub mod question;
 pub mod snippet;
 
+use focus::{focus, FocusWord};
 use question::{
-    asks_how_long, asks_what_content, day_asked, DURATION_BOOST, DURATION_WORDS, QUESTION_WORDS,
+    asks_how_long, asks_what_content, day_asked, without_dates, without_particles,
+    without_question_numbers, without_yes_no, DURATION_BOOST, DURATION_WORDS, QUESTION_WORDS,
 };
 use snippet::{snippet, Wanted};
 
@@ -170,7 +174,7 @@ impl CatalogueIndex {
             });
         }
 
-        let query_words = self.query_words(&folded);
+        let query_words = self.query_words(&self.subject(&folded));
         let terms: Vec<String> = query_words.iter().map(|w| w.word.text.clone()).collect();
         let (required, optional): (Vec<&QueryWord>, Vec<&QueryWord>) =
             query_words.iter().partition(|w| w.required);
@@ -197,6 +201,12 @@ impl CatalogueIndex {
             }));
         }
 
+        let ranking = Ranking {
+            day,
+            row_weight,
+            focus: self.focus_words(&searcher, &required),
+            fields: f,
+        };
         let mut groups = Groups::default();
         let mut mode = MatchMode::None;
         for (tier, min) in tiers(required.len()) {
@@ -217,7 +227,7 @@ impl CatalogueIndex {
             if mode == MatchMode::None && !found.is_empty() {
                 mode = tier;
             }
-            groups.add_tier(&searcher, &found, tier, day, row_weight)?;
+            groups.add_tier(&searcher, &found, tier, &ranking)?;
         }
         let mut marked: Vec<String> = terms.clone();
         for term in &terms {
@@ -299,11 +309,19 @@ impl CatalogueIndex {
         Ok(Some(vec![hit]))
     }
 
+    /// What a question asks about: the query without its dates, yes-or-no questions and
+    /// question numbers, which say how it asks.
+    fn subject(&self, query: &str) -> String {
+        let subject = without_yes_no(&without_dates(query));
+        without_question_numbers(&self.jieba, &subject)
+    }
+
     fn query_words(&self, query: &str) -> Vec<QueryWord> {
         let f = &self.fields;
         let mut seen = Vec::new();
         words(&self.jieba, query, false)
             .into_iter()
+            .map(|w| without_particles(&self.jieba, w))
             .filter(|w| !QUESTION_WORDS.contains(&w.text.as_str()))
             .filter(|w| {
                 let new = !seen.contains(&w.text);
@@ -355,6 +373,31 @@ impl CatalogueIndex {
             .collect()
     }
 
+    /// The required words as the focus weighs them: each with its synonyms, weighted by
+    /// its inverse document frequency in clause bodies.
+    fn focus_words(&self, searcher: &Searcher, required: &[&QueryWord]) -> Vec<FocusWord> {
+        let documents = searcher.num_docs() as f32;
+        required
+            .iter()
+            .map(|w| {
+                let term = Term::from_field_text(self.fields.body, &w.word.text);
+                let frequency = searcher.doc_freq(&term).unwrap_or(0) as f32;
+                let mut forms = vec![w.word.text.clone()];
+                forms.extend(
+                    self.synonyms
+                        .get(&w.word.text)
+                        .into_iter()
+                        .flatten()
+                        .cloned(),
+                );
+                FocusWord {
+                    forms,
+                    weight: (1.0 + (documents - frequency + 0.5) / (frequency + 0.5)).ln(),
+                }
+            })
+            .collect()
+    }
+
     /// Adjacent query words found next to each other in a heading or body rank higher.
     fn phrase_boosts(&self, query_words: &[QueryWord]) -> Vec<Box<dyn Query>> {
         let f = &self.fields;
@@ -391,7 +434,17 @@ struct DocColumns {
     standard: Column<u64>,
     from: Column<u64>,
     to: Column<u64>,
-    is_row: Column<u64>,
+    role: Column<u64>,
+}
+
+/// What weighs a document's score beyond its words' BM25.
+struct Ranking<'a> {
+    /// The day asked about: the edition in force then answers first.
+    day: Option<NaiveDate>,
+    /// How much a catalogue row counts against a clause.
+    row_weight: f32,
+    focus: Vec<FocusWord>,
+    fields: &'a Fields,
 }
 
 struct Group {
@@ -406,11 +459,10 @@ impl Groups {
         searcher: &Searcher,
         found: &[(f32, DocAddress)],
         matched: MatchMode,
-        day: Option<NaiveDate>,
-        row_weight: f32,
+        ranking: &Ranking,
     ) -> Result<()> {
         let mut columns = HashMap::new();
-        for (score, address) in found {
+        for (rank, (score, address)) in found.iter().enumerate() {
             if !self.seen.insert(*address) {
                 continue;
             }
@@ -422,7 +474,7 @@ impl Groups {
                         standard: fast.u64(STANDARD)?,
                         from: fast.u64(IN_FORCE_FROM)?,
                         to: fast.u64(IN_FORCE_TO)?,
-                        is_row: fast.u64(IS_ROW)?,
+                        role: fast.u64(ROLE)?,
                     })
                 }
             };
@@ -432,7 +484,7 @@ impl Groups {
             // clause of another edition only after it.
             let from = columns.from.first(doc).unwrap_or(0);
             let to = columns.to.first(doc).unwrap_or(u64::MAX);
-            let in_force = match day {
+            let in_force = match ranking.day {
                 Some(day) => (from..=to).contains(&day_number(day)),
                 None => to == u64::MAX,
             };
@@ -441,8 +493,21 @@ impl Groups {
             } else {
                 score * EARLIER_EDITION
             };
-            if columns.is_row.first(doc) == Some(1) {
-                score *= row_weight;
+            score *= match columns.role.first(doc) {
+                Some(ROLE_ROW) => ranking.row_weight,
+                Some(ROLE_FOREWORD) => FOREWORD,
+                _ => 1.0,
+            };
+            if rank < FOCUS_DOCS {
+                let document: TantivyDocument = searcher.doc(*address)?;
+                let f = ranking.fields;
+                let context = format!(
+                    "{} {}",
+                    stored(&document, f.title),
+                    stored(&document, f.heading)
+                );
+                let body = fold(stored(&document, f.body));
+                score *= 1.0 + FOCUS_WEIGHT * focus(&fold(&context), &body, &ranking.focus);
             }
             let group = self.by_standard.entry(id).or_insert_with(|| {
                 self.order.push(id);
@@ -542,6 +607,11 @@ fn named_clause(documents: &[TantivyDocument], f: &Fields, reference: &Reference
         .map(|(i, _)| *i)
 }
 
+/// Documents of each tier weighed by their focus (the best first), and how much a
+/// document gains whose title, heading and one sentence hold every word between them.
+const FOCUS_DOCS: usize = 30;
+const FOCUS_WEIGHT: f32 = 1.0;
+
 /// How much a synonym's match counts against the word typed.
 const SYNONYM_WEIGHT: f32 = 0.8;
 
@@ -549,6 +619,10 @@ const SYNONYM_WEIGHT: f32 = 0.8;
 /// asking what a disclosure holds.
 const ROW: f32 = 0.7;
 const ROW_FOR_CONTENT: f32 = 1.5;
+
+/// How much a foreword counts against a clause: it names what an edition changed, the
+/// clause states the rule.
+const FOREWORD: f32 = 0.3;
 
 /// How much a clause not in force (on the day asked about, else today) counts against
 /// one in force.

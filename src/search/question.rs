@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::index::tokenizer::words;
+use crate::index::tokenizer::{words, Word};
 
 /// Question words and particles that say how a question is asked, not what it is about.
 pub const QUESTION_WORDS: &[&str] = &[
@@ -50,6 +50,11 @@ pub const QUESTION_WORDS: &[&str] = &[
     "时候",
     "之前",
     "以内",
+    "怎么办",
+    "老是",
+    "总是",
+    "到底",
+    "请问",
     "哪",
     "谁",
     "还",
@@ -70,10 +75,136 @@ pub const QUESTION_WORDS: &[&str] = &[
     "它",
 ];
 
+/// `query` with the dates it names (2021年度, 2019年5月14日前) made spaces: a date says
+/// which edition answers (see [`day_asked`]), the text does not contain it.
+pub fn without_dates(query: &str) -> String {
+    let chars: Vec<char> = query.chars().collect();
+    let digits = |at: usize| {
+        chars[at.min(chars.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let mut out = String::with_capacity(query.len());
+    let mut at = 0;
+    while at < chars.len() {
+        let starts_year = (at == 0 || !chars[at - 1].is_ascii_digit())
+            && digits(at) == 4
+            && chars.get(at + 4) == Some(&'年');
+        if !starts_year {
+            out.push(chars[at]);
+            at += 1;
+            continue;
+        }
+        at += 5;
+        for unit in ['度', '月', '日', '号'] {
+            let n = if unit == '度' { 0 } else { digits(at) };
+            if (1..=2).contains(&n) || (unit == '度' && chars.get(at) == Some(&'度')) {
+                if chars.get(at + n) == Some(&unit) {
+                    at += n + 1;
+                }
+            }
+        }
+        out.push(' ');
+    }
+    out
+}
+
+/// `query` with its yes-or-no questions (要不要, 会不会, 能不能, 是不是, 有没有, and the
+/// 不 of 需不需要) made spaces: they ask whether, and jieba would cut them into words
+/// (不要, 不能) that are then searched for.
+pub fn without_yes_no(query: &str) -> String {
+    let chars: Vec<char> = query.chars().collect();
+    let mut out = String::with_capacity(query.len());
+    let mut at = 0;
+    while at < chars.len() {
+        let asks = at + 2 < chars.len()
+            && matches!(chars[at + 1], '不' | '没')
+            && chars[at] == chars[at + 2]
+            && !chars[at].is_ascii();
+        if asks {
+            out.push(' ');
+            at += 3;
+        } else {
+            out.push(chars[at]);
+            at += 1;
+        }
+    }
+    out
+}
+
+/// `query` with each question number (几, 多少) and the measure it asks about made a
+/// space: 几天 and 几个 ask for the figure the answer gives. Where the character before
+/// and the measure make a word, they are joined: 扣几分 is 扣分, as the text writes it.
+pub fn without_question_numbers(jieba: &jieba_rs::Jieba, query: &str) -> String {
+    let mut out = String::with_capacity(query.len());
+    let mut rest = query;
+    while let Some(c) = rest.chars().next() {
+        let number = ["几", "多少"].into_iter().find(|n| rest.starts_with(n));
+        let measure = number.and_then(|n| rest[n.len()..].chars().next().map(|m| (n, m)));
+        match measure {
+            Some((n, m)) if MEASURES.contains(&m) => {
+                let joined = out.chars().last().map(|before| format!("{before}{m}"));
+                match joined.filter(|word| jieba.has_word(word)) {
+                    Some(_) => out.push(m),
+                    None => out.push(' '),
+                }
+                rest = &rest[n.len() + m.len_utf8()..];
+            }
+            _ => {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    out
+}
+
+/// The measure words a question number asks about.
+const MEASURES: &[char] = &[
+    '天', '日', '个', '分', '次', '年', '月', '周', '项', '名', '人', '种', '家', '条',
+];
+
+/// A word jieba guessed (not in its dictionary) with the particles it glued on dropped:
+/// 要配 is 配, 复文要 is 复文.
+pub fn without_particles(jieba: &jieba_rs::Jieba, mut word: Word) -> Word {
+    let particle = |c: char| {
+        let mut buffer = [0u8; 4];
+        QUESTION_WORDS.contains(&&*c.encode_utf8(&mut buffer))
+    };
+    if word.text.chars().count() < 2 || jieba.has_word(&word.text) {
+        return word;
+    }
+    let lead = word.text.chars().take_while(|c| particle(*c)).count();
+    let kept: String = word.text.chars().skip(lead).collect();
+    let kept = kept.trim_end_matches(particle).to_string();
+    if kept.is_empty() {
+        return word;
+    }
+    word.position += lead;
+    word.from += word.text[..]
+        .chars()
+        .take(lead)
+        .map(char::len_utf8)
+        .sum::<usize>();
+    word.to = word.from + kept.len();
+    word.text = kept;
+    word
+}
+
 /// Asking "how long" (多久, 几天 …) is asking for a time limit: clauses that state one
 /// (期限, 时限, 工作日) are preferred among those that match the subject.
-pub const DURATION_QUESTIONS: &[&str] =
-    &["多久", "多长", "多长时间", "几天", "几日", "时候", "何时"];
+pub const DURATION_QUESTIONS: &[&str] = &[
+    "多久",
+    "多长",
+    "多长时间",
+    "几天",
+    "几日",
+    "时候",
+    "何时",
+    "最晚",
+    "最迟",
+];
 pub const DURATION_WORDS: &[&str] = &["期限", "时限", "工作日"];
 pub const DURATION_BOOST: f32 = 0.6;
 
@@ -87,6 +218,14 @@ const CONTENT_QUESTIONS: &[&str] = &[
     "哪些东西",
     "什么东西",
     "哪些事项",
+    "哪些信息",
+    "什么信息",
+    "公开哪些",
+    "公开什么",
+    "公示哪些",
+    "公示什么",
+    "写哪些",
+    "写什么",
 ];
 
 pub fn asks_what_content(query: &str) -> bool {
@@ -172,5 +311,51 @@ mod tests {
         assert_eq!(day_asked("12018年"), None);
         assert_eq!(day_asked("2019年13月"), None);
         assert_eq!(day_asked("现在的答复期限"), None);
+    }
+
+    #[test]
+    fn dates_are_not_searched() {
+        assert_eq!(without_dates("2021年度年报"), " 年报");
+        assert_eq!(without_dates("2019年5月14日前收到的"), " 前收到的");
+        assert_eq!(without_dates("2020年批的征地"), " 批的征地");
+        assert_eq!(without_dates("Q/RGZW 204-2018 5.3"), "Q/RGZW 204-2018 5.3");
+        assert_eq!(without_dates("12018年"), "12018年");
+    }
+
+    #[test]
+    fn yes_or_no_questions_are_not_searched() {
+        assert_eq!(without_yes_no("结果要不要挂到网上"), "结果 挂到网上");
+        assert_eq!(without_yes_no("会不会被一票否决"), " 被一票否决");
+        assert_eq!(without_yes_no("需不需要公示"), " 要公示");
+        assert_eq!(without_yes_no("有没有期限"), " 期限");
+        assert_eq!(without_yes_no("不予公开"), "不予公开");
+    }
+
+    #[test]
+    fn question_numbers_are_not_searched() {
+        let mut jieba = jieba_rs::Jieba::empty();
+        jieba.add_word("扣分", None, None);
+        let strip = |query| without_question_numbers(&jieba, query);
+        assert_eq!(strip("考核扣几分"), "考核扣分");
+        assert_eq!(strip("后几个工作日内印发"), "后 工作日内印发");
+        assert_eq!(strip("公示几天才能撤除"), "公示 才能撤除");
+        assert_eq!(strip("几点"), "几点");
+        assert_eq!(strip("多少钱"), "多少钱");
+    }
+
+    #[test]
+    fn particles_glued_to_a_guessed_word_are_dropped() {
+        let jieba = jieba_rs::Jieba::empty();
+        let word = |text: &str, position| Word {
+            text: text.to_string(),
+            from: position * 3,
+            to: position * 3 + text.len(),
+            position,
+        };
+        let trimmed = without_particles(&jieba, word("要配", 2));
+        assert_eq!((trimmed.text.as_str(), trimmed.position), ("配", 3));
+        assert_eq!((trimmed.from, trimmed.to), (9, 12));
+        assert_eq!(without_particles(&jieba, word("复文要", 0)).text, "复文");
+        assert_eq!(without_particles(&jieba, word("要的", 0)).text, "要的");
     }
 }

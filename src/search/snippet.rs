@@ -95,7 +95,7 @@ fn find_terms(text: &str, terms: &[String]) -> Vec<Range<usize>> {
 }
 
 /// The sentences of `text` as byte ranges, each with its closing mark.
-fn sentences(text: &str) -> Vec<Range<usize>> {
+pub(super) fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut sentences = Vec::new();
     let mut start = 0;
     for (at, c) in text.char_indices() {
