@@ -28,7 +28,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::catalogue::lookup_key;
-use crate::index::fold::fold;
+use crate::index::fold::{fold, width_and_case};
 use crate::index::tokenizer::{bigrams, words, Word};
 use crate::index::{
     day_number, doc_kind, stored, CatalogueIndex, DocKind, Fields, IN_FORCE_FROM, IN_FORCE_TO,
@@ -506,8 +506,11 @@ impl Groups {
                     stored(&document, f.title),
                     stored(&document, f.heading)
                 );
-                let body = fold(stored(&document, f.body));
-                score *= 1.0 + FOCUS_WEIGHT * focus(&fold(&context), &body, &ranking.focus);
+                // Catalogue texts are simplified Chinese: only width and case need folding
+                // (converting each document would double a warm search's time).
+                let body = width_and_case(stored(&document, f.body));
+                let context = width_and_case(&context);
+                score *= 1.0 + FOCUS_WEIGHT * focus(&context, &body, &ranking.focus);
             }
             let group = self.by_standard.entry(id).or_insert_with(|| {
                 self.order.push(id);
