@@ -612,7 +612,7 @@ fn named_clause(documents: &[TantivyDocument], f: &Fields, reference: &Reference
 
 /// Documents of each tier weighed by their focus (the best first), and how much a
 /// document gains whose title, heading and one sentence hold every word between them.
-const FOCUS_DOCS: usize = 30;
+const FOCUS_DOCS: usize = 20;
 const FOCUS_WEIGHT: f32 = 1.0;
 
 /// How much a synonym's match counts against the word typed.
