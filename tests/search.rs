@@ -447,3 +447,12 @@ fn a_foreword_does_not_answer_before_the_clause_it_summarises() {
     assert_eq!(id, "ZWGK-204");
     assert_ne!(clause, "0", "前言 ranked first");
 }
+
+#[test]
+fn a_sub_clause_answers_before_the_overview_above_it() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.copy_standards();
+    let query = "拆迁补偿方案出来要让老百姓提意见，至少挂多少天";
+    let (id, clause, _) = first_answer(&sandbox, dir.to_str().unwrap(), query);
+    assert_eq!((id.as_str(), clause.as_str()), ("ZWGK-201", "A.08.1"));
+}

@@ -41,6 +41,8 @@ pub const ROLE: &str = "role";
 pub const ROLE_CLAUSE: u64 = 0;
 pub const ROLE_ROW: u64 = 1;
 pub const ROLE_FOREWORD: u64 = 2;
+/// A clause with sub-clauses (A.08 over A.08.1 …): an overview of what they state.
+pub const ROLE_OVERVIEW: u64 = 3;
 
 /// A day as the in-force fields hold it.
 pub fn day_number(day: NaiveDate) -> u64 {
@@ -437,7 +439,7 @@ fn documents_of(standard: &Standard, ordinal: u64, f: &Fields) -> Vec<TantivyDoc
                 f.standard => ordinal,
                 f.in_force_from => window.from.map_or(0, day_number),
                 f.in_force_to => window.to.map_or(u64::MAX, day_number),
-                f.role => role(kind, heading),
+                f.role => role(standard, kind, no, heading),
                 f.issued => standard.issued.to_string(),
                 f.effective => standard.effective.to_string(),
             );
@@ -502,10 +504,13 @@ fn documents_of(standard: &Standard, ordinal: u64, f: &Fields) -> Vec<TantivyDoc
     documents
 }
 
-fn role(kind: DocKind, heading: &str) -> u64 {
+fn role(standard: &Standard, kind: DocKind, no: &str, heading: &str) -> u64 {
+    let is_sub_clause = |c: &&Clause| c.no.strip_prefix(no).is_some_and(|r| r.starts_with('.'));
     match kind {
         DocKind::Row => ROLE_ROW,
+        DocKind::Scope => ROLE_CLAUSE,
         _ if heading == "前言" => ROLE_FOREWORD,
+        _ if standard.clauses.iter().any(|c| is_sub_clause(&c)) => ROLE_OVERVIEW,
         _ => ROLE_CLAUSE,
     }
 }

@@ -32,7 +32,7 @@ use crate::index::fold::{fold, width_and_case};
 use crate::index::tokenizer::{bigrams, words, Word};
 use crate::index::{
     day_number, doc_kind, stored, CatalogueIndex, DocKind, Fields, IN_FORCE_FROM, IN_FORCE_TO,
-    ROLE, ROLE_FOREWORD, ROLE_ROW, STANDARD,
+    ROLE, ROLE_FOREWORD, ROLE_OVERVIEW, ROLE_ROW, STANDARD,
 };
 use crate::reference::{self, Reference};
 
@@ -496,6 +496,7 @@ impl Groups {
             score *= match columns.role.first(doc) {
                 Some(ROLE_ROW) => ranking.row_weight,
                 Some(ROLE_FOREWORD) => FOREWORD,
+                Some(ROLE_OVERVIEW) => OVERVIEW,
                 _ => 1.0,
             };
             if rank < FOCUS_DOCS {
@@ -626,6 +627,10 @@ const ROW_FOR_CONTENT: f32 = 1.5;
 /// How much a foreword counts against a clause: it names what an edition changed, the
 /// clause states the rule.
 const FOREWORD: f32 = 0.3;
+
+/// How much a clause with sub-clauses counts against a clause: the sub-clause states
+/// the rule asked about, the overview only names it among others.
+const OVERVIEW: f32 = 0.8;
 
 /// How much a clause not in force (on the day asked about, else today) counts against
 /// one in force.
