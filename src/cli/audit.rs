@@ -47,10 +47,16 @@ fn audit(
     let audited = keep_problems(audited, out)?;
     let results = audited.results;
     let history: Vec<AuditResults> = audited.previous.into_iter().collect();
-    let mut files = vec![("results.json".to_string(), results.to_json()?)];
-    if let Some(renderer) = &renderer {
-        files.extend(render_reports(&results, &history, Format::All, renderer)?);
-    }
+    // results.json is written while the reports render: neither needs the other.
+    let (json, reports) = rayon::join(
+        || results.to_json(),
+        || {
+            let render = |r| render_reports(&results, &history, Format::All, r);
+            renderer.as_ref().map(render).transpose()
+        },
+    );
+    let mut files = vec![("results.json".to_string(), json?)];
+    files.extend(reports?.into_iter().flatten());
     // The whole set replaces the previous one: a unit no longer audited leaves no notice.
     claim.publish(&files, |name| AUDIT_SET.contains(&name))?;
     if !quiet {
