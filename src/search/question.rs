@@ -109,13 +109,14 @@ pub fn without_dates(query: &str) -> String {
             at += 1;
             continue;
         }
-        at += 5;
-        for unit in ['度', '月', '日', '号'] {
-            let n = if unit == '度' { 0 } else { digits(at) };
-            if (1..=2).contains(&n) || (unit == '度' && chars.get(at) == Some(&'度')) {
-                if chars.get(at + n) == Some(&unit) {
-                    at += n + 1;
-                }
+        at += 5; // four digits and 年
+        if chars.get(at) == Some(&'度') {
+            at += 1;
+        }
+        for units in [&['月'][..], &['日', '号']] {
+            let n = digits(at);
+            if (1..=2).contains(&n) && chars.get(at + n).is_some_and(|c| units.contains(c)) {
+                at += n + 1;
             }
         }
         out.push(' ');
