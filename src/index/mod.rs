@@ -27,7 +27,7 @@ use crate::search::question::query_only_words;
 use tokenizer::Entry;
 
 /// Bumped whenever the schema or the documents change shape, so old caches are rebuilt.
-const FORMAT: u32 = 8;
+const FORMAT: u32 = 9;
 const MANIFEST: &str = "zwgk-index.json";
 /// Names of the fast fields, which tantivy reads by name.
 pub const STANDARD: &str = "standard";
@@ -504,13 +504,18 @@ fn documents_of(standard: &Standard, ordinal: u64, f: &Fields) -> Vec<TantivyDoc
     documents
 }
 
+/// The document's `ROLE_*`: clause `no` of `standard` is an overview when another of its
+/// clauses is numbered below it (A.08.1 below A.08).
 fn role(standard: &Standard, kind: DocKind, no: &str, heading: &str) -> u64 {
-    let is_sub_clause = |c: &&Clause| c.no.strip_prefix(no).is_some_and(|r| r.starts_with('.'));
+    let below = |c: &Clause| {
+        c.no.strip_prefix(no)
+            .is_some_and(|rest| rest.starts_with('.'))
+    };
     match kind {
         DocKind::Row => ROLE_ROW,
         DocKind::Scope => ROLE_CLAUSE,
         _ if heading == "前言" => ROLE_FOREWORD,
-        _ if standard.clauses.iter().any(|c| is_sub_clause(&c)) => ROLE_OVERVIEW,
+        _ if standard.clauses.iter().any(below) => ROLE_OVERVIEW,
         _ => ROLE_CLAUSE,
     }
 }

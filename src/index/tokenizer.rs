@@ -22,11 +22,15 @@ pub const WORDS: &str = "zh_words";
 /// Name under which the character-bigram analyzer is registered with tantivy.
 pub const BIGRAMS: &str = "zh_bigrams";
 
-/// jieba's default dictionary plus the catalogue's own terms.
+/// jieba's default dictionary plus the catalogue's own terms and synonyms it does not
+/// know. A word it knows keeps its frequency: 群众 (a synonym of 老百姓) given a term's
+/// would cut 群众利益 in two.
 pub fn jieba_with_terms(terms: &[String]) -> Arc<Jieba> {
     let mut jieba = Jieba::new();
     for term in terms {
-        jieba.add_word(term, Some(USER_TERM_FREQ), None);
+        if !jieba.has_word(term) {
+            jieba.add_word(term, Some(USER_TERM_FREQ), None);
+        }
     }
     Arc::new(jieba)
 }
@@ -285,6 +289,19 @@ pub fn bigrams(word: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_synonym_jieba_knows_does_not_cut_the_words_around_it() {
+        let cut = |jieba: &Jieba| -> Vec<String> {
+            words(jieba, "与人民群众利益密切相关的公共企事业单位", false)
+                .into_iter()
+                .map(|w| w.text)
+                .collect()
+        };
+        let plain = cut(&Jieba::new());
+        assert!(plain.contains(&"群众利益".to_string()), "{plain:?}");
+        assert_eq!(cut(&jieba_with_terms(&["群众".to_string()])), plain);
+    }
 
     #[test]
     fn user_terms_stay_whole_and_sub_words_are_added() {

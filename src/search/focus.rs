@@ -1,8 +1,9 @@
 //! How closely a document answers the whole question: the share of the query's words
 //! (weighted by how rare they are) that one of its sentences holds together with its
-//! context, the standard's title and the clause heading. BM25 sums each word's matches over the whole document, so a clause that
-//! repeats one word of the question outranks the clause whose one sentence states what
-//! was asked; the focus puts that sentence's clause first.
+//! context, the standard's title and the clause heading. BM25 sums each word's matches
+//! over the whole document, so a clause that repeats one word of the question outranks
+//! the clause whose one sentence states what was asked; the focus puts that sentence's
+//! clause first.
 
 use super::snippet::sentences;
 

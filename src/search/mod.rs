@@ -6,8 +6,8 @@
 //! clause heading, keywords and text (titles weigh more) or, for recall when the text was
 //! segmented differently, all of its character bigrams. Documents matching every word rank
 //! first; documents matching only some follow. Within a tier a document gains by its
-//! focus: how much of the question one of its sentences answers (see `focus`). Adjacent words found next to each other get
-//! a phrase boost. Fuzzy matching is used only for Latin words and long numbers: on Chinese
+//! focus: how much of the question one of its sentences answers (see `focus`). Adjacent
+//! words found next to each other get a phrase boost. Fuzzy matching is used only for Latin words and long numbers: on Chinese
 //! two-character words it would match almost anything. Hits are grouped by standard, each
 //! with its best clauses and a highlighted snippet.
 
@@ -500,18 +500,7 @@ impl Groups {
                 _ => 1.0,
             };
             if rank < FOCUS_DOCS {
-                let document: TantivyDocument = searcher.doc(*address)?;
-                let f = ranking.fields;
-                let context = format!(
-                    "{} {}",
-                    stored(&document, f.title),
-                    stored(&document, f.heading)
-                );
-                // Catalogue texts are simplified Chinese: only width and case need folding
-                // (converting each document would double a warm search's time).
-                let body = width_and_case(stored(&document, f.body));
-                let context = width_and_case(&context);
-                score *= 1.0 + FOCUS_WEIGHT * focus(&context, &body, &ranking.focus);
+                score *= 1.0 + FOCUS_WEIGHT * document_focus(searcher, *address, ranking)?;
             }
             let group = self.by_standard.entry(id).or_insert_with(|| {
                 self.order.push(id);
@@ -567,6 +556,24 @@ impl Groups {
         }
         Ok(hits)
     }
+}
+
+/// The focus of the document at `address` on the ranking's words.
+fn document_focus(searcher: &Searcher, address: DocAddress, ranking: &Ranking) -> Result<f32> {
+    let document: TantivyDocument = searcher.doc(address)?;
+    let f = ranking.fields;
+    let context = format!(
+        "{} {}",
+        stored(&document, f.title),
+        stored(&document, f.heading)
+    );
+    // Catalogue texts are simplified Chinese: only width and case need folding (converting
+    // each document would double a warm search's time).
+    let (context, body) = (
+        width_and_case(&context),
+        width_and_case(stored(&document, f.body)),
+    );
+    Ok(focus(&context, &body, &ranking.focus))
 }
 
 /// A document as shown under its standard, with the snippet `wanted` chooses.

@@ -158,11 +158,11 @@ pub fn without_question_numbers(jieba: &jieba_rs::Jieba, query: &str) -> String 
         let measure = number.and_then(|n| rest[n.len()..].chars().next().map(|m| (n, m)));
         match measure {
             Some((n, m)) if MEASURES.contains(&m) => {
-                let joined = out.chars().last().map(|before| format!("{before}{m}"));
-                match joined.filter(|word| jieba.has_word(word)) {
-                    Some(_) => out.push(m),
-                    None => out.push(' '),
-                }
+                let joins = out
+                    .chars()
+                    .last()
+                    .is_some_and(|before| jieba.has_word(&format!("{before}{m}")));
+                out.push(if joins { m } else { ' ' });
                 rest = &rest[n.len() + m.len_utf8()..];
             }
             _ => {
@@ -189,20 +189,20 @@ pub fn without_particles(jieba: &jieba_rs::Jieba, mut word: Word) -> Word {
     if word.text.chars().count() < 2 || jieba.has_word(&word.text) {
         return word;
     }
-    let lead = word.text.chars().take_while(|c| particle(*c)).count();
-    let kept: String = word.text.chars().skip(lead).collect();
-    let kept = kept.trim_end_matches(particle).to_string();
+    let lead: usize = word
+        .text
+        .chars()
+        .take_while(|c| particle(*c))
+        .map(char::len_utf8)
+        .sum();
+    let kept = word.text[lead..].trim_end_matches(particle);
     if kept.is_empty() {
         return word;
     }
-    word.position += lead;
-    word.from += word.text[..]
-        .chars()
-        .take(lead)
-        .map(char::len_utf8)
-        .sum::<usize>();
+    word.position += word.text[..lead].chars().count();
+    word.from += lead;
     word.to = word.from + kept.len();
-    word.text = kept;
+    word.text = kept.to_string();
     word
 }
 
