@@ -33,7 +33,7 @@ pub(super) fn check(
 }
 
 fn one_column(ctx: &Ctx<'_>, spec: &FreshnessSpec, column: &str, unit: &UnitData<'_>) -> Instance {
-    let days = update_days(unit.items_in_columns(&[column]), |_| true);
+    let days = update_days(unit.items_in_columns(&[column]));
     if days.is_empty() {
         return Instance::other(column, ctx.period.end(), Outcome::NotApplicable);
     }
@@ -41,7 +41,7 @@ fn one_column(ctx: &Ctx<'_>, spec: &FreshnessSpec, column: &str, unit: &UnitData
 }
 
 fn together(ctx: &Ctx<'_>, spec: &FreshnessSpec, name: &str, unit: &UnitData<'_>) -> Instance {
-    let days = update_days(page_items(spec, unit), |i| on_page(spec, i));
+    let days = page_days(spec, unit);
     if days.is_empty() && spec.channel.is_some() {
         return Instance::other(name, ctx.period.end(), Outcome::NotApplicable);
     }
@@ -53,29 +53,24 @@ fn together(ctx: &Ctx<'_>, spec: &FreshnessSpec, name: &str, unit: &UnitData<'_>
     judge(ctx, spec, name, name, verb, &days)
 }
 
-/// Whether an item counts as an update of a page or channel rule.
-pub(super) fn on_page(spec: &FreshnessSpec, item: &Item) -> bool {
-    let column_ok = spec.columns.is_empty() || spec.columns.iter().any(|c| c == item.column());
-    let channel_ok = spec.channel.as_deref().is_none_or(|c| c == &*item.channel);
-    column_ok && channel_ok
-}
-
-/// The unit's items a page or channel rule reads: those in its columns, or all of them
-/// for a channel.
-pub(super) fn page_items<'a>(spec: &FreshnessSpec, unit: &UnitData<'a>) -> Vec<&'a Item> {
+/// Publication days of a page or channel rule's updates: the unit's items in its columns
+/// (in any column for a channel rule) and on its channel, sorted, without repeats.
+pub(super) fn page_days(spec: &FreshnessSpec, unit: &UnitData<'_>) -> Vec<NaiveDate> {
+    let on_channel = |item: &&Item| spec.channel.as_deref().is_none_or(|c| c == &*item.channel);
     if spec.columns.is_empty() {
-        return unit.items.clone();
+        update_days(unit.items.iter().copied().filter(on_channel))
+    } else {
+        update_days(
+            unit.items_in_columns(&spec.columns)
+                .into_iter()
+                .filter(on_channel),
+        )
     }
-    unit.items_in_columns(&spec.columns)
 }
 
-/// Publication days of `items` that pass `counts`, sorted, without repeats.
-pub(super) fn update_days(items: Vec<&Item>, counts: impl Fn(&Item) -> bool) -> Vec<NaiveDate> {
-    let mut days: Vec<NaiveDate> = items
-        .into_iter()
-        .filter(|i| counts(i))
-        .map(|i| i.published_on)
-        .collect();
+/// Publication days of `items`, sorted, without repeats.
+fn update_days<'a>(items: impl IntoIterator<Item = &'a Item>) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = items.into_iter().map(|i| i.published_on).collect();
     days.sort();
     days.dedup();
     days

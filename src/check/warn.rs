@@ -3,7 +3,7 @@
 //! with a `veto` freshness rule may go without an update, so a unit can act before the next
 //! quarter.
 
-use super::freshness::{on_page, page_items, points, update_days};
+use super::freshness::{page_days, points};
 use super::{Ctx, Instance, UnitData};
 use crate::catalogue::{CheckSpec, Requirement};
 
@@ -35,7 +35,7 @@ pub(super) fn warning(
         }
         (None, CheckSpec::Freshness(spec)) if rule.veto && failing.is_empty() => {
             let name = spec.together()?;
-            let days = update_days(page_items(spec, unit), |i| on_page(spec, i));
+            let days = page_days(spec, unit);
             let end = ctx.period.end();
             let last = *points(ctx, &days).iter().rev().find(|d| **d < end)?;
             let idle = (end - last).num_days();
