@@ -24,6 +24,7 @@ mod warn;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -71,7 +72,7 @@ pub(crate) type FindingData = Box<(FindingCode, String, Evidence)>;
 #[derive(Debug, Clone)]
 pub(crate) struct Instance {
     /// The instance part of the finding id: item, entry or application id, month, column.
-    pub key: Box<str>,
+    pub key: CompactString,
     pub outcome: Outcome,
     /// Share of the requirement met, 0–1 (pass 1, fail 0, partial in between).
     pub credit: f64,
@@ -81,7 +82,7 @@ pub(crate) struct Instance {
 }
 
 impl Instance {
-    pub(crate) fn pass(key: impl Into<Box<str>>, event: NaiveDate) -> Instance {
+    pub(crate) fn pass(key: impl Into<CompactString>, event: NaiveDate) -> Instance {
         Instance {
             key: key.into(),
             outcome: Outcome::Pass,
@@ -92,7 +93,7 @@ impl Instance {
     }
 
     pub(crate) fn fail(
-        key: impl Into<Box<str>>,
+        key: impl Into<CompactString>,
         event: NaiveDate,
         code: FindingCode,
         message: String,
@@ -107,7 +108,7 @@ impl Instance {
         }
     }
 
-    pub(crate) fn other(key: impl Into<Box<str>>, event: NaiveDate, outcome: Outcome) -> Instance {
+    pub(crate) fn other(key: impl Into<CompactString>, event: NaiveDate, outcome: Outcome) -> Instance {
         Instance {
             key: key.into(),
             outcome,
@@ -118,7 +119,7 @@ impl Instance {
     }
 
     /// A calendar gap: the deadline could not be computed.
-    pub(crate) fn error(key: impl Into<Box<str>>, event: NaiveDate, err: &MissingYear) -> Instance {
+    pub(crate) fn error(key: impl Into<CompactString>, event: NaiveDate, err: &MissingYear) -> Instance {
         let mut instance = Instance::other(key, event, Outcome::Error);
         instance.finding = Some(Box::new((
             FindingCode::CalendarMissing,
@@ -362,12 +363,14 @@ pub(crate) fn check_unit(ctx: &Ctx<'_>, unit: &UnitData<'_>) -> Vec<RuleResult> 
                 .inspections
                 .filter(|_| matches!(requirement.spec, CheckSpec::Manual(_)))
                 .and_then(|i| i.unit_verdict(&unit.unit.id, &rule_id));
-            let instances = match (applicable, verdicts, unit_verdict) {
+            let mut instances = match (applicable, verdicts, unit_verdict) {
                 (false, _, _) => Vec::new(),
                 (true, Some(verdicts), _) => manual::from_verdicts(verdicts, unit),
                 (true, None, Some(verdict)) => manual::from_unit_verdict(ctx, requirement, verdict),
                 (true, None, None) => check(ctx, requirement, unit),
             };
+            // Held until the results are built, for every unit at once: no spare capacity.
+            instances.shrink_to_fit();
             let warning = warn::warning(ctx, requirement, unit, &instances);
             results.push(RuleResult {
                 standard: standard.id.clone(),

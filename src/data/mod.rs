@@ -19,9 +19,9 @@ use std::collections::HashSet;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
+use ustr::Ustr;
 use serde::{Deserialize, Serialize};
 
 pub(crate) use inspections::{
@@ -506,8 +506,8 @@ struct Context<'a> {
     units: FxHashMap<&'a str, UnitIx>,
     unit_ids: Vec<&'a str>,
     /// Catalogue row codes and channels, shared by every record that names them.
-    codes: FxHashMap<&'a str, Arc<str>>,
-    channels: FxHashMap<&'a str, Arc<str>>,
+    codes: FxHashMap<&'a str, Ustr>,
+    channels: FxHashMap<&'a str, Ustr>,
     /// Codes whose items' text the elements checks read.
     text_codes: FxHashSet<&'a str>,
     years: (i32, i32),
@@ -527,15 +527,15 @@ impl<'a> Context<'a> {
                 .standards
                 .iter()
                 .flat_map(|s| &s.items)
-                .map(|i| (i.code.as_str(), Arc::from(i.code.as_str())))
-                .chain([("", Arc::from(""))])
+                .map(|i| (i.code.as_str(), Ustr::from(&i.code)))
+                .chain([("", Ustr::from(""))])
                 .collect(),
             text_codes: text_codes(catalogue),
             channels: catalogue
                 .meta
                 .channels
                 .iter()
-                .map(|c| (c.as_str(), Arc::from(c.as_str())))
+                .map(|c| (c.as_str(), Ustr::from(c)))
                 .collect(),
             years: catalogue.calendar.years(),
             period_end: period.end(),
@@ -589,22 +589,22 @@ impl<'a> Context<'a> {
     }
 
     /// The row's catalogue code, shared with the catalogue (`None` when unknown).
-    fn code(&self, row: &mut Row<'_>, required: bool) -> Option<Arc<str>> {
+    fn code(&self, row: &mut Row<'_>, required: bool) -> Option<Ustr> {
         let code = if required {
             row.required("item_code")
         } else {
             row.text("item_code").unwrap_or_default()
         };
-        let known = self.codes.get(code).cloned();
+        let known = self.codes.get(code).copied();
         if known.is_none() {
             row.problem("item_code", format!("目录中没有事项 {}", quote(code)));
         }
         known
     }
 
-    fn channel(&self, row: &mut Row<'_>) -> Option<Arc<str>> {
+    fn channel(&self, row: &mut Row<'_>) -> Option<Ustr> {
         let channel = row.required("channel");
-        let known = self.channels.get(channel).cloned();
+        let known = self.channels.get(channel).copied();
         if known.is_none() && !channel.is_empty() {
             row.problem(
                 "channel",

@@ -1,8 +1,8 @@
 //! The rows of the audit's CSV files.
 
-use std::sync::Arc;
 
 use chrono::NaiveDate;
+use ustr::Ustr;
 
 use super::table::Record;
 
@@ -59,8 +59,8 @@ pub(crate) struct Item {
     pub unit: UnitIx,
     /// Catalogue row code; empty for items outside the catalogue (news, notices). Shared
     /// with the catalogue's vocabulary rather than copied per row.
-    pub item_code: Arc<str>,
-    pub channel: Arc<str>,
+    pub item_code: Ustr,
+    pub channel: Ustr,
     pub published_on: NaiveDate,
     // Loaded and validated as part of the data contract (items.csv 形成日期).
     #[allow(dead_code)]
@@ -212,7 +212,7 @@ pub(crate) struct RegisterEntry {
     pub line: u32,
     pub id: Box<str>,
     pub unit: UnitIx,
-    pub item_code: Arc<str>,
+    pub item_code: Ustr,
     pub title: Box<str>,
     pub formed_on: NaiveDate,
     // Loaded and validated as part of the data contract (register.csv 文号).
@@ -313,7 +313,7 @@ pub(crate) struct Message {
     pub unit: UnitIx,
     // Validated against the channel vocabulary (messages.csv 渠道).
     #[allow(dead_code)]
-    pub channel: Arc<str>,
+    pub channel: Ustr,
     pub received_on: NaiveDate,
     pub replied_on: Option<NaiveDate>,
 }
