@@ -108,7 +108,11 @@ impl Instance {
         }
     }
 
-    pub(crate) fn other(key: impl Into<CompactString>, event: NaiveDate, outcome: Outcome) -> Instance {
+    pub(crate) fn other(
+        key: impl Into<CompactString>,
+        event: NaiveDate,
+        outcome: Outcome,
+    ) -> Instance {
         Instance {
             key: key.into(),
             outcome,
@@ -119,7 +123,11 @@ impl Instance {
     }
 
     /// A calendar gap: the deadline could not be computed.
-    pub(crate) fn error(key: impl Into<CompactString>, event: NaiveDate, err: &MissingYear) -> Instance {
+    pub(crate) fn error(
+        key: impl Into<CompactString>,
+        event: NaiveDate,
+        err: &MissingYear,
+    ) -> Instance {
         let mut instance = Instance::other(key, event, Outcome::Error);
         instance.finding = Some(Box::new((
             FindingCode::CalendarMissing,

@@ -22,8 +22,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
-use ustr::Ustr;
 use serde::{Deserialize, Serialize};
+use ustr::Ustr;
 
 pub(crate) use inspections::{
     Inspection, Inspections, Level, Population, SamplePlan, SampledUnit, Stratum, Verdict, HEADERS,

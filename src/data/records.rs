@@ -1,6 +1,5 @@
 //! The rows of the audit's CSV files.
 
-
 use chrono::NaiveDate;
 use ustr::Ustr;
 
