@@ -502,7 +502,8 @@ impl Collector {
 struct Context<'a> {
     units: FxHashMap<&'a str, UnitIx>,
     unit_ids: Vec<&'a str>,
-    /// Catalogue row codes and channels, shared by every record that names them.
+    /// Catalogue row codes and channels, interned once and shared by every record that
+    /// names them.
     codes: FxHashMap<&'a str, Ustr>,
     channels: FxHashMap<&'a str, Ustr>,
     /// Codes whose items' text the elements checks read.
