@@ -7,9 +7,10 @@
 //! segmented differently, all of its character bigrams. Documents matching every word rank
 //! first; documents matching only some follow. Within a tier a document gains by its
 //! focus: how much of the question one of its sentences answers (see `focus`). Adjacent
-//! words found next to each other get a phrase boost. Fuzzy matching is used only for Latin words and long numbers: on Chinese
-//! two-character words it would match almost anything. Hits are grouped by standard, each
-//! with its best clauses and a highlighted snippet.
+//! words found next to each other get a phrase boost. Fuzzy matching is used only for
+//! Latin words and long numbers: on Chinese two-character words it would match almost
+//! anything. Hits are grouped by standard, each with its best clauses and a highlighted
+//! snippet.
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
@@ -427,6 +428,8 @@ struct Groups {
     order: Vec<u64>,
     by_standard: HashMap<u64, Group>,
     seen: HashSet<DocAddress>,
+    /// Documents already read for their focus, read again for no hit.
+    read: HashMap<DocAddress, TantivyDocument>,
 }
 
 /// The fast fields of one segment.
@@ -500,7 +503,9 @@ impl Groups {
                 _ => 1.0,
             };
             if rank < FOCUS_DOCS {
-                score *= 1.0 + FOCUS_WEIGHT * document_focus(searcher, *address, ranking)?;
+                let document: TantivyDocument = searcher.doc(*address)?;
+                score *= 1.0 + FOCUS_WEIGHT * document_focus(&document, ranking);
+                self.read.insert(*address, document);
             }
             let group = self.by_standard.entry(id).or_insert_with(|| {
                 self.order.push(id);
@@ -545,7 +550,10 @@ impl Groups {
             group.docs.sort_by(|a, b| b.1.total_cmp(&a.1));
             let mut hit: Option<StandardHit> = None;
             for (address, doc_score) in group.docs.iter().take(CLAUSES_PER_STANDARD) {
-                let document: TantivyDocument = searcher.doc(*address)?;
+                let document = match self.read.remove(address) {
+                    Some(document) => document,
+                    None => searcher.doc(*address)?,
+                };
                 let hit = hit.get_or_insert_with(|| {
                     standard_hit(&document, f, score(&group), group.matched)
                 });
@@ -558,22 +566,21 @@ impl Groups {
     }
 }
 
-/// The focus of the document at `address` on the ranking's words.
-fn document_focus(searcher: &Searcher, address: DocAddress, ranking: &Ranking) -> Result<f32> {
-    let document: TantivyDocument = searcher.doc(address)?;
+/// The focus of `document` on the ranking's words.
+fn document_focus(document: &TantivyDocument, ranking: &Ranking) -> f32 {
     let f = ranking.fields;
     let context = format!(
         "{} {}",
-        stored(&document, f.title),
-        stored(&document, f.heading)
+        stored(document, f.title),
+        stored(document, f.heading)
     );
     // Catalogue texts are simplified Chinese: only width and case need folding (converting
     // each document would double a warm search's time).
     let (context, body) = (
         width_and_case(&context),
-        width_and_case(stored(&document, f.body)),
+        width_and_case(stored(document, f.body)),
     );
-    Ok(focus(&context, &body, &ranking.focus))
+    focus(&context, &body, &ranking.focus)
 }
 
 /// A document as shown under its standard, with the snippet `wanted` chooses.

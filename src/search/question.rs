@@ -92,36 +92,74 @@ pub const QUESTION_WORDS: &[&str] = &[
 /// which edition answers (see [`day_asked`]), the text does not contain it.
 pub fn without_dates(query: &str) -> String {
     let chars: Vec<char> = query.chars().collect();
-    let digits = |at: usize| {
-        chars[at.min(chars.len())..]
-            .iter()
-            .take_while(|c| c.is_ascii_digit())
-            .count()
-    };
     let mut out = String::with_capacity(query.len());
     let mut at = 0;
-    while at < chars.len() {
-        let starts_year = (at == 0 || !chars[at - 1].is_ascii_digit())
-            && digits(at) == 4
-            && chars.get(at + 4) == Some(&'年');
-        if !starts_year {
-            out.push(chars[at]);
-            at += 1;
+    for date in dates_named(&chars) {
+        out.extend(&chars[at..date.start]);
+        out.push(' ');
+        // 2021年度: the 度 of a year goes with it.
+        let year_only = date.month.is_none() && chars.get(date.end) == Some(&'度');
+        at = date.end + usize::from(year_only);
+    }
+    out.extend(&chars[at..]);
+    out
+}
+
+/// A date a question names: 2019年, 2019年5月, 2019年5月14日 (or 号); `start` and `end`
+/// are char positions.
+struct DateNamed {
+    start: usize,
+    end: usize,
+    year: i32,
+    month: Option<u32>,
+    day: Option<u32>,
+}
+
+/// The dates `chars` names, in order: four digits and 年, then the month and the day
+/// when given.
+fn dates_named(chars: &[char]) -> Vec<DateNamed> {
+    // A number of at most `max` digits at `at`, followed by one of `marks`: its value and
+    // the position after the mark.
+    let number = |at: usize, max: usize, marks: &[char]| -> Option<(u32, usize)> {
+        let digits = chars[at.min(chars.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let end = at + digits;
+        if digits == 0 || digits > max || !chars.get(end).is_some_and(|c| marks.contains(c)) {
+            return None;
+        }
+        let value = chars[at..end].iter().collect::<String>().parse().ok()?;
+        Some((value, end + 1))
+    };
+    let mut dates = Vec::new();
+    let mut start = 0;
+    while start < chars.len() {
+        let year = (start == 0 || !chars[start - 1].is_ascii_digit())
+            .then(|| number(start, 4, &['年']))
+            .flatten()
+            .filter(|&(_, end)| end - start == 5);
+        let Some((year, end)) = year else {
+            start += 1;
             continue;
-        }
-        at += 5; // four digits and 年
-        if chars.get(at) == Some(&'度') {
-            at += 1;
-        }
-        for units in [&['月'][..], &['日', '号']] {
-            let n = digits(at);
-            if (1..=2).contains(&n) && chars.get(at + n).is_some_and(|c| units.contains(c)) {
-                at += n + 1;
+        };
+        let mut date = DateNamed {
+            start,
+            end,
+            year: year as i32,
+            month: None,
+            day: None,
+        };
+        if let Some((month, end)) = number(date.end, 2, &['月']) {
+            (date.month, date.end) = (Some(month), end);
+            if let Some((day, end)) = number(date.end, 2, &['日', '号']) {
+                (date.day, date.end) = (Some(day), end);
             }
         }
-        out.push(' ');
+        start = date.end;
+        dates.push(date);
     }
-    out
+    dates
 }
 
 /// `query` with its yes-or-no questions (要不要, 会不会, 能不能, 是不是, 有没有, and the
@@ -263,47 +301,19 @@ pub fn asks_how_long(jieba: &jieba_rs::Jieba, query: &str) -> bool {
 /// 以前/之前/前 for the day before. Clauses in force that day answer it first.
 pub fn day_asked(query: &str) -> Option<NaiveDate> {
     let chars: Vec<char> = query.chars().collect();
-    let number = |at: usize, max: usize| -> (Option<u32>, usize) {
-        let digits: String = chars[at.min(chars.len())..]
-            .iter()
-            .take_while(|c| c.is_ascii_digit())
-            .take(max + 1)
-            .collect();
-        if digits.is_empty() || digits.len() > max {
-            return (None, at);
-        }
-        (digits.parse().ok(), at + digits.len())
+    let named = dates_named(&chars).into_iter().next()?;
+    let (month, day) = match named.month {
+        Some(month) => (month, named.day.unwrap_or(1)),
+        None => (7, 1),
     };
-    for start in 0..chars.len() {
-        if start > 0 && chars[start - 1].is_ascii_digit() {
-            continue;
-        }
-        let (Some(year), after) = number(start, 4) else {
-            continue;
-        };
-        if after - start != 4 || chars.get(after) != Some(&'年') {
-            continue;
-        }
-        let mut at = after + 1;
-        let (month, day) = match number(at, 2) {
-            (Some(month), next) if chars.get(next) == Some(&'月') => {
-                at = next + 1;
-                match number(at, 2) {
-                    (Some(day), next) if matches!(chars.get(next), Some('日' | '号')) => {
-                        at = next + 1;
-                        (month, day)
-                    }
-                    _ => (month, 1),
-                }
-            }
-            _ => (7, 1),
-        };
-        let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
-        let rest: String = chars[at.min(chars.len())..].iter().take(2).collect();
-        let before = rest.starts_with("以前") || rest.starts_with("之前") || rest.starts_with('前');
-        return if before { date.pred_opt() } else { Some(date) };
+    let date = NaiveDate::from_ymd_opt(named.year, month, day)?;
+    let rest: String = chars[named.end..].iter().take(2).collect();
+    let before = rest.starts_with("以前") || rest.starts_with("之前") || rest.starts_with('前');
+    if before {
+        date.pred_opt()
+    } else {
+        Some(date)
     }
-    None
 }
 
 #[cfg(test)]
