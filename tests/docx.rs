@@ -60,6 +60,12 @@ fn first_run(paragraph: Node) -> (String, String, String) {
     )
 }
 
+fn cells<'a, 'i>(row: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
+    row.children()
+        .filter(|n| n.has_tag_name((W, "tc")))
+        .collect()
+}
+
 fn body_paragraphs<'a, 'i>(document: &'a Document<'i>) -> Vec<Node<'a, 'i>> {
     let body = descendant(document.root_element(), "body").expect("a body");
     body.children()
@@ -211,6 +217,39 @@ fn the_circular_docx_is_laid_out_as_a_gongwen() {
         assert!(rows[1..]
             .iter()
             .all(|r| descendant(*r, "tblHeader").is_none()));
+    }
+    // Cells take face, size and spacing from their style: 黑体 headers, 仿宋 bodies, in
+    // 小四 up to five columns and in 五号 beyond.
+    let cell_type = |cell: Node| {
+        let paragraph = child(cell, "p").expect("a cell paragraph");
+        let id = descendant(paragraph, "pStyle")
+            .and_then(|s| attr(s, "val"))
+            .expect("a cell style");
+        let style = styles
+            .descendants()
+            .find(|n| n.has_tag_name((W, "style")) && attr(*n, "styleId") == Some(id))
+            .unwrap_or_else(|| panic!("no style {id}"));
+        let run = child(style, "rPr").expect("the style's run properties");
+        let get = |tag: &str, name: &str| child(run, tag).and_then(|n| attr(n, name));
+        (get("rFonts", "eastAsia"), get("sz", "val"))
+    };
+    for table in &tables {
+        let rows: Vec<_> = table
+            .children()
+            .filter(|n| n.has_tag_name((W, "tr")))
+            .collect();
+        let size = if cells(rows[0]).len() <= 5 {
+            "24"
+        } else {
+            "21"
+        };
+        assert!(cells(rows[0])
+            .into_iter()
+            .all(|c| cell_type(c) == (Some("黑体"), Some(size))));
+        assert!(rows[1..]
+            .iter()
+            .flat_map(|r| cells(*r))
+            .all(|c| cell_type(c) == (Some("仿宋_GB2312"), Some(size))));
     }
     let ranking_head: Vec<String> = tables[0]
         .children()

@@ -130,15 +130,15 @@ pub(crate) fn export_templates(dir: &Path) -> Result<Vec<PathBuf>> {
         .collect()
 }
 
-/// Renders one output file's bytes.
-type RenderJob<'a> = Box<dyn Fn() -> Result<Vec<u8>> + Send + Sync + 'a>;
+/// Renders output files: (file name, bytes).
+type RenderJob<'a> = Box<dyn Fn() -> Result<Files> + Send + Sync + 'a>;
 
-/// `notices/U01-市政府办公室.md`: the unit's id (checked at load against the id pattern)
-/// and its name made safe for a file name, with the format's extension.
-fn notice_name(id: &str, name: &str, extension: &str) -> String {
+/// `notices/U01-市政府办公室`: the unit's id (checked at load against the id pattern)
+/// and its name made safe for a file name; each format adds its extension.
+fn notice_stem(id: &str, name: &str) -> String {
     match file_name_part(name) {
-        part if part.is_empty() => format!("notices/{id}.{extension}"),
-        part => format!("notices/{id}-{part}.{extension}"),
+        part if part.is_empty() => format!("notices/{id}"),
+        part => format!("notices/{id}-{part}"),
     }
 }
 
@@ -165,66 +165,67 @@ pub(crate) fn render_reports(
     let circular = circular(results, history);
     // Notices list every finding of the unit, not the circular's first few.
     let units = model::unit_sections(results, usize::MAX);
-    // Each file is rendered on its own task: the XLSX of a large quarter takes as long as
-    // everything else together.
-    let mut jobs: Vec<(String, RenderJob<'_>)> = Vec::new();
-    if format.includes(Format::Md) {
-        jobs.push((
-            "report.md".into(),
-            Box::new(|| Ok(renderer.render("circular.md.hbs", &circular)?.into_bytes())),
-        ));
+    // Each document is rendered on its own task: the XLSX of a large quarter takes as
+    // long as everything else together.
+    let mut jobs: Vec<RenderJob<'_>> = Vec::new();
+    if format.includes(Format::Xlsx) {
+        // The workbook first: it is the longest job.
+        jobs.push(Box::new(|| {
+            Ok(vec![(
+                "findings.xlsx".into(),
+                xlsx::findings_workbook(results)?,
+            )])
+        }));
     }
-    for unit in &units {
-        let notice = Notice {
-            circular: &circular,
-            unit,
-        };
-        if format.includes(Format::Md) {
-            jobs.push((
-                notice_name(&unit.id, &unit.name, "md"),
-                Box::new(move || Ok(renderer.render("notice.md.hbs", &notice)?.into_bytes())),
-            ));
+    if format.includes(Format::Md) || format.includes(Format::Docx) {
+        jobs.push(Box::new(|| {
+            let markdown = renderer.render("circular.md.hbs", &circular)?;
+            markdown_and_word("report", markdown, &letterhead(&circular, true), format)
+        }));
+        for unit in &units {
+            let notice = Notice {
+                circular: &circular,
+                unit,
+            };
+            jobs.push(Box::new(move || {
+                let markdown = renderer.render("notice.md.hbs", &notice)?;
+                let stem = notice_stem(&unit.id, &unit.name);
+                markdown_and_word(&stem, markdown, &letterhead(notice.circular, false), format)
+            }));
         }
-        if format.includes(Format::Docx) {
-            jobs.push((
-                notice_name(&unit.id, &unit.name, "docx"),
-                Box::new(move || {
-                    let markdown = renderer.render("notice.md.hbs", &notice)?;
-                    docx::document(&markdown, &letterhead(notice.circular, false))
-                }),
-            ));
-        }
-    }
-    if format.includes(Format::Docx) {
-        jobs.push((
-            "report.docx".into(),
-            Box::new(|| {
-                let markdown = renderer.render("circular.md.hbs", &circular)?;
-                docx::document(&markdown, &letterhead(&circular, true))
-            }),
-        ));
     }
     if format.includes(Format::Html) {
-        jobs.push((
-            "report.html".into(),
-            Box::new(|| {
-                Ok(renderer
-                    .render("circular.html.hbs", &circular)?
-                    .into_bytes())
-            }),
+        jobs.push(Box::new(|| {
+            let html = renderer.render("circular.html.hbs", &circular)?;
+            Ok(vec![("report.html".into(), html.into_bytes())])
+        }));
+    }
+    let rendered: Vec<Files> = jobs
+        .par_iter()
+        .map(|render| render())
+        .collect::<Result<_>>()?;
+    Ok(rendered.into_iter().flatten().collect())
+}
+
+/// `stem.md` and the Word document laid out from the same Markdown, `stem.docx`, as
+/// `format` asks: the Markdown is rendered once for both.
+fn markdown_and_word(
+    stem: &str,
+    markdown: String,
+    letterhead: &docx::Letterhead,
+    format: Format,
+) -> Result<Files> {
+    let mut files = Vec::new();
+    if format.includes(Format::Docx) {
+        files.push((
+            format!("{stem}.docx"),
+            docx::document(&markdown, letterhead)?,
         ));
     }
-    if format.includes(Format::Xlsx) {
-        jobs.push((
-            "findings.xlsx".into(),
-            Box::new(|| xlsx::findings_workbook(results)),
-        ));
+    if format.includes(Format::Md) {
+        files.push((format!("{stem}.md"), markdown.into_bytes()));
     }
-    // The workbook first: it is the longest job.
-    jobs.sort_by_key(|(name, _)| !name.ends_with(".xlsx"));
-    jobs.par_iter()
-        .map(|(name, render)| Ok((name.clone(), render()?)))
-        .collect()
+    Ok(files)
 }
 
 /// The annual evaluation's files.

@@ -5,8 +5,8 @@
 use docx_rs::{
     AlignmentType, BorderType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer,
     InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph, ParagraphBorder,
-    ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Tab, TabValueType,
-    Table, TableCell, TableCellMargins, TableLayoutType, TableRow, WidthType,
+    ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Style, StyleType,
+    Tab, TabValueType, Table, TableCell, TableCellMargins, TableLayoutType, TableRow, WidthType,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -83,6 +83,9 @@ pub(super) fn page() -> Docx {
         .default_spacing(CONDENSED)
         .footer(page_number(AlignmentType::Right))
         .even_footer(page_number(AlignmentType::Left));
+    for style in TABLE_STYLES.map(|(kind, size)| table_style(kind, size)) {
+        docx = docx.add_style(style);
+    }
     docx.document.section_property = docx.document.section_property.doc_grid(
         DocGrid::new()
             .grid_type(DocGridType::Lines)
@@ -321,25 +324,23 @@ pub(super) fn table(head: Vec<String>, rows: Vec<Vec<(String, bool)>>) -> Table 
         SIZE_5
     };
     let widths = column_widths(&head, &rows, size);
-    let cell = |text: &str, face: &str, width: i32, align: AlignmentType| {
+    // The face, size and spacing come from the cell's style: a notice of a thousand
+    // findings would otherwise repeat them in each of its cells.
+    let cell = |text: &str, kind: CellKind, width: i32, align: Option<AlignmentType>| {
+        let mut paragraph = Paragraph::new()
+            .style(&table_style_id(kind, size))
+            .add_run(Run::new().add_text(text));
+        if let Some(align) = align {
+            paragraph = paragraph.align(align);
+        }
         TableCell::new()
             .width(width as usize, WidthType::Dxa)
-            .add_paragraph(
-                Paragraph::new()
-                    .align(align)
-                    .snap_to_grid(false)
-                    .line_spacing(
-                        LineSpacing::new()
-                            .line_rule(LineSpacingType::Auto)
-                            .line(240),
-                    )
-                    .add_run(run(text, face, size)),
-            )
+            .add_paragraph(paragraph)
     };
     let header = TableRow::new(
         head.iter()
             .zip(&widths)
-            .map(|(text, &width)| cell(text, HEITI, width, AlignmentType::Center))
+            .map(|(text, &width)| cell(text, CellKind::Head, width, None))
             .collect(),
     )
     .cant_split();
@@ -348,12 +349,8 @@ pub(super) fn table(head: Vec<String>, rows: Vec<Vec<(String, bool)>>) -> Table 
             row.iter()
                 .zip(&widths)
                 .map(|((text, right), &width)| {
-                    let align = if *right {
-                        AlignmentType::Right
-                    } else {
-                        AlignmentType::Left
-                    };
-                    cell(text, FANGSONG, width, align)
+                    let align = right.then_some(AlignmentType::Right);
+                    cell(text, CellKind::Body, width, align)
                 })
                 .collect(),
         )
@@ -364,6 +361,54 @@ pub(super) fn table(head: Vec<String>, rows: Vec<Vec<(String, bool)>>) -> Table 
         // The widths as set: an autofit table sizes itself by its longest words instead.
         .layout(TableLayoutType::Fixed)
         .margins(TableCellMargins::new().margin(40, CELL_MARGIN as usize, 40, CELL_MARGIN as usize))
+}
+
+/// A table cell's text: the header row's, or the body's.
+#[derive(Clone, Copy)]
+enum CellKind {
+    Head,
+    Body,
+}
+
+/// The cell styles, by kind and size: tables of up to five columns are set in 小四, wider
+/// ones in 五号.
+const TABLE_STYLES: [(CellKind, usize); 4] = [
+    (CellKind::Head, SIZE_SMALL_4),
+    (CellKind::Body, SIZE_SMALL_4),
+    (CellKind::Head, SIZE_5),
+    (CellKind::Body, SIZE_5),
+];
+
+fn table_style_id(kind: CellKind, size: usize) -> String {
+    match kind {
+        CellKind::Head => format!("TableHead{size}"),
+        CellKind::Body => format!("TableText{size}"),
+    }
+}
+
+/// Headers in centred 黑体, the body in 仿宋 (left; numbers are set right where written),
+/// single-spaced and off the page's line grid, so a row is as tall as its text.
+fn table_style(kind: CellKind, size: usize) -> Style {
+    let (name, face) = match kind {
+        CellKind::Head => ("表格标题", HEITI),
+        CellKind::Body => ("表格文字", FANGSONG),
+    };
+    let points = if size == SIZE_5 { "五号" } else { "小四" };
+    let style = Style::new(table_style_id(kind, size), StyleType::Paragraph)
+        .name(format!("{name}（{points}）"))
+        .based_on("Normal")
+        .fonts(fonts(face))
+        .size(size)
+        .snap_to_grid(false)
+        .line_spacing(
+            LineSpacing::new()
+                .line_rule(LineSpacingType::Auto)
+                .line(240),
+        );
+    match kind {
+        CellKind::Head => style.align(AlignmentType::Center),
+        CellKind::Body => style,
+    }
 }
 
 /// Column widths in twips summing to the 版心, for type of `size` half-points. Each column
