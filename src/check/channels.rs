@@ -39,7 +39,7 @@ pub(super) fn check(
             .filter(|c| !used.contains(c.as_str()))
             .cloned()
             .collect();
-        let key = entry.id.to_string();
+        let key: &str = &entry.id;
         if missing.is_empty() {
             instances.push(Instance::pass(key, entry.formed_on));
             continue;
@@ -51,7 +51,7 @@ pub(super) fn check(
             missing.join("、")
         );
         let evidence = Evidence {
-            record: Some(key.clone()),
+            record: Some(key.to_string()),
             title: Some(entry.title.to_string()),
             url: items.first().map(|i| i.url().to_string()),
             start: Some(entry.formed_on),

@@ -14,7 +14,7 @@ pub(super) fn check(
     super::items_with_codes(rule, &spec.codes, unit)
         .filter_map(|item| {
             let days = ctx.row(&item.item_code)?.time_limit.display_working_days?;
-            let key = item.id().to_string();
+            let key = item.id();
             let until = match ctx.calendar.add_working_days(item.published_on, days) {
                 Ok(day) => day,
                 Err(err) => return Some(Instance::error(key, item.published_on, &err)),
@@ -40,7 +40,7 @@ pub(super) fn check(
                             days
                         );
                         let evidence = Evidence {
-                            record: Some(key.clone()),
+                            record: Some(key.to_string()),
                             title: Some(item.title().to_string()),
                             url: Some(item.url().to_string()),
                             start: Some(item.published_on),

@@ -16,16 +16,16 @@ pub(super) fn check(
     super::items_with_codes(rule, &spec.codes, unit)
         .filter(|item| ctx.placement(item.published_on) == Placement::Within)
         .filter_map(|item| {
-            let required: Vec<String> = match &spec.elements {
-                Some(list) => list.clone(),
-                None => ctx.row(&item.item_code)?.elements.clone(),
+            let required: &[String] = match &spec.elements {
+                Some(list) => list,
+                None => &ctx.row(&item.item_code)?.elements,
             };
             let missing: Vec<String> = required
                 .iter()
                 .filter(|e| !element_present(e, item.title(), item.text(), synonyms))
                 .cloned()
                 .collect();
-            let key = item.id().to_string();
+            let key = item.id();
             if missing.is_empty() {
                 return Some(Instance::pass(key, item.published_on));
             }
@@ -38,7 +38,7 @@ pub(super) fn check(
                 missing.len()
             );
             let evidence = Evidence {
-                record: Some(key.clone()),
+                record: Some(key.to_string()),
                 title: Some(item.title().to_string()),
                 url: Some(item.url().to_string()),
                 done: Some(item.published_on),

@@ -53,14 +53,15 @@ fn judge(
     interpretation: Option<&Item>,
     limit: Limit,
 ) -> Option<Instance> {
-    let key = policy.id().to_string();
+    let key = policy.id();
     let published = policy.published_on;
     let deadline = match limit.due(ctx.calendar, published) {
         Ok(day) => day,
         Err(err) => return Some(Instance::error(key, published, &err)),
     };
-    let mut evidence = Evidence {
-        record: Some(key.clone()),
+    // Built for findings only: most policies pass.
+    let evidence = || Evidence {
+        record: Some(key.to_string()),
         title: Some(policy.title().to_string()),
         url: Some(policy.url().to_string()),
         start: Some(published),
@@ -69,10 +70,12 @@ fn judge(
         line: Some(policy.line),
         ..Evidence::default()
     };
-    let doc = policy
-        .doc_no()
-        .map(|d| format!("（{d}）"))
-        .unwrap_or_default();
+    let doc = || {
+        policy
+            .doc_no()
+            .map(|d| format!("（{d}）"))
+            .unwrap_or_default()
+    };
     match interpretation.map(|i| i.published_on) {
         Some(day) => match ctx.placement(day) {
             Placement::Before | Placement::After => None,
@@ -83,12 +86,14 @@ fn judge(
                     .elapsed(ctx.calendar, published, day)
                     .unwrap_or_default();
                 let overdue = limit.overdue(ctx.calendar, deadline, day);
+                let mut evidence = evidence();
                 evidence.done = Some(day);
                 evidence.days = Some(days);
                 evidence.overdue = Some(overdue.clone());
                 let message = format!(
-                    "《{}》{doc}{}公开，解读材料应于{deadline}前发布，{day}才发布，{overdue}（时限{}）",
+                    "《{}》{}{}公开，解读材料应于{deadline}前发布，{day}才发布，{overdue}（时限{}）",
                     policy.title(),
+                    doc(),
                     published,
                     limit.label()
                 );
@@ -106,8 +111,9 @@ fn judge(
             Placement::After => Some(Instance::other(key, published, Outcome::Pending)),
             Placement::Within => {
                 let message = format!(
-                    "《{}》{doc}{}公开，至{}未发布解读材料",
+                    "《{}》{}{}公开，至{}未发布解读材料",
                     policy.title(),
+                    doc(),
                     published,
                     ctx.period.end()
                 );
@@ -116,7 +122,7 @@ fn judge(
                     published,
                     FindingCode::MissingInterpretation,
                     message,
-                    evidence,
+                    evidence(),
                 ))
             }
         },

@@ -62,14 +62,15 @@ struct Case<'a> {
 }
 
 fn judge(ctx: &Ctx<'_>, case: &Case<'_>, limit: Limit) -> Option<Instance> {
-    let key = case.id.to_string();
+    let key = case.id;
     let deadline = match limit.due(ctx.calendar, case.received) {
         Ok(day) => day,
         Err(err) => return Some(Instance::error(key, case.received, &err)),
     };
     let extended = if case.extended { "（已延期）" } else { "" };
-    let mut evidence = Evidence {
-        record: Some(key.clone()),
+    // Built for findings only: most cases pass.
+    let evidence = || Evidence {
+        record: Some(key.to_string()),
         start: Some(case.received),
         deadline: Some(deadline),
         limit: Some(format!("{}{extended}", limit.label())),
@@ -86,6 +87,7 @@ fn judge(ctx: &Ctx<'_>, case: &Case<'_>, limit: Limit) -> Option<Instance> {
                     .elapsed(ctx.calendar, case.received, replied)
                     .unwrap_or_default();
                 let overdue = limit.overdue(ctx.calendar, deadline, replied);
+                let mut evidence = evidence();
                 evidence.done = Some(replied);
                 evidence.days = Some(days);
                 evidence.overdue = Some(overdue.clone());
@@ -110,6 +112,7 @@ fn judge(ctx: &Ctx<'_>, case: &Case<'_>, limit: Limit) -> Option<Instance> {
             Placement::After => Some(Instance::other(key, case.received, Outcome::Pending)),
             Placement::Within => {
                 let end = ctx.period.end();
+                let mut evidence = evidence();
                 evidence.days = limit.elapsed(ctx.calendar, case.received, end).ok();
                 let message = format!(
                     "{}{}于{}收到，应于{}前答复，至{}仍未答复",

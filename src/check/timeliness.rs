@@ -15,7 +15,7 @@ pub(super) fn check(
         if !rule.in_force_on(entry.formed_on) {
             continue;
         }
-        let key = entry.id.to_string();
+        let key: &str = &entry.id;
         let row_limit = || ctx.row(&entry.item_code)?.time_limit.days();
         let Some(limit) = spec.limit.or_else(row_limit) else {
             instances.push(Instance::other(key, entry.formed_on, Outcome::NotChecked));
@@ -32,8 +32,9 @@ pub(super) fn check(
             .publications
             .get(&*entry.id)
             .and_then(|items| items.iter().min_by_key(|i| (i.published_on, i.id())));
-        let mut evidence = Evidence {
-            record: Some(key.clone()),
+        // Built for findings only: most entries pass.
+        let evidence = || Evidence {
+            record: Some(key.to_string()),
             title: Some(entry.title.to_string()),
             start: Some(entry.formed_on),
             deadline: Some(deadline),
@@ -52,6 +53,7 @@ pub(super) fn check(
                     let days = limit
                         .elapsed(ctx.calendar, entry.formed_on, item.published_on)
                         .unwrap_or_default();
+                    let mut evidence = evidence();
                     evidence.url = Some(item.url().to_string());
                     evidence.done = Some(item.published_on);
                     let overdue = limit.overdue(ctx.calendar, deadline, item.published_on);
@@ -79,6 +81,7 @@ pub(super) fn check(
                 Placement::After => Instance::other(key, entry.formed_on, Outcome::Pending),
                 Placement::Within => {
                     let end = ctx.period.end();
+                    let mut evidence = evidence();
                     evidence.days = limit.elapsed(ctx.calendar, entry.formed_on, end).ok();
                     let message = format!(
                         "“{}”{}形成，应于{}前公开，至{}仍未公开",
