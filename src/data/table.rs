@@ -177,10 +177,16 @@ pub(super) struct Columns<'a> {
 
 impl Columns<'_> {
     /// Where `column` is. Parsers name columns by the same constants the header is
-    /// checked against, so the names are usually found by address, without comparing.
+    /// checked against, so a name is usually found by its address alone; the text is
+    /// compared only when no address matches (a name of equal length would otherwise cost
+    /// a byte comparison on every lookup of every row).
     pub(super) fn index(&self, column: &str) -> Option<usize> {
-        let same = |name: &&str| std::ptr::eq(*name, column) || *name == column;
-        self.names.iter().find(|(n, _)| same(n)).map(|(_, i)| *i)
+        let names = &self.names;
+        names
+            .iter()
+            .find(|(name, _)| std::ptr::eq(*name, column))
+            .or_else(|| names.iter().find(|(name, _)| *name == column))
+            .map(|(_, i)| *i)
     }
 }
 
@@ -595,6 +601,21 @@ pub(crate) fn parse_date(value: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_column_is_found_by_its_name_wherever_the_name_is_stored() {
+        let expected = ["id", "title", "url"];
+        let columns = Columns {
+            names: expected.iter().enumerate().map(|(i, n)| (*n, i)).collect(),
+            unnamed: Vec::new(),
+            width: 3,
+        };
+        assert_eq!(columns.index(expected[1]), Some(1));
+        // The same text at another address, as a name built at run time would be.
+        let built = String::from("url");
+        assert_eq!(columns.index(&built), Some(2));
+        assert_eq!(columns.index("text"), None);
+    }
 
     #[test]
     fn dates_year_first_as_office_software_writes_them() {
