@@ -189,7 +189,9 @@ fn the_circular_docx_is_laid_out_as_a_gongwen() {
         );
     }
 
-    // Tables as wide as the 版心, fixed, with a repeated header row.
+    // Tables as wide as the 版心, fixed, with a repeated header row; cells take face,
+    // size and spacing from their style: 黑体 headers, 仿宋 bodies, in 小四 up to five
+    // columns and in 五号 beyond.
     let tables: Vec<_> = document
         .descendants()
         .filter(|n| n.has_tag_name((W, "tbl")))
@@ -198,6 +200,19 @@ fn the_circular_docx_is_laid_out_as_a_gongwen() {
         tables.len() >= 4,
         "rankings, problems and the units' findings"
     );
+    let cell_type = |cell: Node| {
+        let paragraph = child(cell, "p").expect("a cell paragraph");
+        let id = descendant(paragraph, "pStyle")
+            .and_then(|s| attr(s, "val"))
+            .expect("a cell style");
+        let style = styles
+            .descendants()
+            .find(|n| n.has_tag_name((W, "style")) && attr(*n, "styleId") == Some(id))
+            .unwrap_or_else(|| panic!("no style {id}"));
+        let run = child(style, "rPr").expect("the style's run properties");
+        let get = |tag: &str, name: &str| child(run, tag).and_then(|n| attr(n, name));
+        (get("rFonts", "eastAsia"), get("sz", "val"))
+    };
     for table in &tables {
         let width: i32 = table
             .descendants()
@@ -217,27 +232,6 @@ fn the_circular_docx_is_laid_out_as_a_gongwen() {
         assert!(rows[1..]
             .iter()
             .all(|r| descendant(*r, "tblHeader").is_none()));
-    }
-    // Cells take face, size and spacing from their style: 黑体 headers, 仿宋 bodies, in
-    // 小四 up to five columns and in 五号 beyond.
-    let cell_type = |cell: Node| {
-        let paragraph = child(cell, "p").expect("a cell paragraph");
-        let id = descendant(paragraph, "pStyle")
-            .and_then(|s| attr(s, "val"))
-            .expect("a cell style");
-        let style = styles
-            .descendants()
-            .find(|n| n.has_tag_name((W, "style")) && attr(*n, "styleId") == Some(id))
-            .unwrap_or_else(|| panic!("no style {id}"));
-        let run = child(style, "rPr").expect("the style's run properties");
-        let get = |tag: &str, name: &str| child(run, tag).and_then(|n| attr(n, name));
-        (get("rFonts", "eastAsia"), get("sz", "val"))
-    };
-    for table in &tables {
-        let rows: Vec<_> = table
-            .children()
-            .filter(|n| n.has_tag_name((W, "tr")))
-            .collect();
         let size = if cells(rows[0]).len() <= 5 {
             "24"
         } else {
@@ -254,9 +248,9 @@ fn the_circular_docx_is_laid_out_as_a_gongwen() {
     let ranking_head: Vec<String> = tables[0]
         .children()
         .find(|n| n.has_tag_name((W, "tr")))
+        .map(cells)
         .unwrap()
-        .children()
-        .filter(|n| n.has_tag_name((W, "tc")))
+        .into_iter()
         .map(text)
         .collect();
     assert_eq!(ranking_head, ["排名", "单位", "得分", "等次", "名次变化"]);

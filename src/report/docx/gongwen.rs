@@ -326,9 +326,13 @@ pub(super) fn table(head: Vec<String>, rows: Vec<Vec<(String, bool)>>) -> Table 
     let widths = column_widths(&head, &rows, size);
     // The face, size and spacing come from the cell's style: a notice of a thousand
     // findings would otherwise repeat them in each of its cells.
-    let cell = |text: &str, kind: CellKind, width: i32, align: Option<AlignmentType>| {
+    let (head_style, body_style) = (
+        table_style_id(CellKind::Head, size),
+        table_style_id(CellKind::Body, size),
+    );
+    let cell = |text: &str, style: &str, width: i32, align: Option<AlignmentType>| {
         let mut paragraph = Paragraph::new()
-            .style(&table_style_id(kind, size))
+            .style(style)
             .add_run(Run::new().add_text(text));
         if let Some(align) = align {
             paragraph = paragraph.align(align);
@@ -340,7 +344,7 @@ pub(super) fn table(head: Vec<String>, rows: Vec<Vec<(String, bool)>>) -> Table 
     let header = TableRow::new(
         head.iter()
             .zip(&widths)
-            .map(|(text, &width)| cell(text, CellKind::Head, width, None))
+            .map(|(text, &width)| cell(text, &head_style, width, None))
             .collect(),
     )
     .cant_split();
@@ -350,7 +354,7 @@ pub(super) fn table(head: Vec<String>, rows: Vec<Vec<(String, bool)>>) -> Table 
                 .zip(&widths)
                 .map(|((text, right), &width)| {
                     let align = right.then_some(AlignmentType::Right);
-                    cell(text, CellKind::Body, width, align)
+                    cell(text, &body_style, width, align)
                 })
                 .collect(),
         )
